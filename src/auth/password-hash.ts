@@ -1,0 +1,33 @@
+/**
+ * Slow, salted password hashes (scrypt from node:crypto, run on libuv's thread pool so the event
+ * loop keeps serving). The encoded form carries its parameters, so they can be raised later.
+ */
+import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+
+const params = { N: 16384, r: 8, p: 1 } as const;
+const keyLength = 32;
+
+function derive(password: string, salt: Buffer, options: ScryptOptions): Promise<Buffer> {
+  return new Promise((resolve, reject) =>
+    scrypt(password.normalize('NFC'), salt, keyLength, { ...options, maxmem: 64 * 1024 * 1024 }, (err, key) => (err ? reject(err) : resolve(key))),
+  );
+}
+
+/**
+ * @example
+ * const stored = await hashPassword('Password!1'); // 'scrypt$16384$8$1$<salt>$<hash>'
+ */
+export async function hashPassword(password: string): Promise<string> {
+  const salt = randomBytes(16);
+  const key = await derive(password, salt, params);
+  return `scrypt$${params.N}$${params.r}$${params.p}$${salt.toString('base64url')}$${key.toString('base64url')}`;
+}
+
+/** Checks a password against a stored hash in constant time. */
+export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+  const [scheme, n, r, p, salt, hash] = stored.split('$');
+  if (scheme !== 'scrypt' || !hash) return false;
+  const key = await derive(password, Buffer.from(salt, 'base64url'), { N: Number(n), r: Number(r), p: Number(p) });
+  const expected = Buffer.from(hash, 'base64url');
+  return expected.length === key.length && timingSafeEqual(expected, key);
+}

@@ -1,0 +1,91 @@
+/**
+ * `tenantry serve`, `tenantry migrate` and `tenantry token`.
+ */
+import type { Command } from 'commander';
+import { TokenService } from '../../auth/token-service.js';
+import { demoPartnerId, seedDemoData } from '../../demo/demo-data.js';
+import { buildApp, startSweeper } from '../../server/app.js';
+import { defaultConfig, externalIssuersFromEnv } from '../../server/config.js';
+import { defaultDatabaseUrl, openStore } from '../../store/open-store.js';
+
+const databaseUrl = (flag?: string) => flag ?? process.env.TENANTRY_DATABASE_URL ?? defaultDatabaseUrl;
+
+/** Parses `90s`, `15m`, `1h`, `7d` or plain seconds. */
+export function parseDuration(value: string): number {
+  const m = /^(\d+)\s*([smhd]?)$/.exec(value.trim());
+  if (!m) throw new Error(`Invalid duration ${value}: use e.g. 90s, 15m, 1h, 7d`);
+  return Number(m[1]) * { '': 1, s: 1, m: 60, h: 3600, d: 86400 }[m[2] as '' | 's' | 'm' | 'h' | 'd'];
+}
+
+export function registerServerCommands(program: Command) {
+  program
+    .command('serve')
+    .description('Run the API server (migrates the database first)')
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--port <port>', 'port (0 takes a free one)', process.env.TENANTRY_PORT ?? '8080')
+    .option('--database <url>', `sqlite:PATH or postgres://… (default ${defaultDatabaseUrl}, env TENANTRY_DATABASE_URL)`)
+    .option('--demo', 'fill an empty database with the demo partner, customer and users')
+    .option('--bom', 'prefix JSON bodies with a UTF-8 byte-order mark, as Partner Center does')
+    .option('--retention <duration>', 'how long deleted users stay restorable', '30d')
+    .option('--log-level <level>', 'fatal, error, warn, info, debug or silent', process.env.TENANTRY_LOG_LEVEL ?? 'info')
+    .addHelpText('after', '\nExample:\n  tenantry serve --demo --port 8080\n')
+    .action(async (opts) => {
+      const store = openStore(databaseUrl(opts.database));
+      await store.migrate();
+      if (opts.demo) await seedDemoData(store);
+      const { app, ctx } = await buildApp(store, {
+        bom: Boolean(opts.bom),
+        logLevel: opts.logLevel,
+        retentionMs: parseDuration(opts.retention) * 1000,
+        externalIssuers: externalIssuersFromEnv(process.env.TENANTRY_OIDC_ISSUERS),
+        issuer: process.env.TENANTRY_ISSUER ?? defaultConfig.issuer,
+      });
+      const stopSweeper = startSweeper(ctx, app.log);
+      await app.listen({ host: opts.host, port: Number(opts.port) });
+      const address = app.server.address();
+      const port = typeof address === 'object' && address ? address.port : opts.port;
+      const host = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
+      process.stdout.write(`listening on http://${host}:${port}\n`);
+      if (opts.demo) {
+        process.stdout.write(`demo partner ${demoPartnerId}; get a token with: npx tenantry token${opts.database ? ` --database ${opts.database}` : ''}\n`);
+      }
+      const shutdown = async () => {
+        stopSweeper();
+        await app.close();
+        await store.close();
+        process.exit(0);
+      };
+      process.once('SIGINT', shutdown);
+      process.once('SIGTERM', shutdown);
+    });
+
+  program
+    .command('migrate')
+    .description('Create or upgrade the database schema')
+    .option('--database <url>', 'sqlite:PATH or postgres://…')
+    .action(async (opts) => {
+      const store = openStore(databaseUrl(opts.database));
+      await store.migrate();
+      await store.close();
+      process.stdout.write('database is up to date\n');
+    });
+
+  program
+    .command('token')
+    .description("Print a bearer token signed with the server's own key")
+    .option('--database <url>', 'sqlite:PATH or postgres://…')
+    .option('--partner <tenantId>', 'partner tenant id (default: the demo partner)', demoPartnerId)
+    .option('--role <role>', 'role to grant (repeatable; default AdminAgent)', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option('--app-only', 'an application token without a user (refused on user routes)')
+    .option('--expires <duration>', 'lifetime', '1h')
+    .addHelpText('after', '\nExample:\n  TOKEN=$(npx tenantry token --role HelpdeskAgent)\n')
+    .action(async (opts) => {
+      const store = openStore(databaseUrl(opts.database));
+      await store.migrate();
+      const tokens = new TokenService(store, process.env.TENANTRY_ISSUER ?? defaultConfig.issuer);
+      await tokens.init();
+      const token = await tokens.issue({ partnerId: opts.partner, roles: opts.role, appOnly: Boolean(opts.appOnly), expiresIn: parseDuration(opts.expires) });
+      await store.close();
+      process.stdout.write(`${token}\n`);
+    });
+}

@@ -1,0 +1,18 @@
+/**
+ * The `tenantry` command line: the server and its maintenance commands.
+ */
+import { Command } from 'commander';
+import { registerServerCommands } from './commands/server-commands.js';
+
+const program = new Command();
+program
+  .name('tenantry')
+  .description('Self-hostable, wire-compatible Partner Center customer users and licenses')
+  .showHelpAfterError();
+
+registerServerCommands(program);
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

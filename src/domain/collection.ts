@@ -1,0 +1,32 @@
+/**
+ * Builds collection bodies from items that are already JSON text, so a page is assembled by
+ * concatenation rather than re-serializing each item on every request.
+ */
+
+/** `links.next` of a seek collection: the collection path with seekOperation=Next and the token header. */
+export function nextLink(collectionPath: string, token: string) {
+  return { uri: `${collectionPath}?seekOperation=Next`, method: 'GET', headers: [{ key: 'MS-ContinuationToken', value: token }] };
+}
+
+/**
+ * A `SeekBasedResourceCollection` body. `continuationToken` and `links.next` appear only while
+ * more pages follow; `totalCount` counts this page's items, as Partner Center's does.
+ *
+ * @example
+ * seekCollectionJson(['{"id":"…"}'], '/customers/c/users', '/customers/c/users', undefined);
+ */
+export function seekCollectionJson(itemsJson: readonly string[], selfUri: string, collectionPath: string, continuationToken: string | undefined): string {
+  const links: Record<string, unknown> = { self: { uri: selfUri, method: 'GET', headers: [] } };
+  let head = '{';
+  if (continuationToken) {
+    links.next = nextLink(collectionPath, continuationToken);
+    head += `"continuationToken":${JSON.stringify(continuationToken)},`;
+  }
+  return `${head}"totalCount":${itemsJson.length},"items":[${itemsJson.join(',')}],"links":${JSON.stringify(links)},"attributes":{"objectType":"Collection"}}`;
+}
+
+/** A plain `Collection` body (no paging), as licences, SKUs and directory roles use. */
+export function collectionJson(itemsJson: readonly string[], selfUri?: string): string {
+  const links = selfUri ? `"links":${JSON.stringify({ self: { uri: selfUri, method: 'GET', headers: [] } })},` : '';
+  return `{"totalCount":${itemsJson.length},"items":[${itemsJson.join(',')}],${links}"attributes":{"objectType":"Collection"}}`;
+}

@@ -1,0 +1,105 @@
+/**
+ * The users list query: which state, which search, which order. Parsed from Partner Center's
+ * `filter` JSON and `sortField`/`sortDirection` parameters.
+ */
+import { faults } from './fault.js';
+import type { UserState } from './user.js';
+
+export type UserSortField = 'displayName' | 'userPrincipalName';
+export type SortDirection = 'asc' | 'desc';
+export type SearchOperator = 'starts_with' | 'substring' | 'equals';
+
+export interface UserSearch {
+  field: UserSortField;
+  operator: SearchOperator;
+  /** Lower-cased: search is case-insensitive. */
+  value: string;
+}
+
+export interface UserListQuery {
+  state: UserState;
+  sortField: UserSortField;
+  direction: SortDirection;
+  search?: UserSearch;
+}
+
+const fieldNames: Record<string, UserSortField> = {
+  displayname: 'displayName',
+  userprincipalname: 'userPrincipalName',
+};
+
+interface SimpleFilter {
+  field: string;
+  value: unknown;
+  operator: string;
+}
+
+function lowerKeys(value: unknown): Record<string, unknown> | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k.toLowerCase(), v]));
+}
+
+/** Flattens a SimpleFieldFilter or an `and` CompoundFieldFilter into its simple parts. */
+function flatten(node: unknown, depth = 0): SimpleFilter[] {
+  const o = lowerKeys(node);
+  if (!o || depth > 4) throw faults.invalidInput('filter must be a field filter object', ['filter']);
+  const operator = String(o.operator ?? '').toLowerCase();
+  if ('leftfilter' in o || 'rightfilter' in o) {
+    if (operator !== 'and') throw faults.invalidInput('Only the and operator combines filters', ['filter']);
+    return [...flatten(o.leftfilter, depth + 1), ...flatten(o.rightfilter, depth + 1)];
+  }
+  return [{ field: String(o.field ?? ''), value: o.value, operator }];
+}
+
+const supportedFilters =
+  'Supported filters: UserState equals Active|Inactive; DisplayName or UserPrincipalName with starts_with, substring or equals';
+
+/**
+ * Parses the list parameters.
+ *
+ * @example
+ * parseUserListQuery('{"Field":"UserState","Value":"Inactive","Operator":"equals"}', undefined, undefined);
+ * // { state: 'inactive', sortField: 'displayName', direction: 'asc' }
+ */
+export function parseUserListQuery(filter: string | undefined, sortField: string | undefined, sortDirection: string | undefined): UserListQuery {
+  const query: UserListQuery = { state: 'active', sortField: 'displayName', direction: 'asc' };
+  if (sortField !== undefined && sortField !== '') {
+    const field = fieldNames[sortField.toLowerCase()];
+    if (!field) throw faults.invalidInput('sortField must be DisplayName or UserPrincipalName', ['sortField']);
+    query.sortField = field;
+  }
+  if (sortDirection !== undefined && sortDirection !== '') {
+    const d = sortDirection.toLowerCase();
+    if (d === 'ascending' || d === 'asc') query.direction = 'asc';
+    else if (d === 'descending' || d === 'desc') query.direction = 'desc';
+    else throw faults.invalidInput('sortDirection must be Ascending or Descending', ['sortDirection']);
+  }
+  if (filter === undefined || filter === '') return query;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(filter);
+  } catch {
+    throw faults.invalidInput('filter must be JSON', ['filter']);
+  }
+  for (const part of flatten(parsed)) {
+    const field = part.field.toLowerCase();
+    if (field === 'userstate' || field === 'userstatus') {
+      const value = String(part.value ?? '').toLowerCase();
+      if (part.operator !== 'equals' || (value !== 'active' && value !== 'inactive')) {
+        throw faults.invalidInput(supportedFilters, ['filter']);
+      }
+      query.state = value;
+    } else if (fieldNames[field]) {
+      const operator = part.operator;
+      if (operator !== 'starts_with' && operator !== 'substring' && operator !== 'equals') throw faults.invalidInput(supportedFilters, ['filter']);
+      if (typeof part.value !== 'string' || part.value.length === 0 || part.value.length > 256) {
+        throw faults.invalidInput('A search value must be a string of 1 to 256 characters', ['filter']);
+      }
+      if (query.search) throw faults.invalidInput('Only one search filter may be given', ['filter']);
+      query.search = { field: fieldNames[field], operator, value: part.value.toLowerCase() };
+    } else {
+      throw faults.invalidInput(supportedFilters, ['filter']);
+    }
+  }
+  return query;
+}

@@ -1,0 +1,140 @@
+/**
+ * Builds the HTTP application: wire conventions, errors, auth, metrics, OpenAPI, then the routes.
+ * Tests call `buildApp` and send requests in-process with `app.inject`.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { TokenService } from '../auth/token-service.js';
+import { CustomerService } from '../services/customer-service.js';
+import { UserService } from '../services/user-service.js';
+import type { Store } from '../store/store.js';
+import { defaultConfig, type ServerConfig } from './config.js';
+import type { AppContext } from './context.js';
+import authPlugin from './plugins/auth.js';
+import errorsPlugin from './plugins/errors.js';
+import wireFormat, { parseQuery } from './plugins/wire-format.js';
+import customerRoutes from './routes/customers.js';
+import operationRoutes from './routes/operations.js';
+import userRoutes from './routes/users.js';
+
+export interface BuiltApp {
+  app: FastifyInstance;
+  ctx: AppContext;
+}
+
+/**
+ * Creates the app over a migrated store.
+ *
+ * @example
+ * const store = openStore('sqlite::memory:'); await store.migrate();
+ * const { app } = await buildApp(store, { logLevel: 'silent' });
+ * const res = await app.inject({ method: 'GET', url: '/healthz' });
+ */
+export async function buildApp(store: Store, overrides: Partial<ServerConfig> = {}): Promise<BuiltApp> {
+  const config: ServerConfig = { ...defaultConfig, ...overrides };
+  const tokens = new TokenService(store, config.issuer, config.audience, config.externalIssuers);
+  await tokens.init();
+  const pagingSecret = Buffer.from(await store.getOrSetSetting('paging_secret', randomBytes(32).toString('base64')), 'base64');
+  const ctx: AppContext = {
+    config,
+    store,
+    tokens,
+    customers: new CustomerService(store, pagingSecret),
+    users: new UserService(store, { pagingSecret, retentionMs: config.retentionMs }),
+  };
+
+  const app = Fastify({
+    logger: {
+      level: config.logLevel,
+      // Only method, path and ids are logged: never headers (tokens) or bodies (passwords).
+      serializers: {
+        req: (req) => ({ method: req.method, url: req.url.split('?')[0] }),
+        res: (res) => ({ statusCode: res.statusCode }),
+      },
+    },
+    genReqId: (req) => {
+      const id = req.headers['ms-requestid'];
+      return typeof id === 'string' && id.length > 0 && id.length <= 128 ? id : randomUUID();
+    },
+    bodyLimit: config.bodyLimit,
+    routerOptions: {
+      ignoreTrailingSlash: true,
+      ignoreDuplicateSlashes: true,
+      caseSensitive: false,
+      querystringParser: parseQuery,
+      maxParamLength: 200,
+    },
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: true, allErrors: false } },
+    forceCloseConnections: true,
+  });
+
+  app.addHook('onRequest', async (request) => {
+    const correlationId = request.headers['ms-correlationid'];
+    if (typeof correlationId === 'string' && correlationId.length <= 128) request.log = request.log.child({ correlationId });
+  });
+
+  const metrics = new Registry();
+  collectDefaultMetrics({ register: metrics });
+  const duration = new Histogram({
+    name: 'tenantry_http_request_duration_seconds',
+    help: 'HTTP request duration by route and status',
+    labelNames: ['method', 'route', 'status'],
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [metrics],
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    duration.observe({ method: request.method, route: request.routeOptions.url ?? 'unknown', status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+  });
+
+  await app.register(wireFormat, { config });
+  await app.register(errorsPlugin);
+  await app.register(authPlugin, { tokens });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Tenantry: Partner Center customer users and licenses',
+        version: '1.0.0',
+        description:
+          'Wire-compatible with Partner Center /v1 customer and customer-user routes. Bodies bind case-insensitively; nulls mean "unset". ' +
+          'Errors are ApiFault bodies. Paging is by continuation token (links.next).',
+      },
+      servers: [{ url: '/' }],
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+      security: [{ bearer: [] }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(operationRoutes, { ...ctx, metrics });
+  await app.register(async (v1) => {
+    await v1.register(customerRoutes, ctx);
+    await v1.register(userRoutes, ctx);
+  }, { prefix: '/v1' });
+  app.get('/openapi.json', { schema: { hide: true } }, async (_req, reply) => reply.type('application/json; charset=utf-8').send(JSON.stringify(app.swagger())));
+  await app.ready();
+  return { app, ctx };
+}
+
+/**
+ * Starts the periodic purge of users past their restore window and of old idempotency records.
+ * Returns a function that stops it.
+ */
+export function startSweeper(ctx: AppContext, log: FastifyInstance['log']): () => void {
+  if (ctx.config.sweepIntervalMs <= 0) return () => {};
+  const sweep = async () => {
+    try {
+      const users = await ctx.users.purgeExpired();
+      const requests = await ctx.store.purgeRequests(new Date(Date.now() - 24 * 3600 * 1000).toISOString());
+      if (users + requests > 0) log.info({ purgedUsers: users, purgedRequests: requests }, 'sweep');
+    } catch (err) {
+      log.error({ err }, 'sweep failed');
+    }
+  };
+  const timer = setInterval(sweep, ctx.config.sweepIntervalMs);
+  timer.unref();
+  void sweep();
+  return () => clearInterval(timer);
+}

@@ -1,0 +1,48 @@
+/**
+ * Server settings, from flags and environment. Defaults suit a local Partner Center stand-in.
+ */
+import type { ExternalIssuer } from '../auth/token-service.js';
+
+export interface ServerConfig {
+  /** Prefix every JSON body with a UTF-8 byte-order mark, as Partner Center does (legacy PowerShell strips it). */
+  bom: boolean;
+  /** Nine digits sent as MS-ServerId. */
+  serverId: string;
+  /** How long deleted users stay restorable. */
+  retentionMs: number;
+  /** How often the purge sweep runs; 0 turns it off. */
+  sweepIntervalMs: number;
+  logLevel: string;
+  issuer: string;
+  audience: string;
+  externalIssuers: ExternalIssuer[];
+  /** Largest request body in bytes. */
+  bodyLimit: number;
+}
+
+export const defaultConfig: ServerConfig = {
+  bom: false,
+  serverId: '101112616',
+  retentionMs: 30 * 24 * 3600 * 1000,
+  sweepIntervalMs: 60_000,
+  logLevel: 'info',
+  issuer: 'urn:tenantry',
+  audience: 'https://api.partnercenter.microsoft.com',
+  externalIssuers: [],
+  bodyLimit: 1024 * 1024,
+};
+
+/**
+ * Reads `TENANTRY_OIDC_ISSUERS`: a JSON array of `{ issuer, jwksUri, audience? }`.
+ *
+ * @example
+ * TENANTRY_OIDC_ISSUERS='[{"issuer":"https://login.microsoftonline.com/<tid>/v2.0","jwksUri":"https://login.microsoftonline.com/<tid>/discovery/v2.0/keys"}]'
+ */
+export function externalIssuersFromEnv(value: string | undefined): ExternalIssuer[] {
+  if (!value) return [];
+  const parsed = JSON.parse(value) as ExternalIssuer[];
+  if (!Array.isArray(parsed) || parsed.some((e) => typeof e.issuer !== 'string' || typeof e.jwksUri !== 'string')) {
+    throw new Error('TENANTRY_OIDC_ISSUERS must be a JSON array of {"issuer","jwksUri","audience"?}');
+  }
+  return parsed;
+}

@@ -1,0 +1,117 @@
+/**
+ * Partner Center's wire conventions, applied to every route: case-insensitive query names and
+ * body properties (the .NET SDK sends PascalCase with nulls for "unset"), tolerant JSON parsing,
+ * the MS-* response headers, and the optional UTF-8 BOM.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import querystring from 'node:querystring';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { faults } from '../../domain/fault.js';
+import type { ServerConfig } from '../config.js';
+
+const queryNames = ['size', 'filter', 'sortField', 'sortDirection', 'seekOperation', 'continuationToken', 'offset', 'licenseGroupIds'];
+const canonicalQueryName = new Map(queryNames.map((n) => [n.toLowerCase(), n]));
+
+/**
+ * Parses a query string, binding known parameter names case-insensitively (`SortField` and
+ * `sortfield` both mean `sortField`). `+` decodes to a space, as .NET's UrlEncode writes it.
+ */
+export function parseQuery(text: string): Record<string, string | string[]> {
+  const parsed = querystring.parse(text);
+  const out: Record<string, string | string[]> = Object.create(null);
+  for (const [name, value] of Object.entries(parsed)) {
+    if (value === undefined) continue;
+    const key = canonicalQueryName.get(name.toLowerCase()) ?? name;
+    const existing = out[key];
+    out[key] = existing === undefined ? value : ([] as string[]).concat(existing, value);
+  }
+  return out;
+}
+
+type JsonSchema = { type?: string; properties?: Record<string, JsonSchema>; items?: JsonSchema; additionalProperties?: unknown };
+const propertyMaps = new WeakMap<object, Map<string, string>>();
+
+function propertyMap(schema: JsonSchema): Map<string, string> {
+  let map = propertyMaps.get(schema);
+  if (!map) {
+    map = new Map(Object.keys(schema.properties ?? {}).map((k) => [k.toLowerCase(), k]));
+    propertyMaps.set(schema, map);
+  }
+  return map;
+}
+
+/**
+ * Binds a parsed JSON body to a schema's property names case-insensitively and drops nulls
+ * ("not provided"), recursively.
+ *
+ * @example
+ * bindToSchema({ DisplayName: 'A', Id: null }, CustomerUserCreate); // { displayName: 'A' }
+ */
+export function bindToSchema(value: unknown, schema: JsonSchema | undefined): unknown {
+  if (value === null) return undefined;
+  if (Array.isArray(value)) return value.map((v) => bindToSchema(v, schema?.items)).filter((v) => v !== undefined);
+  if (typeof value !== 'object' || !schema?.properties) return value;
+  const names = propertyMap(schema);
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
+    const name = names.get(key.toLowerCase()) ?? key;
+    const bound = bindToSchema(v, schema.properties[name]);
+    if (bound !== undefined) out[name] = bound;
+  }
+  return out;
+}
+
+// Correlation vector: 16 base64 characters and a counter, the form Partner Center sends.
+const newCorrelationVector = () => `${randomBytes(12).toString('base64')}.0`;
+
+const headerValue = (request: FastifyRequest, name: string) => {
+  const v = request.headers[name];
+  return typeof v === 'string' && v.length > 0 ? v : undefined;
+};
+
+async function wireFormat(app: FastifyInstance, { config }: { config: ServerConfig }) {
+  // The SDK sends DELETE with Content-Length: 0 and sometimes a JSON content type: an empty body is no body.
+  const parseJson = (_req: FastifyRequest, body: string, done: (err: Error | null, value?: unknown) => void) => {
+    const text = body.charCodeAt(0) === 0xfeff ? body.slice(1) : body;
+    if (text.trim() === '') return done(null, undefined);
+    try {
+      done(null, JSON.parse(text, (key, value) => {
+        // Prototype keys never become properties: refuse them rather than silently dropping data.
+        if (key === '__proto__' || key === 'constructor' && typeof value === 'object') throw faults.invalidInput('The body has a forbidden property name', [key]);
+        return value;
+      }));
+    } catch (e) {
+      done(e instanceof Error && e.name === 'Fault' ? e : faults.invalidInput('The body is not valid JSON'));
+    }
+  };
+  app.removeContentTypeParser(['application/json']);
+  app.addContentTypeParser(['application/json', 'text/json'], { parseAs: 'string' }, parseJson);
+  app.addContentTypeParser(/^application\/[a-z.+-]*json$/, { parseAs: 'string' }, parseJson);
+
+  app.addHook('onRequest', async (request, reply) => {
+    const requestId = headerValue(request, 'ms-requestid');
+    const correlationId = headerValue(request, 'ms-correlationid');
+    const cv = headerValue(request, 'ms-cv');
+    reply.header('MS-RequestId', requestId && requestId.length <= 128 ? requestId : randomUUID());
+    reply.header('MS-CorrelationId', correlationId && correlationId.length <= 128 ? correlationId : randomUUID());
+    reply.header('MS-CV', cv && cv.length <= 128 ? `${cv}.1` : newCorrelationVector());
+    reply.header('MS-ServerId', config.serverId);
+    if (requestId && requestId.length > 128) throw faults.invalidInput('MS-RequestId is longer than 128 characters', ['MS-RequestId']);
+  });
+
+  app.addHook('preValidation', async (request) => {
+    const schema = request.routeOptions.schema?.body as JsonSchema | undefined;
+    if (schema && request.body !== undefined) request.body = bindToSchema(request.body, schema);
+    if (schema && request.body === undefined) request.body = {};
+  });
+
+  if (config.bom) {
+    app.addHook('onSend', async (_request, reply, payload) => {
+      const type = String(reply.getHeader('content-type') ?? '');
+      return typeof payload === 'string' && type.startsWith('application/json') ? `\uFEFF${payload}` : payload;
+    });
+  }
+}
+
+export default fp(wireFormat, { name: 'wire-format' });

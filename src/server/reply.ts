@@ -1,0 +1,9 @@
+import type { FastifyReply } from 'fastify';
+import type { JsonResult } from '../services/user-service.js';
+
+export const jsonType = 'application/json; charset=utf-8';
+
+/** Sends a body that is already JSON text, without serializing it again. */
+export function sendJson(reply: FastifyReply, result: JsonResult): FastifyReply {
+  return reply.code(result.status).type(jsonType).send(result.body);
+}

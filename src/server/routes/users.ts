@@ -1,0 +1,101 @@
+/**
+ * Customer users: U1 list, U2 get, U3 create, U4 update / reset password / restore, U5 delete.
+ * Each route declares its schemas, statuses and the operation its caller must be allowed.
+ */
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { ApiFault, SeekCollection } from '../../schemas/common.js';
+import { CustomerUser, CustomerUserCreate, CustomerUserPatch, ListUsersQuery } from '../../schemas/customer-user.js';
+import type { CustomerUserCreate as CreateBody, CustomerUserPatch as PatchBody, ListUsersQuery as ListQuery } from '../../schemas/customer-user.js';
+import type { AppContext } from '../context.js';
+import { idempotent } from '../idempotency.js';
+import { sendJson } from '../reply.js';
+import { isAllowed, type Operation } from '../../auth/permissions.js';
+import { faults } from '../../domain/fault.js';
+
+const CustomerParams = Type.Object({ customerId: Type.String({ description: 'Customer tenant id (GUID)' }) });
+const UserParams = Type.Object({ customerId: Type.String(), userId: Type.String({ description: 'User object id (GUID)' }) });
+const errors = { 400: ApiFault, 401: ApiFault, 403: ApiFault, 404: ApiFault, 409: ApiFault };
+const tags = ['Customer users'];
+
+const guidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** The user id of a route, lower-cased; a non-GUID can name no user. */
+function userIdOf(request: FastifyRequest<{ Params: { userId: string } }>) {
+  const id = request.params.userId.toLowerCase();
+  if (!guidPattern.test(id)) throw faults.userNotFound(request.params.userId);
+  return id;
+}
+
+/** The path a collection's self link echoes: without /v1, with the query as sent. */
+export function selfUri(request: FastifyRequest): string {
+  const [path, query] = request.url.split('?');
+  const bare = path.replace(/\/{2,}/g, '/').replace(/^\/v1/i, '').replace(/\/$/, '');
+  return query ? `${bare}?${query}` : bare;
+}
+
+const userRoute = (operation: Operation) => ({ operation, userRoute: true });
+
+export default async function userRoutes(app: FastifyInstance, ctx: AppContext) {
+  app.get<{ Params: { customerId: string }; Querystring: ListQuery }>('/customers/:customerId/users', {
+    config: userRoute('users.read'),
+    schema: {
+      tags,
+      summary: 'List a customer\'s users (keyset paging, search, sort, deleted users)',
+      params: CustomerParams,
+      querystring: ListUsersQuery,
+      response: { 200: SeekCollection(CustomerUser), ...errors },
+    },
+  }, async (request, reply) => {
+    const customer = await ctx.customers.require(request.principal, request.params.customerId);
+    const token = request.headers['ms-continuationtoken'];
+    return sendJson(reply, await ctx.users.list(customer, request.query, selfUri(request), typeof token === 'string' ? token : undefined));
+  });
+
+  app.get<{ Params: { customerId: string; userId: string } }>('/customers/:customerId/users/:userId', {
+    config: userRoute('users.read'),
+    schema: { tags, summary: 'Get a user by id', params: UserParams, response: { 200: CustomerUser, ...errors } },
+  }, async (request, reply) => {
+    const customer = await ctx.customers.require(request.principal, request.params.customerId);
+    return sendJson(reply, await ctx.users.get(customer, userIdOf(request)));
+  });
+
+  app.post<{ Params: { customerId: string }; Body: CreateBody }>('/customers/:customerId/users', {
+    config: userRoute('users.create'),
+    schema: {
+      tags,
+      summary: 'Create a user (without a password, a temporary one is generated and returned once)',
+      params: CustomerParams,
+      body: CustomerUserCreate,
+      response: { 201: CustomerUser, ...errors },
+    },
+  }, async (request, reply) => {
+    const customer = await ctx.customers.require(request.principal, request.params.customerId);
+    return sendJson(reply, await idempotent(ctx.store, request, () => ctx.users.create(customer, request.body)));
+  });
+
+  app.patch<{ Params: { customerId: string; userId: string }; Body: PatchBody }>('/customers/:customerId/users/:userId', {
+    config: userRoute('users.read'),
+    schema: {
+      tags,
+      summary: 'Update a user, reset its password (passwordProfile) or restore it (state active)',
+      params: UserParams,
+      body: CustomerUserPatch,
+      response: { 200: CustomerUser, ...errors },
+    },
+  }, async (request, reply) => {
+    const customer = await ctx.customers.require(request.principal, request.params.customerId);
+    const userId = userIdOf(request);
+    const can = (operation: Operation) => isAllowed(request.principal.roles, operation);
+    return sendJson(reply, await ctx.users.patch(customer, userId, request.body, can));
+  });
+
+  app.delete<{ Params: { customerId: string; userId: string } }>('/customers/:customerId/users/:userId', {
+    config: userRoute('users.delete'),
+    schema: { tags, summary: 'Delete a user (soft delete: restorable for 30 days)', params: UserParams, response: { 204: Type.Null(), ...errors } },
+  }, async (request, reply) => {
+    const customer = await ctx.customers.require(request.principal, request.params.customerId);
+    await ctx.users.delete(customer, userIdOf(request));
+    return reply.code(204).send();
+  });
+}

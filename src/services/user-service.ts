@@ -1,0 +1,192 @@
+/**
+ * Customer-user operations: what routes, the CLI and seeding call. Validation rules live in the
+ * domain; this layer orders the steps (check, hash, write) and talks to the store.
+ */
+import { randomUUID } from 'node:crypto';
+import { hashPassword } from '../auth/password-hash.js';
+import type { Operation } from '../auth/permissions.js';
+import { seekCollectionJson } from '../domain/collection.js';
+import { decodeContinuationToken, encodeContinuationToken, parsePageSize } from '../domain/continuation-token.js';
+import { customerDomains, type CustomerRecord } from '../domain/customer.js';
+import { faults } from '../domain/fault.js';
+import { generateTemporaryPassword } from '../domain/password-policy.js';
+import { parseUserListQuery, type UserListQuery } from '../domain/user-list-query.js';
+import {
+  applyUserUpdate,
+  isoSeconds,
+  isRestorable,
+  serializeCustomerUser,
+  toUserRow,
+  validateNewUser,
+  validatePassword,
+  type UserFields,
+  type UserRecord,
+} from '../domain/user.js';
+import type { Store } from '../store/store.js';
+
+export interface ListUsersParams {
+  size?: string;
+  filter?: string;
+  sortField?: string;
+  sortDirection?: string;
+  seekOperation?: string;
+  continuationToken?: string;
+}
+
+export interface PasswordInput {
+  password?: string;
+  forceChangePassword?: boolean;
+}
+
+export interface UserServiceOptions {
+  pagingSecret: Buffer;
+  /** How long a deleted user can be restored, in ms (30 days by default). */
+  retentionMs: number;
+  now?: () => Date;
+}
+
+/** A response body with its status, for routes to send as is. */
+export interface JsonResult {
+  status: number;
+  body: string;
+}
+
+const editableFields = ['userPrincipalName', 'displayName', 'firstName', 'lastName', 'usageLocation', 'immutableId', 'phoneNumber'] as const;
+
+export const thirtyDaysMs = 30 * 24 * 3600 * 1000;
+
+export class UserService {
+  private readonly now: () => Date;
+
+  constructor(
+    private readonly store: Store,
+    private readonly options: UserServiceOptions,
+  ) {
+    this.now = options.now ?? (() => new Date());
+  }
+
+  /**
+   * One page of a customer's users, continuing from a token when the request seeks.
+   *
+   * @example
+   * const { body } = await users.list(customer, { size: '100' }, '/customers/…/users');
+   */
+  async list(customer: CustomerRecord, params: ListUsersParams, selfUri: string, tokenHeader?: string): Promise<JsonResult> {
+    const collectionPath = `/customers/${customer.id}/users`;
+    const scope = `users:${customer.id}`;
+    const token = tokenHeader || params.continuationToken;
+    let query: UserListQuery;
+    let size: number;
+    let after;
+    if (token) {
+      const state = decodeContinuationToken<UserListQuery>(this.options.pagingSecret, token, scope);
+      ({ query, size, after } = state);
+    } else {
+      if (params.seekOperation && params.seekOperation.toLowerCase() === 'next') {
+        throw faults.invalidInput('seekOperation=Next needs the MS-ContinuationToken header', ['MS-ContinuationToken']);
+      }
+      query = parseUserListQuery(params.filter, params.sortField, params.sortDirection);
+      size = parsePageSize(params.size);
+    }
+    const page = await this.store.listUserJson(customer.id, query, size, after);
+    const next = page.next ? encodeContinuationToken(this.options.pagingSecret, { scope, query, size, after: page.next }) : undefined;
+    return { status: 200, body: seekCollectionJson(page.items, selfUri, collectionPath, next) };
+  }
+
+  async get(customer: CustomerRecord, userId: string): Promise<JsonResult> {
+    const json = await this.store.findUserJson(customer.id, userId);
+    if (!json) throw faults.userNotFound(userId);
+    return { status: 200, body: json };
+  }
+
+  /**
+   * Creates a user. Without a password a temporary one is generated; either way the response
+   * carries it once in `passwordProfile`, and only its hash is stored.
+   */
+  async create(customer: CustomerRecord, input: UserFields & { passwordProfile?: PasswordInput }): Promise<JsonResult> {
+    const fields = validateNewUser(input, customerDomains(customer));
+    const given = input.passwordProfile?.password;
+    if (given !== undefined) validatePassword(given);
+    const password = given ?? generateTemporaryPassword();
+    const forceChangePassword = input.passwordProfile?.forceChangePassword ?? true;
+    const now = isoSeconds(this.now());
+    const record: UserRecord = {
+      customerId: customer.id,
+      id: randomUUID(),
+      ...fields,
+      userDomainType: 'none',
+      state: 'active',
+      forceChangePassword,
+      createdAt: now,
+      updatedAt: now,
+    };
+    const result = await this.store.insertUser(toUserRow(record), await hashPassword(password));
+    if (result === 'upn_taken') throw faults.userPrincipalNameTaken(record.userPrincipalName);
+    return { status: 201, body: serializeCustomerUser(record, { password, forceChangePassword }) };
+  }
+
+  /**
+   * PATCH: updates fields, resets the password (passwordProfile), and restores a deleted user
+   * (state active). The official SDK sends `state: active` on every PATCH, so on an active user it
+   * changes nothing.
+   */
+  async patch(
+    customer: CustomerRecord,
+    userId: string,
+    input: UserFields & { passwordProfile?: PasswordInput; state?: string },
+    can: (operation: Operation) => boolean = () => true,
+  ): Promise<JsonResult> {
+    const user = await this.store.findUser(customer.id, userId);
+    if (!user) throw faults.userNotFound(userId);
+    // One route, three operations: each part of the body needs its own right.
+    const changesFields = editableFields.some((f) => input[f] !== undefined && input[f] !== user[f]);
+    if (changesFields && !can('users.update')) throw faults.roleLacksRights('users.update');
+    if (input.passwordProfile && !can('users.resetPassword')) throw faults.roleLacksRights('users.resetPassword');
+    if (user.state === 'inactive' && input.state?.toLowerCase() === 'active' && !can('users.restore')) throw faults.roleLacksRights('users.restore');
+    const now = this.now();
+    const state = input.state?.toLowerCase();
+    if (state !== undefined && state !== 'active' && state !== 'inactive') throw faults.invalidProperty('state', 'must be active or inactive');
+    if (state === 'inactive' && user.state === 'active') throw faults.invalidProperty('state', 'delete the user with DELETE to deactivate it');
+
+    let next: UserRecord = user;
+    if (user.state === 'inactive') {
+      if (state !== 'active') throw faults.userStateConflict('The user is deleted: restore it with state active before changing it.');
+      if (!isRestorable(user, this.options.retentionMs, now)) throw faults.userNotFound(userId);
+      next = { ...user, state: 'active', softDeletionTime: undefined };
+    }
+    next = applyUserUpdate(next, input, customerDomains(customer), isoSeconds(now));
+
+    let passwordHash: string | undefined;
+    let echo: { password: string; forceChangePassword: boolean } | undefined;
+    if (input.passwordProfile) {
+      const given = input.passwordProfile.password;
+      if (given !== undefined) validatePassword(given);
+      const password = given ?? generateTemporaryPassword();
+      next.forceChangePassword = input.passwordProfile.forceChangePassword ?? true;
+      passwordHash = await hashPassword(password);
+      echo = { password, forceChangePassword: next.forceChangePassword };
+    }
+    const result = await this.store.updateUser(toUserRow(next), passwordHash);
+    if (result === 'missing') throw faults.userNotFound(userId);
+    if (result === 'upn_taken') {
+      throw user.state === 'inactive' && input.userPrincipalName === undefined
+        ? faults.restoreConflict(next.userPrincipalName)
+        : faults.userPrincipalNameTaken(next.userPrincipalName);
+    }
+    return { status: 200, body: serializeCustomerUser(next, echo) };
+  }
+
+  /** Soft delete: the user turns inactive and can be restored until the retention ends. */
+  async delete(customer: CustomerRecord, userId: string): Promise<void> {
+    const user = await this.store.findUser(customer.id, userId);
+    if (!user || user.state === 'inactive') throw faults.userNotFound(userId);
+    const now = isoSeconds(this.now());
+    const result = await this.store.updateUser(toUserRow({ ...user, state: 'inactive', softDeletionTime: now, updatedAt: now }));
+    if (result !== 'ok') throw faults.userNotFound(userId);
+  }
+
+  /** Removes users whose restore window has passed; run periodically by the server. */
+  async purgeExpired(): Promise<number> {
+    return this.store.purgeDeletedUsers(new Date(this.now().getTime() - this.options.retentionMs).toISOString().replace(/\.\d{3}Z$/, 'Z'));
+  }
+}

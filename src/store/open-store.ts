@@ -1,0 +1,18 @@
+/**
+ * Opens the store named by a database URL: `sqlite:PATH` (or `sqlite::memory:`) or `postgres://…`.
+ */
+import { PostgresStore } from './postgres/postgres-store.js';
+import { SqliteStore } from './sqlite/sqlite-store.js';
+import type { Store } from './store.js';
+
+export const defaultDatabaseUrl = 'sqlite:./data/tenantry.db';
+
+/**
+ * @example
+ * const store = openStore(process.env.TENANTRY_DATABASE_URL ?? defaultDatabaseUrl);
+ */
+export function openStore(url: string, options: { schema?: string; poolSize?: number } = {}): Store {
+  if (url.startsWith('sqlite:')) return new SqliteStore(url.slice('sqlite:'.length) || ':memory:');
+  if (url.startsWith('postgres://') || url.startsWith('postgresql://')) return new PostgresStore(url, options);
+  throw new Error(`Unsupported database URL ${JSON.stringify(url.replace(/\/\/[^@/]*@/, '//…@'))}: use sqlite:PATH or postgres://…`);
+}

@@ -1,0 +1,244 @@
+/**
+ * The production store: PostgreSQL through a `pg` pool. Optionally confined to one schema, which
+ * the tests use to give every run a database of its own.
+ */
+import pg from 'pg';
+import type { KeysetPosition } from '../../domain/continuation-token.js';
+import type { CustomerRecord } from '../../domain/customer.js';
+import type { UserRecord, UserRow } from '../../domain/user.js';
+import type { UserListQuery } from '../../domain/user-list-query.js';
+import { customerColumns, customerFromRow, customerListSql, customerValues, userColumns, userFromRow, userRecordColumns, userValues } from '../queries/columns.js';
+import { numberPlaceholders, userListSql } from '../queries/user-list-sql.js';
+import type { ClaimResult, CustomerSearch, IdempotencyKey, Page, SigningKey, Store, StoredResponse, UserWriteResult } from '../store.js';
+import { postgresMigrations } from './migrations.js';
+
+const isUniqueViolation = (e: unknown) => (e as { code?: string }).code === '23505';
+const placeholders = (n: number, from = 1) => Array.from({ length: n }, (_, i) => `$${i + from}`).join(', ');
+
+// A fixed advisory-lock id so that processes starting together migrate one at a time.
+const migrationLock = 7_353_001;
+
+export interface PostgresStoreOptions {
+  /** Schema to create and use instead of `public`. */
+  schema?: string;
+  poolSize?: number;
+}
+
+export class PostgresStore implements Store {
+  readonly dialect = 'postgres' as const;
+  readonly pool: pg.Pool;
+  private readonly schema?: string;
+
+  /**
+   * @example
+   * const store = new PostgresStore('postgres://127.0.0.1:5432/test', { schema: 'tenantry' });
+   * await store.migrate();
+   */
+  constructor(url: string, options: PostgresStoreOptions = {}) {
+    if (options.schema && !/^[a-z_][a-z0-9_]{0,62}$/.test(options.schema)) throw new Error('invalid schema name');
+    this.schema = options.schema;
+    this.pool = new pg.Pool({
+      connectionString: url,
+      max: options.poolSize ?? 10,
+      ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
+    });
+    // An idle client's error (server restart) must not crash the process; the next query reconnects.
+    this.pool.on('error', () => {});
+  }
+
+  private async q(text: string, params: unknown[] = []) {
+    return this.pool.query({ text, values: params });
+  }
+
+  async migrate(): Promise<void> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('SELECT pg_advisory_lock($1)', [migrationLock]);
+      if (this.schema) await client.query(`CREATE SCHEMA IF NOT EXISTS ${this.schema}`);
+      await client.query('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)');
+      const done = new Set((await client.query('SELECT version FROM schema_migrations')).rows.map((r) => Number(r.version)));
+      for (const [i, sql] of postgresMigrations.entries()) {
+        if (done.has(i + 1)) continue;
+        await client.query('BEGIN');
+        try {
+          await client.query(sql);
+          await client.query('INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)', [i + 1, new Date().toISOString()]);
+          await client.query('COMMIT');
+        } catch (e) {
+          await client.query('ROLLBACK');
+          throw e;
+        }
+      }
+    } finally {
+      await client.query('SELECT pg_advisory_unlock($1)', [migrationLock]).catch(() => {});
+      client.release();
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+
+  /** Drops the store's schema with everything in it (tests only). */
+  async dropSchema(): Promise<void> {
+    if (this.schema) await this.q(`DROP SCHEMA IF EXISTS ${this.schema} CASCADE`);
+  }
+
+  async getOrSetSetting(name: string, value: string): Promise<string> {
+    await this.q('INSERT INTO settings (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING', [name, value]);
+    return (await this.q('SELECT value FROM settings WHERE name = $1', [name])).rows[0].value;
+  }
+
+  async listSigningKeys(): Promise<SigningKey[]> {
+    const { rows } = await this.q('SELECT kid, private_jwk, public_jwk, created_at, retired_at FROM signing_keys ORDER BY created_at, kid');
+    return rows.map((r) => ({ kid: r.kid, privateJwk: r.private_jwk, publicJwk: r.public_jwk, createdAt: r.created_at, retiredAt: r.retired_at ?? undefined }));
+  }
+
+  async insertSigningKey(k: SigningKey): Promise<void> {
+    await this.q('INSERT INTO signing_keys (kid, private_jwk, public_jwk, created_at, retired_at) VALUES ($1, $2, $3, $4, $5)', [k.kid, k.privateJwk, k.publicJwk, k.createdAt, k.retiredAt ?? null]);
+  }
+
+  private async transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (e) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw e;
+    } finally {
+      client.release();
+    }
+  }
+
+  private insertUserSql = `INSERT INTO users (${userColumns.join(', ')}) VALUES (${placeholders(userColumns.length)})`;
+
+  async insertCustomer(customer: CustomerRecord, users: { row: UserRow; passwordHash: string }[]): Promise<boolean> {
+    try {
+      await this.transaction(async (c) => {
+        await c.query(`INSERT INTO customers (${customerColumns.join(', ')}) VALUES (${placeholders(customerColumns.length)})`, customerValues(customer));
+        for (const u of users) await c.query(this.insertUserSql, userValues(u.row, u.passwordHash, false));
+      });
+      return true;
+    } catch (e) {
+      if (isUniqueViolation(e)) return false;
+      throw e;
+    }
+  }
+
+  async findCustomer(partnerId: string, customerId: string): Promise<CustomerRecord | undefined> {
+    const { rows } = await this.q(`SELECT ${customerColumns.join(', ')} FROM customers WHERE id = $1 AND partner_id = $2`, [customerId, partnerId]);
+    return rows[0] ? customerFromRow(rows[0]) : undefined;
+  }
+
+  async listCustomers(partnerId: string, search: CustomerSearch | undefined, size: number, after?: KeysetPosition): Promise<Page<CustomerRecord>> {
+    const sql = customerListSql(partnerId, search, size + 1, after);
+    const { rows } = await this.q(numberPlaceholders(sql.text), sql.params);
+    const more = rows.length > size;
+    const page = rows.slice(0, size);
+    const last = page[page.length - 1];
+    return { items: page.map(customerFromRow), next: more ? { key: String(last.k), id: String(last.id) } : undefined };
+  }
+
+  async insertUser(row: UserRow, passwordHash: string): Promise<UserWriteResult> {
+    try {
+      await this.q(this.insertUserSql, userValues(row, passwordHash, false));
+      return 'ok';
+    } catch (e) {
+      if (isUniqueViolation(e)) return 'upn_taken';
+      throw e;
+    }
+  }
+
+  async insertUsers(rows: { row: UserRow; passwordHash: string }[]): Promise<number> {
+    if (rows.length === 0) return 0;
+    await this.transaction(async (c) => {
+      // Multi-row INSERTs of 500 rows stay under PostgreSQL's 65,535-parameter limit.
+      for (let i = 0; i < rows.length; i += 500) {
+        const chunk = rows.slice(i, i + 500);
+        const n = userColumns.length;
+        const values = chunk.map((_, j) => `(${placeholders(n, j * n + 1)})`).join(', ');
+        await c.query(`INSERT INTO users (${userColumns.join(', ')}) VALUES ${values}`, chunk.flatMap((r) => userValues(r.row, r.passwordHash, false)));
+      }
+    });
+    return rows.length;
+  }
+
+  async findUser(customerId: string, userId: string): Promise<UserRecord | undefined> {
+    const { rows } = await this.q(`SELECT ${userRecordColumns} FROM users WHERE customer_id = $1 AND id = $2`, [customerId, userId]);
+    return rows[0] ? userFromRow(rows[0]) : undefined;
+  }
+
+  async findUserJson(customerId: string, userId: string): Promise<string | undefined> {
+    const { rows } = await this.pool.query({ name: 'find_user_json', text: 'SELECT item_json FROM users WHERE customer_id = $1 AND id = $2', values: [customerId, userId] });
+    return rows[0]?.item_json;
+  }
+
+  async listUserJson(customerId: string, query: UserListQuery, size: number, after?: KeysetPosition): Promise<Page<string>> {
+    const sql = userListSql('postgres', query, customerId, size + 1, after);
+    const text = numberPlaceholders(sql.text);
+    // Named statements are prepared once per connection; the name encodes the query's shape.
+    const name = `ul_${query.sortField}_${query.direction}_${query.search ? `${query.search.field}_${query.search.operator}` : 'all'}_${after ? 'a' : 'f'}`;
+    const { rows } = await this.pool.query({ name, text, values: sql.params, rowMode: 'array' });
+    const more = rows.length > size;
+    if (more) rows.length = size;
+    const last = rows[rows.length - 1];
+    return { items: rows.map((r) => r[2] as string), next: more ? { key: String(last[0]), id: String(last[1]) } : undefined };
+  }
+
+  async updateUser(row: UserRow, passwordHash?: string): Promise<UserWriteResult> {
+    const cols = userColumns.filter((c) => c !== 'customer_id' && c !== 'id' && c !== 'created_at' && (passwordHash !== undefined || c !== 'password_hash'));
+    const values = userValues(row, passwordHash ?? null, false);
+    const byName = new Map(userColumns.map((c, i) => [c, values[i]]));
+    try {
+      const res = await this.q(
+        `UPDATE users SET ${cols.map((c, i) => `${c} = $${i + 1}`).join(', ')} WHERE customer_id = $${cols.length + 1} AND id = $${cols.length + 2}`,
+        [...cols.map((c) => byName.get(c)), row.customerId, row.id],
+      );
+      return res.rowCount === 1 ? 'ok' : 'missing';
+    } catch (e) {
+      if (isUniqueViolation(e)) return 'upn_taken';
+      throw e;
+    }
+  }
+
+  async countUsers(customerId: string, state: 'active' | 'inactive'): Promise<number> {
+    const { rows } = await this.q('SELECT count(*)::int AS n FROM users WHERE customer_id = $1 AND state = $2', [customerId, state]);
+    return rows[0].n;
+  }
+
+  async purgeDeletedUsers(deletedBefore: string): Promise<number> {
+    const res = await this.q("DELETE FROM users WHERE state = 'inactive' AND soft_deletion_time < $1", [deletedBefore]);
+    return res.rowCount ?? 0;
+  }
+
+  async claimRequest(key: IdempotencyKey, now: Date, staleAfterMs: number): Promise<ClaimResult> {
+    const k = [key.partnerId, key.requestId, key.fingerprint];
+    const inserted = await this.q('INSERT INTO idempotency (partner_id, request_id, fingerprint, status, body, created_at) VALUES ($1, $2, $3, 0, NULL, $4) ON CONFLICT DO NOTHING', [...k, now.toISOString()]);
+    if (inserted.rowCount === 1) return { kind: 'claimed' };
+    const { rows } = await this.q('SELECT status, body, created_at FROM idempotency WHERE partner_id = $1 AND request_id = $2 AND fingerprint = $3', k);
+    const r = rows[0];
+    if (!r) return this.claimRequest(key, now, staleAfterMs); // released meanwhile
+    if (r.status > 0) return { kind: 'done', response: { status: r.status, body: r.body ?? '' } };
+    if (Date.parse(r.created_at) + staleAfterMs < now.getTime()) {
+      // Only one waiter wins the take-over: the row must still carry the stale timestamp.
+      const taken = await this.q('UPDATE idempotency SET created_at = $4 WHERE partner_id = $1 AND request_id = $2 AND fingerprint = $3 AND created_at = $5 AND status = 0', [...k, now.toISOString(), r.created_at]);
+      if (taken.rowCount === 1) return { kind: 'claimed' };
+    }
+    return { kind: 'pending' };
+  }
+
+  async completeRequest(key: IdempotencyKey, response: StoredResponse): Promise<void> {
+    await this.q('UPDATE idempotency SET status = $4, body = $5 WHERE partner_id = $1 AND request_id = $2 AND fingerprint = $3', [key.partnerId, key.requestId, key.fingerprint, response.status, response.body]);
+  }
+
+  async releaseRequest(key: IdempotencyKey): Promise<void> {
+    await this.q('DELETE FROM idempotency WHERE partner_id = $1 AND request_id = $2 AND fingerprint = $3', [key.partnerId, key.requestId, key.fingerprint]);
+  }
+
+  async purgeRequests(createdBefore: string): Promise<number> {
+    return (await this.q('DELETE FROM idempotency WHERE created_at < $1', [createdBefore])).rowCount ?? 0;
+  }
+}

@@ -1,0 +1,46 @@
+/**
+ * SQLite schema, one entry per migration. Every table is keyed by customer (or partner) first so
+ * the data can later be sharded by customer. Key columns use binary order, the same order as
+ * PostgreSQL's "C" collation, so both stores page identically.
+ */
+export const sqliteMigrations: string[] = [
+  `
+  CREATE TABLE settings (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+
+  CREATE TABLE signing_keys (
+    kid TEXT PRIMARY KEY, private_jwk TEXT NOT NULL, public_jwk TEXT NOT NULL,
+    created_at TEXT NOT NULL, retired_at TEXT
+  );
+
+  CREATE TABLE customers (
+    partner_id TEXT NOT NULL, id TEXT NOT NULL PRIMARY KEY, commerce_id TEXT NOT NULL,
+    domain TEXT NOT NULL UNIQUE, company_name TEXT NOT NULL, company_name_key TEXT NOT NULL,
+    custom_domains TEXT NOT NULL, billing_profile TEXT NOT NULL, created_at TEXT NOT NULL
+  );
+  CREATE INDEX customers_by_name ON customers (partner_id, company_name_key, id);
+  CREATE INDEX customers_by_domain ON customers (partner_id, domain, id);
+
+  -- WITHOUT ROWID clusters each customer's users together in primary-key order.
+  CREATE TABLE users (
+    customer_id TEXT NOT NULL REFERENCES customers (id), id TEXT NOT NULL,
+    upn TEXT NOT NULL, upn_key TEXT NOT NULL, display_name TEXT NOT NULL, display_name_key TEXT NOT NULL,
+    first_name TEXT, last_name TEXT, usage_location TEXT, immutable_id TEXT, phone_number TEXT,
+    user_domain_type TEXT NOT NULL, state TEXT NOT NULL, soft_deletion_time TEXT, last_directory_sync_time TEXT,
+    force_change_password INTEGER NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL,
+    item_json TEXT NOT NULL, password_hash TEXT NOT NULL,
+    PRIMARY KEY (customer_id, id)
+  ) WITHOUT ROWID;
+  CREATE INDEX users_by_display_name ON users (customer_id, state, display_name_key, id);
+  CREATE INDEX users_by_upn ON users (customer_id, state, upn_key, id);
+  -- A name is unique among active users only: a deleted user's name may be reused (restore then conflicts).
+  CREATE UNIQUE INDEX users_active_upn ON users (customer_id, upn_key) WHERE state = 'active';
+  CREATE INDEX users_deleted ON users (soft_deletion_time) WHERE state = 'inactive';
+
+  CREATE TABLE idempotency (
+    partner_id TEXT NOT NULL, request_id TEXT NOT NULL, fingerprint TEXT NOT NULL,
+    status INTEGER NOT NULL, body TEXT, created_at TEXT NOT NULL,
+    PRIMARY KEY (partner_id, request_id, fingerprint)
+  ) WITHOUT ROWID;
+  CREATE INDEX idempotency_by_age ON idempotency (created_at);
+  `,
+];

@@ -1,0 +1,44 @@
+/**
+ * The stores every storage-touching test runs against: SQLite and PostgreSQL. PostgreSQL is not
+ * optional: when it cannot be reached the tests fail, they do not skip.
+ */
+import { randomBytes } from 'node:crypto';
+import { PostgresStore } from '../store/postgres/postgres-store.js';
+import { SqliteStore } from '../store/sqlite/sqlite-store.js';
+import type { Store } from '../store/store.js';
+
+export const testPostgresUrl = process.env.TENANTRY_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+export interface StoreFactory {
+  name: 'sqlite' | 'postgres';
+  /** Opens a new, empty, migrated store. */
+  open(): Promise<Store>;
+  /** Closes it and removes what it created. */
+  dispose(store: Store): Promise<void>;
+}
+
+export const storeFactories: StoreFactory[] = [
+  {
+    name: 'sqlite',
+    async open() {
+      const store = new SqliteStore(':memory:');
+      await store.migrate();
+      return store;
+    },
+    async dispose(store) {
+      await store.close();
+    },
+  },
+  {
+    name: 'postgres',
+    async open() {
+      const store = new PostgresStore(testPostgresUrl, { schema: `t_${randomBytes(6).toString('hex')}`, poolSize: 12 });
+      await store.migrate();
+      return store;
+    },
+    async dispose(store) {
+      await (store as PostgresStore).dropSchema();
+      await store.close();
+    },
+  },
+];
