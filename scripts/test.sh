@@ -41,7 +41,7 @@ ensure_test_database
 npm run --silent build || exit 1
 
 mkdir -p test-output
-files=$(find src test -name '*.test.ts' -not -path '*/node_modules/*' | sort)
+files=$(find src test packages/sdk/src -name '*.test.ts' -not -path '*/node_modules/*' | sort)
 node --import tsx --test --test-reporter=tap --test-concurrency=1 $files 2>&1 | tee test-output/test.tap
 status=${PIPESTATUS[0]}
 pass=$(grep -E '^# pass ' test-output/test.tap | tail -n 1 | awk '{print $3}')

@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { randomUUID } from 'node:crypto';
+import { toUserRow } from '../domain/user.js';
+import { ClaimLostError } from '../store/store.js';
 import { newRequestId, startHarness, type Harness } from '../test-support/harness.js';
 import { storeFactories } from '../test-support/stores.js';
+import { idempotencyKey, leaseMs } from './idempotency.js';
 
 const domain = 'dtdemocspcustomer005.onmicrosoft.com';
 
@@ -65,6 +69,78 @@ for (const factory of storeFactories) {
       assert.equal(mine.status, 201);
       assert.equal(theirs.status, 201);
       assert.notEqual(mine.json.id, theirs.json.id);
+    });
+  });
+}
+
+for (const factory of storeFactories) {
+  describe(`MS-RequestId idempotency after a crash on ${factory.name}`, () => {
+    let h: Harness;
+    const users = () => `/v1/customers/${h.customerId}/users`;
+    const count = async () => (await h.request('GET', `${users()}?size=500`)).json.items.length;
+    const userRow = (alias: string) =>
+      toUserRow({
+        customerId: h.customerId,
+        id: randomUUID(),
+        userPrincipalName: `${alias}@${domain}`,
+        displayName: alias,
+        userDomainType: 'none',
+        state: 'active',
+        forceChangePassword: true,
+        createdAt: '2026-01-01T00:00:00Z',
+        updatedAt: '2026-01-01T00:00:00Z',
+      });
+
+    before(async () => {
+      h = await startHarness(factory);
+    });
+    after(async () => h.close());
+
+    it('lets a retry take over the claim a crashed attempt left behind, and creates the user once', async () => {
+      const requestId = newRequestId();
+      const body = { userPrincipalName: `orphan@${domain}`, displayName: 'Orphan' };
+      // What a process killed between its claim and its write leaves: a pending claim, no user.
+      const key = idempotencyKey(h.partnerId, requestId, 'POST', users(), body);
+      const orphan = await h.store.claimRequest(key, new Date(Date.now() - leaseMs - 1000), leaseMs);
+      assert.equal(orphan.kind, 'claimed');
+      const before = await count();
+      const retry = await h.request('POST', users(), { body, headers: { 'ms-requestid': requestId } });
+      assert.equal(retry.status, 201, retry.text);
+      const again = await h.request('POST', users(), { body, headers: { 'ms-requestid': requestId } });
+      assert.equal(again.text, retry.text);
+      assert.equal(await count(), before + 1);
+    });
+
+    it('rolls back a write whose claim was taken over, so the user and the stored answer never disagree', async () => {
+      const key = { partnerId: h.partnerId, requestId: newRequestId(), fingerprint: 'f' };
+      const t0 = Date.now();
+      const slow = await h.store.claimRequest(key, new Date(t0), leaseMs);
+      const taker = await h.store.claimRequest(key, new Date(t0 + leaseMs + 1), leaseMs);
+      assert.ok(slow.kind === 'claimed' && taker.kind === 'claimed');
+      assert.notEqual(slow.claim.owner, taker.claim.owner);
+
+      const winner = userRow('winner');
+      const loser = userRow('loser');
+      const winnerAnswer = { status: 201, body: JSON.stringify({ id: winner.id }) };
+      assert.equal(await h.store.insertUser(winner, 'hash', { claim: taker.claim, response: winnerAnswer }), 'ok');
+      await assert.rejects(h.store.insertUser(loser, 'hash', { claim: slow.claim, response: { status: 201, body: '{}' } }), ClaimLostError);
+      assert.equal(await h.store.findUser(h.customerId, loser.id), undefined, 'the losing write left nothing behind');
+      assert.equal(await h.store.completeRequest(slow.claim, { status: 409, body: '{}' }), false, 'nor can it overwrite the answer');
+      const replay = await h.store.claimRequest(key, new Date(), leaseMs);
+      assert.deepEqual(replay, { kind: 'done', response: winnerAnswer });
+      assert.ok(await h.store.findUser(h.customerId, winner.id));
+    });
+
+    it('writes nothing when the answer cannot be stored: a lost claim rolls back a new customer too', async () => {
+      const key = { partnerId: h.partnerId, requestId: newRequestId(), fingerprint: 'c' };
+      const t0 = Date.now();
+      const slow = await h.store.claimRequest(key, new Date(t0), leaseMs);
+      await h.store.claimRequest(key, new Date(t0 + leaseMs + 1), leaseMs);
+      assert.ok(slow.kind === 'claimed');
+      const customerId = randomUUID();
+      const customer = { partnerId: h.partnerId, id: customerId, commerceId: randomUUID(), domain: `lost${Date.now()}.onmicrosoft.com`, companyName: 'Lost', customDomains: [], billingProfile: { companyName: 'Lost' }, createdAt: '2026-01-01T00:00:00Z' };
+      await assert.rejects(h.store.insertCustomer(customer, [], { claim: slow.claim, response: { status: 201, body: '{}' } }), ClaimLostError);
+      assert.equal(await h.store.findCustomer(h.partnerId, customerId), undefined);
     });
   });
 }

@@ -2,60 +2,110 @@
  * MS-RequestId as an idempotency key for POSTs: a retry with the same id, method, path and body
  * gets the stored response and creates nothing twice, even when the retries race each other
  * (in one process through a shared promise, across processes through the store's claim row).
+ *
+ * Crash safety: writes that support it receive the attempt's claim and store their answer in the
+ * same transaction as the write (see `IdempotentCompletion`), so after a crash the key is either
+ * answered with the write done, or still claimed with nothing written. A claim left behind by a
+ * dead process is taken over after `leaseMs`; the attempt that lost its claim rolls back and
+ * replays the winner's answer instead.
  */
 import { createHash } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { Fault } from '../domain/fault.js';
 import type { JsonResult } from '../services/user-service.js';
-import type { IdempotencyKey, Store } from '../store/store.js';
+import { ClaimLostError, type IdempotencyClaim, type IdempotencyKey, type Store } from '../store/store.js';
 
-const inFlight = new Map<string, Promise<JsonResult>>();
-const staleAfterMs = 60_000;
+/** How long a claim protects an attempt before a retry may take it over (a write takes milliseconds). */
+export const leaseMs = 10_000;
 const waitLimitMs = 30_000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+interface Outcome {
+  result: JsonResult;
+  /** True when this call did not do the work itself but returned another attempt's answer. */
+  replayed: boolean;
+}
+
+const inFlight = new Map<string, Promise<Outcome>>();
+const replays = new WeakSet<FastifyRequest>();
+
 /**
- * Runs `work` once per logical request.
+ * Whether a request was answered from another attempt's stored response (nothing written by it).
  *
  * @example
- * const result = await idempotent(store, request, () => users.create(customer, body));
+ * if (!isReplay(request)) await recordAudit(request);
  */
-export async function idempotent(store: Store, request: FastifyRequest, work: () => Promise<JsonResult>): Promise<JsonResult> {
+export const isReplay = (request: FastifyRequest) => replays.has(request);
+
+/**
+ * Runs `work` once per logical request. `work` receives the attempt's claim when the request has an
+ * MS-RequestId; passing it to the store write makes the write and its stored answer atomic.
+ *
+ * @example
+ * const result = await idempotent(store, request, (claim) => users.create(customer, body, claim));
+ */
+export async function idempotent(store: Store, request: FastifyRequest, work: (claim?: IdempotencyClaim) => Promise<JsonResult>): Promise<JsonResult> {
   const requestId = request.headers['ms-requestid'];
   // Without a caller-chosen id there is nothing a retry could match.
   if (typeof requestId !== 'string' || requestId === '') return work();
-  const path = request.url.split('?')[0].replace(/\/{2,}/g, '/').replace(/\/$/, '').toLowerCase();
-  const fingerprint = createHash('sha256').update(`${request.method} ${path}\n${JSON.stringify(request.body ?? null)}`).digest('base64url');
-  const key: IdempotencyKey = { partnerId: request.principal.partnerId, requestId, fingerprint };
-  const local = `${key.partnerId}|${requestId}|${fingerprint}`;
-  const running = inFlight.get(local);
-  if (running) return running;
-  const promise = runOnce(store, key, work).finally(() => inFlight.delete(local));
-  inFlight.set(local, promise);
-  return promise;
+  const key = idempotencyKey(request.principal.partnerId, requestId, request.method, request.url, request.body);
+  const local = `${key.partnerId}|${requestId}|${key.fingerprint}`;
+  let running = inFlight.get(local);
+  let shared = true;
+  if (!running) {
+    shared = false;
+    running = runOnce(store, key, work).finally(() => inFlight.delete(local));
+    inFlight.set(local, running);
+  }
+  const outcome = await running;
+  if (shared || outcome.replayed) replays.add(request);
+  return outcome.result;
 }
 
-async function runOnce(store: Store, key: IdempotencyKey, work: () => Promise<JsonResult>): Promise<JsonResult> {
+/**
+ * The key of one logical request: the caller's id plus a hash of method, path and (bound) body,
+ * so the same id sent with another request is another request.
+ *
+ * @example
+ * idempotencyKey(partnerId, 'b7c…', 'POST', '/v1/customers/c/users/', { displayName: 'A' });
+ */
+export function idempotencyKey(partnerId: string, requestId: string, method: string, url: string, body: unknown): IdempotencyKey {
+  const path = url.split('?')[0].replace(/\/{2,}/g, '/').replace(/\/$/, '').toLowerCase();
+  const fingerprint = createHash('sha256').update(`${method} ${path}\n${JSON.stringify(body ?? null)}`).digest('base64url');
+  return { partnerId, requestId, fingerprint };
+}
+
+async function runOnce(store: Store, key: IdempotencyKey, work: (claim?: IdempotencyClaim) => Promise<JsonResult>): Promise<Outcome> {
   const started = Date.now();
   for (;;) {
-    const claim = await store.claimRequest(key, new Date(), staleAfterMs);
-    if (claim.kind === 'done') return claim.response;
-    if (claim.kind === 'claimed') break;
+    const claim = await store.claimRequest(key, new Date(), leaseMs);
+    if (claim.kind === 'done') return { result: claim.response, replayed: true };
+    if (claim.kind === 'claimed') {
+      const result = await attempt(store, claim.claim, work);
+      if (result) return { result, replayed: false };
+      // Lost the claim to a take-over: nothing of ours was kept; the next round reads the winner's answer.
+      continue;
+    }
     if (Date.now() - started > waitLimitMs) throw new Fault(409, 60016, 'A request with this MS-RequestId is still being processed.', ['MS-RequestId']);
     await sleep(25);
   }
+}
+
+/** One attempt under a claim; undefined when another attempt took the claim over meanwhile. */
+async function attempt(store: Store, claim: IdempotencyClaim, work: (claim?: IdempotencyClaim) => Promise<JsonResult>): Promise<JsonResult | undefined> {
   let result: JsonResult;
   try {
-    result = await work();
+    result = await work(claim);
   } catch (e) {
+    if (e instanceof ClaimLostError) return undefined;
     if (e instanceof Fault && e.status < 500) {
       // Business failures are answers too: a retry must see the same one.
-      await store.completeRequest(key, { status: e.status, body: JSON.stringify(e.toJSON()) });
-    } else {
-      await store.releaseRequest(key).catch(() => {});
+      if (await store.completeRequest(claim, { status: e.status, body: JSON.stringify(e.toJSON()) })) throw e;
+      return undefined;
     }
+    await store.releaseRequest(claim).catch(() => {});
     throw e;
   }
-  await store.completeRequest(key, result);
-  return result;
+  // A write that completed the claim in its own transaction stored the same answer; this is then a no-op rewrite.
+  return (await store.completeRequest(claim, result)) ? result : undefined;
 }

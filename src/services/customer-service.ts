@@ -10,7 +10,7 @@ import { customerListItem, customerResource, normalizeDomain, type BillingProfil
 import { faults } from '../domain/fault.js';
 import { generateTemporaryPassword } from '../domain/password-policy.js';
 import { isoSeconds, toUserRow, type UserRecord } from '../domain/user.js';
-import type { CustomerSearch, Store } from '../store/store.js';
+import type { CustomerSearch, IdempotencyClaim, Store } from '../store/store.js';
 import type { JsonResult } from './user-service.js';
 
 const guidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -62,9 +62,10 @@ export class CustomerService {
 
   /**
    * Creates a customer tenant with its first user, `admin@<domain>`, whose temporary password is
-   * returned once in `userCredentials`, as Partner Center does.
+   * returned once in `userCredentials`, as Partner Center does. With an idempotency claim, the
+   * answer is stored in the same transaction as the customer.
    */
-  async create(principal: Principal, input: CustomerCreateInput): Promise<JsonResult> {
+  async create(principal: Principal, input: CustomerCreateInput, claim?: IdempotencyClaim): Promise<JsonResult> {
     if (!input.companyProfile?.domain) throw faults.required('companyProfile.domain');
     const domain = normalizeDomain(input.companyProfile.domain);
     const companyName = (input.billingProfile?.companyName ?? input.companyProfile.companyName ?? '').trim();
@@ -95,9 +96,10 @@ export class CustomerService {
       createdAt: now,
       updatedAt: now,
     };
-    const created = await this.store.insertCustomer(customer, [{ row: toUserRow(admin), passwordHash: await hashPassword(password) }]);
+    const response = { status: 201, body: JSON.stringify(customerResource(customer, { userName: 'admin', password })) };
+    const created = await this.store.insertCustomer(customer, [{ row: toUserRow(admin), passwordHash: await hashPassword(password) }], claim && { claim, response });
     if (!created) throw faults.domainTaken(domain);
-    return { status: 201, body: JSON.stringify(customerResource(customer, { userName: 'admin', password })) };
+    return response;
   }
 }
 

@@ -22,7 +22,7 @@ import {
   type UserFields,
   type UserRecord,
 } from '../domain/user.js';
-import type { Store } from '../store/store.js';
+import type { IdempotencyClaim, Store } from '../store/store.js';
 
 export interface ListUsersParams {
   size?: string;
@@ -101,9 +101,10 @@ export class UserService {
 
   /**
    * Creates a user. Without a password a temporary one is generated; either way the response
-   * carries it once in `passwordProfile`, and only its hash is stored.
+   * carries it once in `passwordProfile`, and only its hash is stored. With an idempotency claim,
+   * the answer is stored in the same transaction as the user.
    */
-  async create(customer: CustomerRecord, input: UserFields & { passwordProfile?: PasswordInput }): Promise<JsonResult> {
+  async create(customer: CustomerRecord, input: UserFields & { passwordProfile?: PasswordInput }, claim?: IdempotencyClaim): Promise<JsonResult> {
     const fields = validateNewUser(input, customerDomains(customer));
     const given = input.passwordProfile?.password;
     if (given !== undefined) validatePassword(given);
@@ -120,9 +121,10 @@ export class UserService {
       createdAt: now,
       updatedAt: now,
     };
-    const result = await this.store.insertUser(toUserRow(record), await hashPassword(password));
+    const response = { status: 201, body: serializeCustomerUser(record, { password, forceChangePassword }) };
+    const result = await this.store.insertUser(toUserRow(record), await hashPassword(password), claim && { claim, response });
     if (result === 'upn_taken') throw faults.userPrincipalNameTaken(record.userPrincipalName);
-    return { status: 201, body: serializeCustomerUser(record, { password, forceChangePassword }) };
+    return response;
   }
 
   /**

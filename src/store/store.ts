@@ -37,7 +37,29 @@ export interface StoredResponse {
   body: string;
 }
 
-export type ClaimResult = { kind: 'claimed' } | { kind: 'done'; response: StoredResponse } | { kind: 'pending' };
+/** One attempt's hold on an idempotency key; `owner` is unique per attempt, so a taken-over attempt can tell. */
+export interface IdempotencyClaim extends IdempotencyKey {
+  owner: string;
+}
+
+/**
+ * Completes a claimed request in the same transaction as the write it answers, so a crash can
+ * never leave the write without its stored answer (or the answer without the write).
+ */
+export interface IdempotentCompletion {
+  claim: IdempotencyClaim;
+  response: StoredResponse;
+}
+
+/** Thrown (and the write rolled back) when another attempt took over the claim meanwhile. */
+export class ClaimLostError extends Error {
+  constructor() {
+    super('Another attempt took over this MS-RequestId.');
+    this.name = 'ClaimLostError';
+  }
+}
+
+export type ClaimResult = { kind: 'claimed'; claim: IdempotencyClaim } | { kind: 'done'; response: StoredResponse } | { kind: 'pending' };
 
 /** Outcome of a write that can clash with another user's name. */
 export type UserWriteResult = 'ok' | 'upn_taken' | 'missing';
@@ -54,11 +76,12 @@ export interface Store {
   insertSigningKey(key: SigningKey): Promise<void>;
 
   /** Inserts a customer and its first users in one transaction; false when the domain is taken. */
-  insertCustomer(customer: CustomerRecord, users: { row: UserRow; passwordHash: string }[]): Promise<boolean>;
+  insertCustomer(customer: CustomerRecord, users: { row: UserRow; passwordHash: string }[], completion?: IdempotentCompletion): Promise<boolean>;
   findCustomer(partnerId: string, customerId: string): Promise<CustomerRecord | undefined>;
   listCustomers(partnerId: string, search: CustomerSearch | undefined, size: number, after?: KeysetPosition): Promise<Page<CustomerRecord>>;
 
-  insertUser(row: UserRow, passwordHash: string): Promise<UserWriteResult>;
+  /** Inserts a user; with `completion`, also completes the request's idempotency claim in the same transaction. */
+  insertUser(row: UserRow, passwordHash: string, completion?: IdempotentCompletion): Promise<UserWriteResult>;
   /** Inserts many users in one transaction (bulk seeding); returns how many were written. */
   insertUsers(rows: { row: UserRow; passwordHash: string }[]): Promise<number>;
   findUser(customerId: string, userId: string): Promise<UserRecord | undefined>;
@@ -72,8 +95,11 @@ export interface Store {
   /** Hard-deletes users soft-deleted before `deletedBefore`; returns how many. */
   purgeDeletedUsers(deletedBefore: string): Promise<number>;
 
+  /** Claims a request id for one attempt, or reports its stored answer; a claim older than `staleAfterMs` is taken over. */
   claimRequest(key: IdempotencyKey, now: Date, staleAfterMs: number): Promise<ClaimResult>;
-  completeRequest(key: IdempotencyKey, response: StoredResponse): Promise<void>;
-  releaseRequest(key: IdempotencyKey): Promise<void>;
+  /** Stores the answer of a claimed request; false when another attempt owns the claim now. */
+  completeRequest(claim: IdempotencyClaim, response: StoredResponse): Promise<boolean>;
+  /** Drops a claim still owned by this attempt, so a retry can run the request again. */
+  releaseRequest(claim: IdempotencyClaim): Promise<void>;
   purgeRequests(createdBefore: string): Promise<number>;
 }

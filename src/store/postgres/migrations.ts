@@ -40,4 +40,8 @@ export const postgresMigrations: string[] = [
   );
   CREATE INDEX idempotency_by_age ON idempotency (created_at);
   `,
+  // Crash-safe idempotency (issue 7): each attempt's claim carries its own owner id.
+  `
+  ALTER TABLE idempotency ADD COLUMN owner TEXT;
+  `,
 ];

@@ -11,6 +11,8 @@ import { customerColumns, customerFromRow, customerListSql, customerValues, user
 import { numberPlaceholders, userListSql } from '../queries/user-list-sql.js';
 import type { ClaimResult, CustomerSearch, IdempotencyKey, Page, SigningKey, Store, StoredResponse, UserWriteResult } from '../store.js';
 import { postgresMigrations } from './migrations.js';
+import { randomUUID } from 'node:crypto';
+import { ClaimLostError, type IdempotencyClaim, type IdempotentCompletion } from '../store.js';
 
 const isUniqueViolation = (e: unknown) => (e as { code?: string }).code === '23505';
 const placeholders = (n: number, from = 1) => Array.from({ length: n }, (_, i) => `$${i + from}`).join(', ');
@@ -115,11 +117,12 @@ export class PostgresStore implements Store {
 
   private insertUserSql = `INSERT INTO users (${userColumns.join(', ')}) VALUES (${placeholders(userColumns.length)})`;
 
-  async insertCustomer(customer: CustomerRecord, users: { row: UserRow; passwordHash: string }[]): Promise<boolean> {
+  async insertCustomer(customer: CustomerRecord, users: { row: UserRow; passwordHash: string }[], completion?: IdempotentCompletion): Promise<boolean> {
     try {
       await this.transaction(async (c) => {
         await c.query(`INSERT INTO customers (${customerColumns.join(', ')}) VALUES (${placeholders(customerColumns.length)})`, customerValues(customer));
         for (const u of users) await c.query(this.insertUserSql, userValues(u.row, u.passwordHash, false));
+        if (completion) await this.completeInTransaction(c, completion);
       });
       return true;
     } catch (e) {
@@ -142,9 +145,16 @@ export class PostgresStore implements Store {
     return { items: page.map(customerFromRow), next: more ? { key: String(last.k), id: String(last.id) } : undefined };
   }
 
-  async insertUser(row: UserRow, passwordHash: string): Promise<UserWriteResult> {
+  async insertUser(row: UserRow, passwordHash: string, completion?: IdempotentCompletion): Promise<UserWriteResult> {
     try {
-      await this.q(this.insertUserSql, userValues(row, passwordHash, false));
+      if (completion) {
+        await this.transaction(async (c) => {
+          await c.query(this.insertUserSql, userValues(row, passwordHash, false));
+          await this.completeInTransaction(c, completion);
+        });
+      } else {
+        await this.q(this.insertUserSql, userValues(row, passwordHash, false));
+      }
       return 'ok';
     } catch (e) {
       if (isUniqueViolation(e)) return 'upn_taken';
@@ -216,26 +226,36 @@ export class PostgresStore implements Store {
 
   async claimRequest(key: IdempotencyKey, now: Date, staleAfterMs: number): Promise<ClaimResult> {
     const k = [key.partnerId, key.requestId, key.fingerprint];
-    const inserted = await this.q('INSERT INTO idempotency (partner_id, request_id, fingerprint, status, body, created_at) VALUES ($1, $2, $3, 0, NULL, $4) ON CONFLICT DO NOTHING', [...k, now.toISOString()]);
-    if (inserted.rowCount === 1) return { kind: 'claimed' };
+    const claim: IdempotencyClaim = { ...key, owner: randomUUID() };
+    const inserted = await this.q('INSERT INTO idempotency (partner_id, request_id, fingerprint, status, body, created_at, owner) VALUES ($1, $2, $3, 0, NULL, $4, $5) ON CONFLICT DO NOTHING', [...k, now.toISOString(), claim.owner]);
+    if (inserted.rowCount === 1) return { kind: 'claimed', claim };
     const { rows } = await this.q('SELECT status, body, created_at FROM idempotency WHERE partner_id = $1 AND request_id = $2 AND fingerprint = $3', k);
     const r = rows[0];
     if (!r) return this.claimRequest(key, now, staleAfterMs); // released meanwhile
     if (r.status > 0) return { kind: 'done', response: { status: r.status, body: r.body ?? '' } };
     if (Date.parse(r.created_at) + staleAfterMs < now.getTime()) {
       // Only one waiter wins the take-over: the row must still carry the stale timestamp.
-      const taken = await this.q('UPDATE idempotency SET created_at = $4 WHERE partner_id = $1 AND request_id = $2 AND fingerprint = $3 AND created_at = $5 AND status = 0', [...k, now.toISOString(), r.created_at]);
-      if (taken.rowCount === 1) return { kind: 'claimed' };
+      const taken = await this.q('UPDATE idempotency SET created_at = $4, owner = $6 WHERE partner_id = $1 AND request_id = $2 AND fingerprint = $3 AND created_at = $5 AND status = 0', [...k, now.toISOString(), r.created_at, claim.owner]);
+      if (taken.rowCount === 1) return { kind: 'claimed', claim };
     }
     return { kind: 'pending' };
   }
 
-  async completeRequest(key: IdempotencyKey, response: StoredResponse): Promise<void> {
-    await this.q('UPDATE idempotency SET status = $4, body = $5 WHERE partner_id = $1 AND request_id = $2 AND fingerprint = $3', [key.partnerId, key.requestId, key.fingerprint, response.status, response.body]);
+  private completeSql = 'UPDATE idempotency SET status = $5, body = $6 WHERE partner_id = $1 AND request_id = $2 AND fingerprint = $3 AND owner = $4';
+
+  async completeRequest(claim: IdempotencyClaim, response: StoredResponse): Promise<boolean> {
+    const res = await this.q(this.completeSql, [claim.partnerId, claim.requestId, claim.fingerprint, claim.owner, response.status, response.body]);
+    return res.rowCount === 1;
   }
 
-  async releaseRequest(key: IdempotencyKey): Promise<void> {
-    await this.q('DELETE FROM idempotency WHERE partner_id = $1 AND request_id = $2 AND fingerprint = $3', [key.partnerId, key.requestId, key.fingerprint]);
+  /** Inside a write's transaction: completes the claim or throws, which rolls the write back. */
+  private async completeInTransaction(c: pg.PoolClient, { claim, response }: IdempotentCompletion): Promise<void> {
+    const res = await c.query(this.completeSql, [claim.partnerId, claim.requestId, claim.fingerprint, claim.owner, response.status, response.body]);
+    if (res.rowCount !== 1) throw new ClaimLostError();
+  }
+
+  async releaseRequest(claim: IdempotencyClaim): Promise<void> {
+    await this.q('DELETE FROM idempotency WHERE partner_id = $1 AND request_id = $2 AND fingerprint = $3 AND owner = $4 AND status = 0', [claim.partnerId, claim.requestId, claim.fingerprint, claim.owner]);
   }
 
   async purgeRequests(createdBefore: string): Promise<number> {

@@ -43,4 +43,8 @@ export const sqliteMigrations: string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX idempotency_by_age ON idempotency (created_at);
   `,
+  // Crash-safe idempotency (issue 7): each attempt's claim carries its own owner id.
+  `
+  ALTER TABLE idempotency ADD COLUMN owner TEXT;
+  `,
 ];

@@ -13,6 +13,8 @@ import { customerColumns, customerFromRow, customerListSql, customerValues, user
 import { userListSql } from '../queries/user-list-sql.js';
 import type { ClaimResult, CustomerSearch, IdempotencyKey, Page, SigningKey, Store, StoredResponse, UserWriteResult } from '../store.js';
 import { sqliteMigrations } from './migrations.js';
+import { randomUUID } from 'node:crypto';
+import { ClaimLostError, type IdempotencyClaim, type IdempotentCompletion } from '../store.js';
 
 const isUniqueViolation = (e: unknown) => (e as { code?: string }).code?.startsWith('SQLITE_CONSTRAINT') ?? false;
 
@@ -80,12 +82,13 @@ export class SqliteStore implements Store {
     this.stmt('INSERT INTO signing_keys (kid, private_jwk, public_jwk, created_at, retired_at) VALUES (?, ?, ?, ?, ?)').run(k.kid, k.privateJwk, k.publicJwk, k.createdAt, k.retiredAt ?? null);
   }
 
-  async insertCustomer(customer: CustomerRecord, users: { row: UserRow; passwordHash: string }[]): Promise<boolean> {
+  async insertCustomer(customer: CustomerRecord, users: { row: UserRow; passwordHash: string }[], completion?: IdempotentCompletion): Promise<boolean> {
     const insertCustomer = this.stmt(`INSERT INTO customers (${customerColumns.join(', ')}) VALUES (${customerColumns.map(() => '?').join(', ')})`);
     try {
       this.db.transaction(() => {
         insertCustomer.run(...customerValues(customer));
         for (const u of users) this.insertUserSync(u.row, u.passwordHash);
+        if (completion) this.completeInTransaction(completion);
       }).immediate();
       return true;
     } catch (e) {
@@ -112,9 +115,16 @@ export class SqliteStore implements Store {
     this.stmt(`INSERT INTO users (${userColumns.join(', ')}) VALUES (${userColumns.map(() => '?').join(', ')})`).run(...userValues(row, passwordHash, true));
   }
 
-  async insertUser(row: UserRow, passwordHash: string): Promise<UserWriteResult> {
+  async insertUser(row: UserRow, passwordHash: string, completion?: IdempotentCompletion): Promise<UserWriteResult> {
     try {
-      this.insertUserSync(row, passwordHash);
+      if (completion) {
+        this.db.transaction(() => {
+          this.insertUserSync(row, passwordHash);
+          this.completeInTransaction(completion);
+        }).immediate();
+      } else {
+        this.insertUserSync(row, passwordHash);
+      }
       return 'ok';
     } catch (e) {
       if (isUniqueViolation(e)) return 'upn_taken';
@@ -169,27 +179,38 @@ export class SqliteStore implements Store {
   }
 
   async claimRequest(key: IdempotencyKey, now: Date, staleAfterMs: number): Promise<ClaimResult> {
+    const claim: IdempotencyClaim = { ...key, owner: randomUUID() };
     return this.db.transaction((): ClaimResult => {
-      const inserted = this.stmt('INSERT INTO idempotency (partner_id, request_id, fingerprint, status, body, created_at) VALUES (?, ?, ?, 0, NULL, ?) ON CONFLICT DO NOTHING')
-        .run(key.partnerId, key.requestId, key.fingerprint, now.toISOString());
-      if (inserted.changes === 1) return { kind: 'claimed' };
+      const inserted = this.stmt('INSERT INTO idempotency (partner_id, request_id, fingerprint, status, body, created_at, owner) VALUES (?, ?, ?, 0, NULL, ?, ?) ON CONFLICT DO NOTHING')
+        .run(key.partnerId, key.requestId, key.fingerprint, now.toISOString(), claim.owner);
+      if (inserted.changes === 1) return { kind: 'claimed', claim };
       const r = this.stmt('SELECT status, body, created_at FROM idempotency WHERE partner_id = ? AND request_id = ? AND fingerprint = ?')
         .get(key.partnerId, key.requestId, key.fingerprint) as { status: number; body: string | null; created_at: string };
       if (r.status > 0) return { kind: 'done', response: { status: r.status, body: r.body ?? '' } };
       if (Date.parse(r.created_at) + staleAfterMs < now.getTime()) {
-        this.stmt('UPDATE idempotency SET created_at = ? WHERE partner_id = ? AND request_id = ? AND fingerprint = ?').run(now.toISOString(), key.partnerId, key.requestId, key.fingerprint);
-        return { kind: 'claimed' };
+        this.stmt('UPDATE idempotency SET created_at = ?, owner = ? WHERE partner_id = ? AND request_id = ? AND fingerprint = ?').run(now.toISOString(), claim.owner, key.partnerId, key.requestId, key.fingerprint);
+        return { kind: 'claimed', claim };
       }
       return { kind: 'pending' };
     }).immediate();
   }
 
-  async completeRequest(key: IdempotencyKey, response: StoredResponse): Promise<void> {
-    this.stmt('UPDATE idempotency SET status = ?, body = ? WHERE partner_id = ? AND request_id = ? AND fingerprint = ?').run(response.status, response.body, key.partnerId, key.requestId, key.fingerprint);
+  async completeRequest(claim: IdempotencyClaim, response: StoredResponse): Promise<boolean> {
+    return this.completeSync(claim, response);
   }
 
-  async releaseRequest(key: IdempotencyKey): Promise<void> {
-    this.stmt('DELETE FROM idempotency WHERE partner_id = ? AND request_id = ? AND fingerprint = ?').run(key.partnerId, key.requestId, key.fingerprint);
+  private completeSync(claim: IdempotencyClaim, response: StoredResponse): boolean {
+    return this.stmt('UPDATE idempotency SET status = ?, body = ? WHERE partner_id = ? AND request_id = ? AND fingerprint = ? AND owner = ?')
+      .run(response.status, response.body, claim.partnerId, claim.requestId, claim.fingerprint, claim.owner).changes === 1;
+  }
+
+  /** Inside a write's transaction: completes the claim or throws, which rolls the write back. */
+  private completeInTransaction({ claim, response }: IdempotentCompletion): void {
+    if (!this.completeSync(claim, response)) throw new ClaimLostError();
+  }
+
+  async releaseRequest(claim: IdempotencyClaim): Promise<void> {
+    this.stmt('DELETE FROM idempotency WHERE partner_id = ? AND request_id = ? AND fingerprint = ? AND owner = ? AND status = 0').run(claim.partnerId, claim.requestId, claim.fingerprint, claim.owner);
   }
 
   async purgeRequests(createdBefore: string): Promise<number> {

@@ -1,0 +1,172 @@
+/**
+ * The one place that talks HTTP: adds Partner Center's headers, retries with the same
+ * MS-RequestId, waits out 429s, strips a BOM and turns error answers into PartnerError.
+ * Uses only `fetch`, so it runs in Node and in browsers.
+ */
+import { faultFromBody, PartnerError } from './errors.js';
+import { type CallOptions, newGuid, type RequestContext } from './request-context.js';
+import { defaultBackoffMs, isRetryableStatus, type RetryOptions, retryAfterMs, sleep } from './retry-policy.js';
+import type { Link } from './types.js';
+
+/** Returns a bearer token; called before every request, so it may refresh. */
+export type TokenProvider = (signal?: AbortSignal) => string | Promise<string>;
+
+/** A fixed token, or a function that returns one. */
+export type Credentials = { token: string } | { tokenProvider: TokenProvider } | TokenProvider;
+
+export interface PartnerClientOptions {
+  /** The API root, e.g. `http://127.0.0.1:8080` or `https://api.partnercenter.microsoft.com` (a trailing `/v1` is accepted). */
+  baseUrl: string;
+  credentials?: Credentials;
+  /** Retry tuning; tests shorten the back-off. */
+  retry?: RetryOptions;
+  /** A fetch implementation (default: the global one). */
+  fetch?: typeof fetch;
+  /** Sent as MS-PartnerCenter-Client. */
+  clientName?: string;
+}
+
+export interface HttpRequest {
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE' | 'PUT';
+  /** Path below `/v1`, or (for links) a path that already starts with `/v1`. */
+  path: string;
+  query?: Record<string, string | number | undefined>;
+  headers?: Record<string, string>;
+  body?: unknown;
+}
+
+const apiVersion = '/v1';
+
+/**
+ * Sends requests for one partner context. Resource operations share it; `withContext` derives
+ * a client with another correlation id, pinned request id or locale.
+ *
+ * @example
+ * const client = new PartnerClient({ baseUrl: 'http://127.0.0.1:8080', credentials: { token } });
+ * const page = await client.send({ method: 'GET', path: '/customers' });
+ */
+export class PartnerClient {
+  readonly context: Required<Pick<RequestContext, 'correlationId' | 'locale'>> & Pick<RequestContext, 'requestId'>;
+  private readonly root: string;
+
+  constructor(
+    readonly options: PartnerClientOptions,
+    context: RequestContext = {},
+  ) {
+    this.root = options.baseUrl.replace(/\/+$/, '').replace(/\/v1$/i, '');
+    this.context = { correlationId: context.correlationId ?? newGuid(), locale: context.locale ?? 'en-US', requestId: context.requestId };
+  }
+
+  /** A client with the same connection settings and another request context. */
+  withContext(context: RequestContext): PartnerClient {
+    return new PartnerClient(this.options, { ...this.context, ...context });
+  }
+
+  /** The absolute URL of a path below `/v1` (or already starting with `/v1`). */
+  url(path: string, query?: HttpRequest['query']): string {
+    const withVersion = /^\/v1(\/|\?|$)/i.test(path) ? path : `${apiVersion}${path.startsWith('/') ? '' : '/'}${path}`;
+    const params = Object.entries(query ?? {}).filter((e): e is [string, string | number] => e[1] !== undefined);
+    const search = params.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`).join('&');
+    return `${this.root}${withVersion}${search ? (withVersion.includes('?') ? '&' : '?') + search : ''}`;
+  }
+
+  /**
+   * Sends a request and returns the parsed JSON body (undefined for an empty body).
+   * Throws PartnerError for error answers and for network errors after the retries.
+   */
+  async send<T>(request: HttpRequest, call: CallOptions = {}): Promise<T> {
+    const { signal } = call;
+    const requestId = call.requestId ?? this.context.requestId ?? newGuid();
+    const retry = this.options.retry ?? {};
+    const maxRetries = retry.maxRetries ?? 3;
+    const backoff = retry.backoffMs ?? defaultBackoffMs;
+    const maxThrottleRetries = retry.maxThrottleRetries ?? 3;
+    const maxRetryAfterMs = retry.maxRetryAfterMs ?? 60_000;
+    const doFetch = this.options.fetch ?? globalThis.fetch.bind(globalThis);
+    const url = this.url(request.path, request.query);
+    const body = request.body === undefined ? undefined : JSON.stringify(request.body);
+    let retries = 0;
+    let throttleRetries = 0;
+
+    for (;;) {
+      signal?.throwIfAborted();
+      const headers: Record<string, string> = {
+        Accept: 'application/json',
+        'MS-RequestId': requestId,
+        'MS-CorrelationId': this.context.correlationId,
+        'X-Locale': this.context.locale,
+        'MS-PartnerCenter-Client': this.options.clientName ?? 'Tenantry TypeScript SDK',
+        ...request.headers,
+        ...call.headers,
+      };
+      const token = await this.token(signal);
+      if (token) headers.Authorization = `Bearer ${token}`;
+      if (body !== undefined) headers['Content-Type'] = 'application/json';
+
+      let response: Response;
+      let text: string;
+      try {
+        response = await doFetch(url, { method: request.method, headers, body, signal });
+        text = (await response.text()).replace(/^\uFEFF/, '');
+      } catch (err) {
+        if (signal?.aborted) throw signal.reason;
+        if (retries < maxRetries) {
+          retries += 1;
+          await sleep(backoff(retries), signal);
+          continue;
+        }
+        throw new PartnerError({
+          status: 0,
+          category: 'networkError',
+          description: `No answer from ${this.root}: ${err instanceof Error ? err.message : String(err)}`,
+          requestId,
+          correlationId: this.context.correlationId,
+          cause: err,
+        });
+      }
+
+      if (response.ok) return (text ? JSON.parse(text) : undefined) as T;
+
+      if (response.status === 429) {
+        const wait = retryAfterMs(response.headers.get('retry-after'));
+        if (throttleRetries < maxThrottleRetries && wait <= maxRetryAfterMs) {
+          throttleRetries += 1;
+          await sleep(wait, signal);
+          continue;
+        }
+        throw this.error(response, text, requestId, Math.ceil(wait / 1000));
+      }
+      if (isRetryableStatus(response.status) && retries < maxRetries) {
+        retries += 1;
+        await sleep(backoff(retries), signal);
+        continue;
+      }
+      throw this.error(response, text, requestId);
+    }
+  }
+
+  /** GETs a link as the .NET enumerators do: `/v1` prefixed when missing, the link's headers copied. */
+  follow<T>(link: Link, call: CallOptions = {}): Promise<T> {
+    const headers = Object.fromEntries((link.headers ?? []).map((h) => [h.key, h.value]));
+    const path = link.uri.startsWith('/') ? link.uri : `/${link.uri}`;
+    return this.send<T>({ method: 'GET', path, headers }, call);
+  }
+
+  private async token(signal?: AbortSignal): Promise<string | undefined> {
+    const c = this.options.credentials;
+    if (!c) return undefined;
+    if (typeof c === 'function') return c(signal);
+    if ('token' in c) return c.token;
+    return c.tokenProvider(signal);
+  }
+
+  private error(response: Response, text: string, requestId: string, retryAfterSeconds?: number): PartnerError {
+    return new PartnerError({
+      status: response.status,
+      ...faultFromBody(text),
+      requestId,
+      correlationId: this.context.correlationId,
+      retryAfterSeconds,
+    });
+  }
+}

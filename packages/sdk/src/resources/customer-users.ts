@@ -1,0 +1,129 @@
+/**
+ * `partner.customers.byId(cid).users` — U1 list, U3 create — and `.users.byId(uid)` — U2 get,
+ * U4 patch / reset password / restore, U5 delete.
+ */
+import { type CollectionQuery, type SeekQuery, toWire } from '../filters.js';
+import { followItems, followPages } from '../paging.js';
+import type { CallOptions } from '../request-context.js';
+import type { CustomerUser, CustomerUserCreate, CustomerUserPatch, SeekBasedResourceCollection } from '../types.js';
+import { ResourceOperations } from './resource.js';
+
+/** The users of one customer. */
+export class CustomerUserCollectionOperations extends ResourceOperations {
+  /**
+   * The first page (`GET /v1/customers/{cid}/users`, server default size).
+   *
+   * @example
+   * const page = await partner.customers.byId(cid).users.get();
+   */
+  get(call?: CallOptions): Promise<SeekBasedResourceCollection<CustomerUser>> {
+    return this.client.send({ method: 'GET', path: this.path }, call);
+  }
+
+  /**
+   * One page for a query: size, filter and sort (an indexed query) or a continuation token (a seek query).
+   *
+   * @example
+   * const deleted = await users.query({ size: 500, filter: filters.deletedUsers() });
+   * const byName = await users.query({ size: 50, filter: filters.startsWith('DisplayName', 'ad'), sort: { field: 'DisplayName', direction: 'Descending' } });
+   */
+  query(query: CollectionQuery | SeekQuery, call?: CallOptions): Promise<SeekBasedResourceCollection<CustomerUser>> {
+    const wire = toWire(query);
+    return this.client.send({ method: 'GET', path: this.path, query: wire.query, headers: wire.headers }, call);
+  }
+
+  /**
+   * Every page of a query, following `links.next`.
+   *
+   * @example
+   * for await (const page of users.pages({ size: 500 })) console.log(page.items.length);
+   */
+  async *pages(query: CollectionQuery = {}, call: CallOptions = {}): AsyncGenerator<SeekBasedResourceCollection<CustomerUser>, void, undefined> {
+    yield* followPages(this.client, await this.query(query, call), call);
+  }
+
+  /**
+   * Every user matching a query, following `links.next`.
+   *
+   * @example
+   * for await (const user of partner.customers.byId(cid).users.all()) console.log(user.userPrincipalName);
+   */
+  async *all(query: CollectionQuery = {}, call: CallOptions = {}): AsyncGenerator<CustomerUser, void, undefined> {
+    yield* followItems(this.client, await this.query(query, call), call);
+  }
+
+  /**
+   * Creates a user. Without a password the service generates one and returns it once in
+   * `passwordProfile`. Pass `requestId` to make a retry of the same creation harmless.
+   *
+   * @example
+   * const user = await users.create({ userPrincipalName: 'ada@contoso.onmicrosoft.com', displayName: 'Ada', usageLocation: 'US' });
+   */
+  create(user: CustomerUserCreate, call?: CallOptions): Promise<CustomerUser> {
+    return this.client.send({ method: 'POST', path: this.path, body: { ...user, attributes: { objectType: 'CustomerUser' } } }, call);
+  }
+
+  /** One user. */
+  byId(userId: string): CustomerUserOperations {
+    return new CustomerUserOperations(this.client, this.child(userId));
+  }
+}
+
+/** One user of one customer. */
+export class CustomerUserOperations extends ResourceOperations {
+  // Extension point: sub-resources of a user (licenses, licenseUpdates, directoryRoles) are
+  // getters here returning their own operations class from its own file, e.g.
+  //   get licenses() { return new UserLicenseOperations(this.client, this.child('licenses')); }
+
+  /**
+   * The user (`GET …/users/{uid}`).
+   *
+   * @example
+   * const user = await partner.customers.byId(cid).users.byId(uid).get();
+   */
+  get(call?: CallOptions): Promise<CustomerUser> {
+    return this.client.send({ method: 'GET', path: this.path }, call);
+  }
+
+  /**
+   * Updates the provided fields (absent means unchanged).
+   *
+   * @example
+   * await users.byId(uid).patch({ displayName: 'Ada Lovelace', usageLocation: 'GB' });
+   */
+  patch(changes: CustomerUserPatch, call?: CallOptions): Promise<CustomerUser> {
+    return this.client.send({ method: 'PATCH', path: this.path, body: { ...changes, attributes: { objectType: 'CustomerUser' } } }, call);
+  }
+
+  /**
+   * Soft-deletes the user: it can be restored for the retention period.
+   *
+   * @example
+   * await users.byId(uid).delete();
+   */
+  async delete(call?: CallOptions): Promise<void> {
+    await this.client.send({ method: 'DELETE', path: this.path }, call);
+  }
+
+  /**
+   * Restores a deleted user (PATCH `state: active`), optionally under a new user principal name
+   * when its old one was taken meanwhile.
+   *
+   * @example
+   * const user = await users.byId(uid).restore();
+   */
+  restore(options: { userPrincipalName?: string } = {}, call?: CallOptions): Promise<CustomerUser> {
+    return this.patch({ state: 'active', ...(options.userPrincipalName ? { userPrincipalName: options.userPrincipalName } : {}) }, call);
+  }
+
+  /**
+   * Resets the password. Without one the service generates a temporary password and returns it
+   * once in `passwordProfile.password`.
+   *
+   * @example
+   * const { passwordProfile } = await users.byId(uid).resetPassword({ forceChangePassword: true });
+   */
+  resetPassword(options: { password?: string; forceChangePassword?: boolean } = {}, call?: CallOptions): Promise<CustomerUser> {
+    return this.patch({ passwordProfile: { forceChangePassword: options.forceChangePassword ?? true, ...(options.password ? { password: options.password } : {}) } }, call);
+  }
+}
