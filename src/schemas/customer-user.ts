@@ -39,29 +39,34 @@ export type CustomerUser = Static<typeof CustomerUser>;
 
 const text = (maxLength: number) => Type.String({ maxLength });
 
+/** Properties a caller may set on a user, in create and update bodies alike. */
+const editableUserProperties = {
+  usageLocation: Type.Optional(text(2)),
+  userPrincipalName: Type.Optional(text(113)),
+  firstName: Type.Optional(text(64)),
+  lastName: Type.Optional(text(64)),
+  displayName: Type.Optional(text(256)),
+  immutableId: Type.Optional(text(256)),
+  phoneNumber: Type.Optional(text(64)),
+  passwordProfile: Type.Optional(PasswordProfile),
+};
+
+/** Read-only properties SDKs send back (PowerShell PATCHes the whole object): accepted, ignored. */
+const ignoredReadOnlyProperties = {
+  id: Type.Optional(Type.Unknown()),
+  userDomainType: Type.Optional(Type.Unknown()),
+  softDeletionTime: Type.Optional(Type.Unknown()),
+  lastDirectorySyncTime: Type.Optional(Type.Unknown()),
+  links: Type.Optional(Type.Unknown()),
+  attributes: AnyAttributes,
+};
+
 /**
  * Body of POST /customers/{id}/users. Properties bind case-insensitively and nulls mean "absent",
- * because the official .NET SDK sends PascalCase with every property, nulls included. Read-only
- * properties (id, state, links, …) are accepted and ignored.
+ * because the official .NET SDK sends PascalCase with every property, nulls included.
  */
 export const CustomerUserCreate = Type.Object(
-  {
-    usageLocation: Type.Optional(text(2)),
-    userPrincipalName: Type.Optional(text(113)),
-    firstName: Type.Optional(text(64)),
-    lastName: Type.Optional(text(64)),
-    displayName: Type.Optional(text(256)),
-    immutableId: Type.Optional(text(256)),
-    phoneNumber: Type.Optional(text(64)),
-    passwordProfile: Type.Optional(PasswordProfile),
-    id: Type.Optional(Type.Unknown()),
-    state: Type.Optional(Type.Unknown()),
-    userDomainType: Type.Optional(Type.Unknown()),
-    softDeletionTime: Type.Optional(Type.Unknown()),
-    lastDirectorySyncTime: Type.Optional(Type.Unknown()),
-    links: Type.Optional(Type.Unknown()),
-    attributes: AnyAttributes,
-  },
+  { ...editableUserProperties, state: Type.Optional(Type.Unknown()), ...ignoredReadOnlyProperties },
   { additionalProperties: false },
 );
 export type CustomerUserCreate = Static<typeof CustomerUserCreate>;
@@ -71,23 +76,7 @@ export type CustomerUserCreate = Static<typeof CustomerUserCreate>;
  * restore (state active on a deleted user), all on one route as in Partner Center.
  */
 export const CustomerUserPatch = Type.Object(
-  {
-    usageLocation: Type.Optional(text(2)),
-    userPrincipalName: Type.Optional(text(113)),
-    firstName: Type.Optional(text(64)),
-    lastName: Type.Optional(text(64)),
-    displayName: Type.Optional(text(256)),
-    immutableId: Type.Optional(text(256)),
-    phoneNumber: Type.Optional(text(64)),
-    passwordProfile: Type.Optional(PasswordProfile),
-    state: Type.Optional(Type.String({ description: 'active restores a deleted user' })),
-    id: Type.Optional(Type.Unknown()),
-    userDomainType: Type.Optional(Type.Unknown()),
-    softDeletionTime: Type.Optional(Type.Unknown()),
-    lastDirectorySyncTime: Type.Optional(Type.Unknown()),
-    links: Type.Optional(Type.Unknown()),
-    attributes: AnyAttributes,
-  },
+  { ...editableUserProperties, state: Type.Optional(Type.String({ description: 'active restores a deleted user' })), ...ignoredReadOnlyProperties },
   { additionalProperties: false },
 );
 export type CustomerUserPatch = Static<typeof CustomerUserPatch>;

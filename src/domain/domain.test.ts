@@ -1,0 +1,82 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { describe, it } from 'node:test';
+import { decodeContinuationToken, encodeContinuationToken, parsePageSize } from './continuation-token.js';
+import { generateTemporaryPassword, passwordPolicyViolation } from './password-policy.js';
+import { parseUserListQuery } from './user-list-query.js';
+import { validateNewUser } from './user.js';
+
+describe('continuation tokens', () => {
+  const secret = randomBytes(32);
+  const state = { scope: 'users:c1', query: { state: 'active' }, size: 100, after: { key: 'ada', id: 'x' } };
+
+  it('round-trip the query and position', () => {
+    const token = encodeContinuationToken(secret, state);
+    assert.deepEqual({ ...decodeContinuationToken(secret, token, 'users:c1') }, { v: 1, ...state });
+  });
+
+  it('are refused when edited, when signed with another secret, or when used for another collection', () => {
+    const token = encodeContinuationToken(secret, state);
+    const flipped = token.slice(0, 5) + (token[5] === 'A' ? 'B' : 'A') + token.slice(6);
+    assert.throws(() => decodeContinuationToken(secret, flipped, 'users:c1'), { code: 800002 });
+    assert.throws(() => decodeContinuationToken(randomBytes(32), token, 'users:c1'), { code: 800002 });
+    assert.throws(() => decodeContinuationToken(secret, token, 'users:c2'), { code: 800002 });
+  });
+});
+
+describe('page sizes', () => {
+  it('default to 100, accept up to 500 and refuse the rest', () => {
+    assert.equal(parsePageSize(undefined), 100);
+    assert.equal(parsePageSize('0'), 100);
+    assert.equal(parsePageSize('1'), 1);
+    assert.equal(parsePageSize('500'), 500);
+    assert.throws(() => parsePageSize('501'), { code: 800002 });
+    assert.throws(() => parsePageSize('-1'), { code: 800002 });
+    assert.throws(() => parsePageSize('1e2'), { code: 800002 });
+  });
+});
+
+describe('the password policy', () => {
+  it('wants 8 to 256 characters from three of four classes', () => {
+    assert.equal(passwordPolicyViolation('Password!1'), undefined);
+    assert.equal(passwordPolicyViolation('abCD123*'), undefined);
+    assert.match(passwordPolicyViolation('Ab1!')!, /8 to 256/);
+    assert.match(passwordPolicyViolation('alllowercase1')!, /three/);
+    assert.match(passwordPolicyViolation('A'.repeat(257))!, /8 to 256/);
+  });
+
+  it('is met by every generated temporary password', () => {
+    for (let i = 0; i < 200; i++) assert.equal(passwordPolicyViolation(generateTemporaryPassword()), undefined);
+  });
+});
+
+describe('list queries', () => {
+  it('parse the deleted-users filter exactly as the SDK sends it', () => {
+    assert.deepEqual(parseUserListQuery('{"Field":"UserState","Value":"Inactive","Operator":"equals"}', undefined, undefined), { state: 'inactive', sortField: 'displayName', direction: 'asc' });
+  });
+
+  it('accept Ascending and Descending in any case and refuse unknown sort fields', () => {
+    assert.equal(parseUserListQuery(undefined, 'userprincipalname', 'DESCENDING').direction, 'desc');
+    assert.throws(() => parseUserListQuery(undefined, 'Mail', undefined), { code: 800002 });
+    assert.throws(() => parseUserListQuery(undefined, undefined, 'sideways'), { code: 800002 });
+  });
+
+  it('lower-case search values, since search ignores case', () => {
+    assert.deepEqual(parseUserListQuery('{"Field":"DisplayName","Value":"AdA","Operator":"starts_with"}', undefined, undefined).search, { field: 'displayName', operator: 'starts_with', value: 'ada' });
+  });
+});
+
+describe('new users', () => {
+  it('are trimmed, their usage location upper-cased, and their domain checked case-insensitively', () => {
+    const user = validateNewUser({ userPrincipalName: ' ada@Contoso.onmicrosoft.com ', displayName: ' Ada ', usageLocation: 'gb' }, ['contoso.onmicrosoft.com']);
+    assert.equal(user.userPrincipalName, 'ada@Contoso.onmicrosoft.com');
+    assert.equal(user.displayName, 'Ada');
+    assert.equal(user.usageLocation, 'GB');
+  });
+
+  it('refuse aliases with spaces, leading dots or double dots', () => {
+    for (const upn of ['a b@c.com', '.a@c.com', 'a..b@c.com', '@c.com', 'a@']) {
+      assert.throws(() => validateNewUser({ userPrincipalName: upn, displayName: 'A' }, ['c.com']), { code: 3000 }, upn);
+    }
+  });
+});
