@@ -15,10 +15,14 @@ import { defaultConfig, type ServerConfig } from './config.js';
 import type { AppContext } from './context.js';
 import authPlugin from './plugins/auth.js';
 import errorsPlugin from './plugins/errors.js';
+import rateLimitPlugin from './plugins/rate-limit.js';
+import securityHeaders from './plugins/security-headers.js';
 import wireFormat, { parseQuery } from './plugins/wire-format.js';
 import customerRoutes from './routes/customers.js';
 import operationRoutes from './routes/operations.js';
 import userRoutes from './routes/users.js';
+import signInRoutes from './routes/sign-in.js';
+import webUiRoutes from './routes/web-ui.js';
 
 export interface BuiltApp {
   app: FastifyInstance;
@@ -71,9 +75,10 @@ export async function buildApp(store: Store, overrides: Partial<ServerConfig> = 
     forceCloseConnections: true,
   });
 
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', async (request, reply) => {
     const correlationId = request.headers['ms-correlationid'];
-    if (typeof correlationId === 'string' && correlationId.length <= 128) request.log = request.log.child({ correlationId });
+    // Both loggers: fastify writes its "request completed" line through the reply's.
+    if (typeof correlationId === 'string' && correlationId.length <= 128) request.log = reply.log = request.log.child({ correlationId });
   });
 
   const metrics = new Registry();
@@ -92,6 +97,9 @@ export async function buildApp(store: Store, overrides: Partial<ServerConfig> = 
   await app.register(wireFormat, { config });
   await app.register(errorsPlugin);
   await app.register(authPlugin, { tokens });
+  // Security (issue 7): throttling needs the principal the auth hook sets; headers and CORS apply to every response.
+  await app.register(rateLimitPlugin, { store, rateLimit: config.rateLimit });
+  await app.register(securityHeaders, { corsOrigins: config.corsOrigins, hsts: config.hsts });
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -113,7 +121,10 @@ export async function buildApp(store: Store, overrides: Partial<ServerConfig> = 
     await v1.register(customerRoutes, ctx);
     await v1.register(userRoutes, ctx);
   }, { prefix: '/v1' });
+  await app.register(signInRoutes, ctx);
   app.get('/openapi.json', { schema: { hide: true } }, async (_req, reply) => reply.type('application/json; charset=utf-8').send(JSON.stringify(app.swagger())));
+  // Last: the UI's SPA fallback must not shadow any route above.
+  await app.register(webUiRoutes, { root: config.webRoot });
   await app.ready();
   return { app, ctx };
 }
