@@ -33,9 +33,30 @@ const guidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
 const allowedLocalAlgorithms = ['ES256'];
 const allowedExternalAlgorithms = ['RS256', 'ES256'];
 
+export interface TokenServiceOptions {
+  /** Least time between key reloads caused by an unknown `kid`, so random kids cannot hammer the database. */
+  unknownKidReloadMs?: number;
+  /** Keys are re-read at least this often, so retirements made by other processes take effect. */
+  refreshMs?: number;
+  /** The clock, in milliseconds (tests move it). */
+  now?: () => number;
+}
+
+/** A verification key and when it stops verifying (retired keys keep a grace period). */
+interface LoadedKey {
+  key: CryptoKey;
+  retiresAt?: number;
+}
+
 export class TokenService {
   private signingKey?: { kid: string; key: CryptoKey };
-  private localKeys?: ReturnType<typeof jose.createLocalJWKSet>;
+  private localKeys = new Map<string, LoadedKey>();
+  private loadedAt = 0;
+  private lastUnknownKidReload = Number.NEGATIVE_INFINITY;
+  private reloading?: Promise<void>;
+  private readonly unknownKidReloadMs: number;
+  private readonly refreshMs: number;
+  private readonly now: () => number;
   private readonly external = new Map<string, { audience: string; keys: ReturnType<typeof jose.createRemoteJWKSet> }>();
 
   constructor(
@@ -43,10 +64,14 @@ export class TokenService {
     readonly issuer = defaultIssuer,
     readonly audience = defaultAudience,
     externalIssuers: ExternalIssuer[] = [],
+    options: TokenServiceOptions = {},
   ) {
     for (const e of externalIssuers) {
       this.external.set(e.issuer, { audience: e.audience ?? audience, keys: jose.createRemoteJWKSet(new URL(e.jwksUri)) });
     }
+    this.unknownKidReloadMs = options.unknownKidReloadMs ?? 5_000;
+    this.refreshMs = options.refreshMs ?? 60_000;
+    this.now = options.now ?? Date.now;
   }
 
   /** Loads the keys, creating the first one on a new database. */
@@ -60,36 +85,56 @@ export class TokenService {
   }
 
   private async loadKeys(keys: Awaited<ReturnType<Store['listSigningKeys']>>) {
+    // The newest key that is not retired signs; a retired key only verifies, until its grace period ends.
     const active = keys.filter((k) => !k.retiredAt);
     const newest = active[active.length - 1] ?? keys[keys.length - 1];
     this.signingKey = { kid: newest.kid, key: (await jose.importJWK(JSON.parse(newest.privateJwk), 'ES256')) as CryptoKey };
-    this.localKeys = jose.createLocalJWKSet({ keys: keys.map((k) => ({ ...JSON.parse(k.publicJwk), kid: k.kid, alg: 'ES256', use: 'sig' })) });
+    const loaded = new Map<string, LoadedKey>();
+    for (const k of keys) {
+      loaded.set(k.kid, { key: (await jose.importJWK(JSON.parse(k.publicJwk), 'ES256')) as CryptoKey, retiresAt: k.retiredAt ? Date.parse(k.retiredAt) : undefined });
+    }
+    this.localKeys = loaded;
+    this.loadedAt = this.now();
   }
 
   /**
-   * Adds a new signing key. Tokens signed with older keys stay valid until they expire, so a
-   * roll-over needs no downtime; call `reload()` in other processes (they also reload on an unknown kid).
+   * Adds a new signing key, which signs from now on. Tokens signed with older keys keep
+   * verifying, so a roll-over needs no downtime; with `retireAfterMs` the older keys stop
+   * verifying once that grace period has passed (give it at least the longest token lifetime).
+   * Other processes pick the new key up on its first token (unknown kid) or within `refreshMs`.
+   *
+   * @example
+   * const kid = await tokens.rotate({ retireAfterMs: 3600_000 });
    */
-  async rotate(): Promise<string> {
+  async rotate(options: { retireAfterMs?: number } = {}): Promise<string> {
+    const previous = (await this.store.listSigningKeys()).filter((k) => !k.retiredAt);
     const { privateKey, publicKey } = await jose.generateKeyPair('ES256', { extractable: true });
     const kid = randomUUID();
     await this.store.insertSigningKey({
       kid,
       privateJwk: JSON.stringify(await jose.exportJWK(privateKey)),
       publicJwk: JSON.stringify(await jose.exportJWK(publicKey)),
-      createdAt: new Date().toISOString(),
+      createdAt: new Date(this.now()).toISOString(),
     });
+    if (options.retireAfterMs !== undefined) {
+      const retiredAt = new Date(this.now() + options.retireAfterMs).toISOString();
+      for (const k of previous) await this.store.retireSigningKey(k.kid, retiredAt);
+    }
     await this.reload();
     return kid;
   }
 
   async reload(): Promise<void> {
-    await this.loadKeys(await this.store.listSigningKeys());
+    // One reload at a time: concurrent callers share it.
+    this.reloading ??= (async () => this.loadKeys(await this.store.listSigningKeys()))().finally(() => {
+      this.reloading = undefined;
+    });
+    return this.reloading;
   }
 
-  /** The public keys as a JWKS document, for `/.well-known/jwks.json`. */
+  /** The public keys that still verify, as a JWKS document, for `/.well-known/jwks.json`. */
   async jwks(): Promise<{ keys: jose.JWK[] }> {
-    const keys = await this.store.listSigningKeys();
+    const keys = (await this.store.listSigningKeys()).filter((k) => !k.retiredAt || Date.parse(k.retiredAt) > this.now());
     return { keys: keys.map((k) => ({ ...JSON.parse(k.publicJwk), kid: k.kid, alg: 'ES256', use: 'sig' })) };
   }
 
@@ -108,9 +153,9 @@ export class TokenService {
       .setIssuer(this.issuer)
       .setAudience(this.audience)
       .setSubject(options.subject ?? randomUUID())
-      .setIssuedAt()
-      .setNotBefore('0s')
-      .setExpirationTime(Math.floor(Date.now() / 1000) + (options.expiresIn ?? 3600))
+      .setIssuedAt(Math.floor(this.now() / 1000))
+      .setNotBefore(Math.floor(this.now() / 1000))
+      .setExpirationTime(Math.floor(this.now() / 1000) + (options.expiresIn ?? 3600))
       .sign(this.signingKey!.key);
   }
 
@@ -147,14 +192,24 @@ export class TokenService {
   }
 
   private async verifyLocal(token: string) {
-    const options = { issuer: this.issuer, audience: this.audience, algorithms: allowedLocalAlgorithms };
-    try {
-      return (await jose.jwtVerify(token, this.localKeys!, options)).payload;
-    } catch (e) {
-      // A key minted by another process since we loaded ours: reload once and retry.
-      if ((e as { code?: string }).code !== 'ERR_JWKS_NO_MATCHING_KEY') throw e;
+    if (this.now() - this.loadedAt > this.refreshMs) await this.reload();
+    const options = { issuer: this.issuer, audience: this.audience, algorithms: allowedLocalAlgorithms, currentDate: new Date(this.now()) };
+    // jose checks the algorithm against the allow-list before it asks for the key.
+    return (await jose.jwtVerify(token, (header: jose.JWTHeaderParameters) => this.localKey(header.kid), options)).payload;
+  }
+
+  private async localKey(kid: string | undefined): Promise<CryptoKey> {
+    if (!kid) throw faults.accessDenied('The token has no key id (kid).');
+    let found = this.localKeys.get(kid);
+    if (!found && this.now() - this.lastUnknownKidReload >= this.unknownKidReloadMs) {
+      // A key minted by another process since we loaded ours. Reloads are rationed: random kids
+      // from a caller must not turn into one database query each.
+      this.lastUnknownKidReload = this.now();
       await this.reload();
-      return (await jose.jwtVerify(token, this.localKeys!, options)).payload;
+      found = this.localKeys.get(kid);
     }
+    if (!found) throw faults.accessDenied('The token signing key is not known.');
+    if (found.retiresAt !== undefined && this.now() >= found.retiresAt) throw faults.accessDenied('The token signing key has been retired.');
+    return found.key;
   }
 }

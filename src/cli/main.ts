@@ -2,6 +2,7 @@
  * The `tenantry` command line: the server and its maintenance commands.
  */
 import { Command } from 'commander';
+import { registerKeyCommands } from './commands/key-commands.js';
 import { registerServerCommands } from './commands/server-commands.js';
 
 const program = new Command();
@@ -11,6 +12,7 @@ program
   .showHelpAfterError();
 
 registerServerCommands(program);
+registerKeyCommands(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);

@@ -2,6 +2,7 @@
  * Server settings, from flags and environment. Defaults suit a local Partner Center stand-in.
  */
 import type { ExternalIssuer } from '../auth/token-service.js';
+import { defaultRateLimit, type RateLimitConfig } from '../domain/rate-limit.js';
 
 export interface ServerConfig {
   /** Prefix every JSON body with a UTF-8 byte-order mark, as Partner Center does (legacy PowerShell strips it). */
@@ -18,6 +19,14 @@ export interface ServerConfig {
   externalIssuers: ExternalIssuer[];
   /** Largest request body in bytes. */
   bodyLimit: number;
+  /** Security (issue 7): throttling budgets, or off. */
+  rateLimit: RateLimitConfig;
+  /** Deepest JSON nesting a body may have (Partner Center bodies need 4). */
+  jsonDepthLimit: number;
+  /** Origins allowed to call the API from a browser; empty means CORS is off. */
+  corsOrigins: string[];
+  /** Send Strict-Transport-Security (only behind HTTPS; off for the loopback default). */
+  hsts: boolean;
 }
 
 export const defaultConfig: ServerConfig = {
@@ -30,6 +39,10 @@ export const defaultConfig: ServerConfig = {
   audience: 'https://api.partnercenter.microsoft.com',
   externalIssuers: [],
   bodyLimit: 1024 * 1024,
+  rateLimit: defaultRateLimit,
+  jsonDepthLimit: 32,
+  corsOrigins: [],
+  hsts: false,
 };
 
 /**

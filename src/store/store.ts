@@ -12,7 +12,7 @@ export interface SigningKey {
   privateJwk: string;
   publicJwk: string;
   createdAt: string;
-  /** Retired keys still verify tokens until they expire, but sign nothing. */
+  /** When set, the key signs nothing, and verifies tokens only until this time (the roll-over grace period). */
   retiredAt?: string;
 }
 
@@ -61,6 +61,13 @@ export class ClaimLostError extends Error {
 
 export type ClaimResult = { kind: 'claimed'; claim: IdempotencyClaim } | { kind: 'done'; response: StoredResponse } | { kind: 'pending' };
 
+/** One fixed-window request counter: partner-wide when `customerId` is ''. */
+export interface RateCounterKey {
+  partnerId: string;
+  customerId: string;
+  kind: 'read' | 'write';
+}
+
 /** Outcome of a write that can clash with another user's name. */
 export type UserWriteResult = 'ok' | 'upn_taken' | 'missing';
 
@@ -102,4 +109,15 @@ export interface Store {
   /** Drops a claim still owned by this attempt, so a retry can run the request again. */
   releaseRequest(claim: IdempotencyClaim): Promise<void>;
   purgeRequests(createdBefore: string): Promise<number>;
+
+  // Security (issue 7): throttling counters and signing-key retirement.
+  /**
+   * Adds one request to each counter of the window starting at `windowStart` (epoch seconds),
+   * atomically across processes, and returns the new counts in the order of `keys`.
+   */
+  countRequests(keys: RateCounterKey[], windowStart: number): Promise<number[]>;
+  /** Deletes the counters of windows that started before `windowStart`; returns how many. */
+  purgeRateCounters(windowStartBefore: number): Promise<number>;
+  /** Marks the key retired at `retiredAt` (it stops signing now and verifying then); false when unknown. */
+  retireSigningKey(kid: string, retiredAt: string): Promise<boolean>;
 }

@@ -5,7 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { buildApp } from '../server/app.js';
-import type { ServerConfig } from '../server/config.js';
+import { defaultConfig, type ServerConfig } from '../server/config.js';
 import type { AppContext } from '../server/context.js';
 import type { Store } from '../store/store.js';
 import { demoCustomerId, demoPartnerId, seedDemoData } from '../demo/demo-data.js';
@@ -40,7 +40,8 @@ export interface Harness {
 export async function startHarness(factory: StoreFactory, config: Partial<ServerConfig> = {}): Promise<Harness> {
   const store = await factory.open();
   await seedDemoData(store);
-  const { app, ctx } = await buildApp(store, { logLevel: 'silent', sweepIntervalMs: 0, ...config });
+  // Throttling is off unless a test asks for it, so suites can send as many requests as they need.
+  const { app, ctx } = await buildApp(store, { logLevel: 'silent', sweepIntervalMs: 0, rateLimit: { ...defaultConfig.rateLimit, enabled: false }, ...config });
   const defaultToken = await ctx.tokens.issue({ partnerId: demoPartnerId });
   const h: Harness = {
     app,

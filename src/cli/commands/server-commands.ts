@@ -4,6 +4,7 @@
 import type { Command } from 'commander';
 import { TokenService } from '../../auth/token-service.js';
 import { demoPartnerId, seedDemoData } from '../../demo/demo-data.js';
+import { parseRateLimitBudgets, parseRateLimitSwitch } from '../../domain/rate-limit.js';
 import { buildApp, startSweeper } from '../../server/app.js';
 import { defaultConfig, externalIssuersFromEnv } from '../../server/config.js';
 import { defaultDatabaseUrl, openStore } from '../../store/open-store.js';
@@ -28,6 +29,10 @@ export function registerServerCommands(program: Command) {
     .option('--bom', 'prefix JSON bodies with a UTF-8 byte-order mark, as Partner Center does')
     .option('--retention <duration>', 'how long deleted users stay restorable', '30d')
     .option('--log-level <level>', 'fatal, error, warn, info, debug or silent', process.env.TENANTRY_LOG_LEVEL ?? 'info')
+    .option('--rate-limit <on|off>', 'throttle requests per partner and customer (env TENANTRY_RATE_LIMIT)', process.env.TENANTRY_RATE_LIMIT ?? 'on')
+    .option('--rate-limit-budgets <spec>', 'e.g. customer-reads=500,customer-writes=100,partner-reads=3000,partner-writes=600,window=60 (env TENANTRY_RATE_LIMIT_BUDGETS)', process.env.TENANTRY_RATE_LIMIT_BUDGETS)
+    .option('--cors-origin <origin>', 'allow browser calls from this origin (repeatable; default: CORS off)', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option('--hsts', 'send Strict-Transport-Security (only when clients reach the server over HTTPS)')
     .addHelpText('after', '\nExample:\n  tenantry serve --demo --port 8080\n')
     .action(async (opts) => {
       const store = openStore(databaseUrl(opts.database));
@@ -39,6 +44,9 @@ export function registerServerCommands(program: Command) {
         retentionMs: parseDuration(opts.retention) * 1000,
         externalIssuers: externalIssuersFromEnv(process.env.TENANTRY_OIDC_ISSUERS),
         issuer: process.env.TENANTRY_ISSUER ?? defaultConfig.issuer,
+        rateLimit: { enabled: parseRateLimitSwitch(opts.rateLimit), budgets: parseRateLimitBudgets(opts.rateLimitBudgets) },
+        corsOrigins: opts.corsOrigin,
+        hsts: Boolean(opts.hsts),
       });
       const stopSweeper = startSweeper(ctx, app.log);
       await app.listen({ host: opts.host, port: Number(opts.port) });

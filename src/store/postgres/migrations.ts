@@ -44,4 +44,13 @@ export const postgresMigrations: string[] = [
   `
   ALTER TABLE idempotency ADD COLUMN owner TEXT;
   `,
+  // Throttling (issue 7): fixed-window request counters per partner ('' customer) and per (partner, customer).
+  `
+  CREATE TABLE rate_limit_counters (
+    partner_id TEXT COLLATE "C" NOT NULL, customer_id TEXT COLLATE "C" NOT NULL, kind TEXT COLLATE "C" NOT NULL,
+    window_start BIGINT NOT NULL, hits INTEGER NOT NULL,
+    PRIMARY KEY (partner_id, customer_id, kind, window_start)
+  );
+  CREATE INDEX rate_limit_counters_by_window ON rate_limit_counters (window_start);
+  `,
 ];

@@ -9,7 +9,7 @@ import type { UserRecord, UserRow } from '../../domain/user.js';
 import type { UserListQuery } from '../../domain/user-list-query.js';
 import { customerColumns, customerFromRow, customerListSql, customerValues, userColumns, userFromRow, userRecordColumns, userValues } from '../queries/columns.js';
 import { numberPlaceholders, userListSql } from '../queries/user-list-sql.js';
-import type { ClaimResult, CustomerSearch, IdempotencyKey, Page, SigningKey, Store, StoredResponse, UserWriteResult } from '../store.js';
+import type { ClaimResult, CustomerSearch, IdempotencyKey, Page, RateCounterKey, SigningKey, Store, StoredResponse, UserWriteResult } from '../store.js';
 import { postgresMigrations } from './migrations.js';
 import { randomUUID } from 'node:crypto';
 import { ClaimLostError, type IdempotencyClaim, type IdempotentCompletion } from '../store.js';
@@ -260,5 +260,25 @@ export class PostgresStore implements Store {
 
   async purgeRequests(createdBefore: string): Promise<number> {
     return (await this.q('DELETE FROM idempotency WHERE created_at < $1', [createdBefore])).rowCount ?? 0;
+  }
+
+  // Security (issue 7): throttling counters and signing-key retirement.
+  async countRequests(keys: RateCounterKey[], windowStart: number): Promise<number[]> {
+    if (keys.length === 0) return [];
+    // One upsert for all counters; the row lock makes the increments exact across processes.
+    const text = `INSERT INTO rate_limit_counters (partner_id, customer_id, kind, window_start, hits) VALUES ${keys.map((_, i) => `($${i * 4 + 1}, $${i * 4 + 2}, $${i * 4 + 3}, $${i * 4 + 4}, 1)`).join(', ')}
+      ON CONFLICT (partner_id, customer_id, kind, window_start) DO UPDATE SET hits = rate_limit_counters.hits + 1
+      RETURNING partner_id, customer_id, kind, hits`;
+    const { rows } = await this.pool.query({ name: `rate_count_${keys.length}`, text, values: keys.flatMap((k) => [k.partnerId, k.customerId, k.kind, windowStart]) });
+    const byKey = new Map(rows.map((r) => [`${r.partner_id}|${r.customer_id}|${r.kind}`, Number(r.hits)]));
+    return keys.map((k) => byKey.get(`${k.partnerId}|${k.customerId}|${k.kind}`) ?? 0);
+  }
+
+  async purgeRateCounters(windowStartBefore: number): Promise<number> {
+    return (await this.q('DELETE FROM rate_limit_counters WHERE window_start < $1', [windowStartBefore])).rowCount ?? 0;
+  }
+
+  async retireSigningKey(kid: string, retiredAt: string): Promise<boolean> {
+    return (await this.q('UPDATE signing_keys SET retired_at = $1 WHERE kid = $2', [retiredAt, kid])).rowCount === 1;
   }
 }

@@ -47,4 +47,13 @@ export const sqliteMigrations: string[] = [
   `
   ALTER TABLE idempotency ADD COLUMN owner TEXT;
   `,
+  // Throttling (issue 7): fixed-window request counters per partner ('' customer) and per (partner, customer).
+  `
+  CREATE TABLE rate_limit_counters (
+    partner_id TEXT NOT NULL, customer_id TEXT NOT NULL, kind TEXT NOT NULL, window_start INTEGER NOT NULL,
+    hits INTEGER NOT NULL,
+    PRIMARY KEY (partner_id, customer_id, kind, window_start)
+  ) WITHOUT ROWID;
+  CREATE INDEX rate_limit_counters_by_window ON rate_limit_counters (window_start);
+  `,
 ];

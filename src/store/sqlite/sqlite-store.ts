@@ -11,7 +11,7 @@ import type { UserRecord, UserRow } from '../../domain/user.js';
 import type { UserListQuery } from '../../domain/user-list-query.js';
 import { customerColumns, customerFromRow, customerListSql, customerValues, userColumns, userFromRow, userRecordColumns, userValues } from '../queries/columns.js';
 import { userListSql } from '../queries/user-list-sql.js';
-import type { ClaimResult, CustomerSearch, IdempotencyKey, Page, SigningKey, Store, StoredResponse, UserWriteResult } from '../store.js';
+import type { ClaimResult, CustomerSearch, IdempotencyKey, Page, RateCounterKey, SigningKey, Store, StoredResponse, UserWriteResult } from '../store.js';
 import { sqliteMigrations } from './migrations.js';
 import { randomUUID } from 'node:crypto';
 import { ClaimLostError, type IdempotencyClaim, type IdempotentCompletion } from '../store.js';
@@ -215,5 +215,25 @@ export class SqliteStore implements Store {
 
   async purgeRequests(createdBefore: string): Promise<number> {
     return this.stmt('DELETE FROM idempotency WHERE created_at < ?').run(createdBefore).changes;
+  }
+
+  // Security (issue 7): throttling counters and signing-key retirement.
+  async countRequests(keys: RateCounterKey[], windowStart: number): Promise<number[]> {
+    if (keys.length === 0) return [];
+    // One upsert statement for all counters: concurrent processes serialize on SQLite's write lock.
+    const sql = `INSERT INTO rate_limit_counters (partner_id, customer_id, kind, window_start, hits) VALUES ${keys.map(() => '(?, ?, ?, ?, 1)').join(', ')}
+      ON CONFLICT (partner_id, customer_id, kind, window_start) DO UPDATE SET hits = hits + 1
+      RETURNING partner_id, customer_id, kind, hits`;
+    const rows = this.stmt(sql).all(...keys.flatMap((k) => [k.partnerId, k.customerId, k.kind, windowStart])) as { partner_id: string; customer_id: string; kind: string; hits: number }[];
+    const byKey = new Map(rows.map((r) => [`${r.partner_id}|${r.customer_id}|${r.kind}`, r.hits]));
+    return keys.map((k) => byKey.get(`${k.partnerId}|${k.customerId}|${k.kind}`) ?? 0);
+  }
+
+  async purgeRateCounters(windowStartBefore: number): Promise<number> {
+    return this.stmt('DELETE FROM rate_limit_counters WHERE window_start < ?').run(windowStartBefore).changes;
+  }
+
+  async retireSigningKey(kid: string, retiredAt: string): Promise<boolean> {
+    return this.stmt('UPDATE signing_keys SET retired_at = ? WHERE kid = ?').run(retiredAt, kid).changes === 1;
   }
 }
