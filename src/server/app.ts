@@ -8,16 +8,19 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 import { TokenService } from '../auth/token-service.js';
+import { auditRetentionDays } from '../domain/audit-query.js';
 import { CustomerService } from '../services/customer-service.js';
 import { UserService } from '../services/user-service.js';
 import type { Store } from '../store/store.js';
 import { defaultConfig, type ServerConfig } from './config.js';
 import type { AppContext } from './context.js';
+import auditPlugin from './plugins/audit.js';
 import authPlugin from './plugins/auth.js';
 import errorsPlugin from './plugins/errors.js';
 import rateLimitPlugin from './plugins/rate-limit.js';
 import securityHeaders from './plugins/security-headers.js';
 import wireFormat, { parseQuery } from './plugins/wire-format.js';
+import auditRecordRoutes from './routes/audit-records.js';
 import customerRoutes from './routes/customers.js';
 import operationRoutes from './routes/operations.js';
 import userRoutes from './routes/users.js';
@@ -97,6 +100,8 @@ export async function buildApp(store: Store, overrides: Partial<ServerConfig> = 
   await app.register(wireFormat, { config });
   await app.register(errorsPlugin);
   await app.register(authPlugin, { tokens });
+  // Audit log (issue 7): records every write before its response is sent.
+  await app.register(auditPlugin, { store });
   // Security (issue 7): throttling needs the principal the auth hook sets; headers and CORS apply to every response.
   await app.register(rateLimitPlugin, { store, rateLimit: config.rateLimit });
   await app.register(securityHeaders, { corsOrigins: config.corsOrigins, hsts: config.hsts });
@@ -120,6 +125,7 @@ export async function buildApp(store: Store, overrides: Partial<ServerConfig> = 
   await app.register(async (v1) => {
     await v1.register(customerRoutes, ctx);
     await v1.register(userRoutes, ctx);
+    await v1.register(auditRecordRoutes, { ...ctx, pagingSecret });
   }, { prefix: '/v1' });
   await app.register(signInRoutes, ctx);
   app.get('/openapi.json', { schema: { hide: true } }, async (_req, reply) => reply.type('application/json; charset=utf-8').send(JSON.stringify(app.swagger())));
@@ -139,6 +145,8 @@ export function startSweeper(ctx: AppContext, log: FastifyInstance['log']): () =
     try {
       const users = await ctx.users.purgeExpired();
       const requests = await ctx.store.purgeRequests(new Date(Date.now() - 24 * 3600 * 1000).toISOString());
+      // Audit records are served for 90 days, as Partner Center's are.
+      await ctx.store.purgeAuditRecords(new Date(Date.now() - auditRetentionDays * 24 * 3600 * 1000).toISOString());
       if (users + requests > 0) log.info({ purgedUsers: users, purgedRequests: requests }, 'sweep');
     } catch (err) {
       log.error({ err }, 'sweep failed');

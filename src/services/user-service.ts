@@ -51,6 +51,13 @@ export interface JsonResult {
   body: string;
 }
 
+/** What a PATCH did, most significant first: the audit log names the operation after it. */
+export type UserPatchKind = 'restore' | 'resetPassword' | 'rename' | 'update';
+
+export interface UserPatchResult extends JsonResult {
+  kind: UserPatchKind;
+}
+
 const editableFields = ['userPrincipalName', 'displayName', 'firstName', 'lastName', 'usageLocation', 'immutableId', 'phoneNumber'] as const;
 
 export const thirtyDaysMs = 30 * 24 * 3600 * 1000;
@@ -137,7 +144,7 @@ export class UserService {
     userId: string,
     input: UserFields & { passwordProfile?: PasswordInput; state?: string },
     can: (operation: Operation) => boolean = () => true,
-  ): Promise<JsonResult> {
+  ): Promise<UserPatchResult> {
     const user = await this.store.findUser(customer.id, userId);
     if (!user) throw faults.userNotFound(userId);
     // One route, three operations: each part of the body needs its own right.
@@ -175,7 +182,8 @@ export class UserService {
         ? faults.restoreConflict(next.userPrincipalName)
         : faults.userPrincipalNameTaken(next.userPrincipalName);
     }
-    return { status: 200, body: serializeCustomerUser(next, echo) };
+    const kind: UserPatchKind = user.state === 'inactive' ? 'restore' : echo ? 'resetPassword' : next.userPrincipalName !== user.userPrincipalName ? 'rename' : 'update';
+    return { status: 200, body: serializeCustomerUser(next, echo), kind };
   }
 
   /** Soft delete: the user turns inactive and can be restored until the retention ends. */

@@ -6,6 +6,8 @@ import type { KeysetPosition } from '../domain/continuation-token.js';
 import type { CustomerRecord } from '../domain/customer.js';
 import type { UserRecord, UserRow } from '../domain/user.js';
 import type { UserListQuery } from '../domain/user-list-query.js';
+import type { AuditQuery } from '../domain/audit-query.js';
+import type { AuditRecord } from '../domain/audit-record.js';
 
 export interface SigningKey {
   kid: string;
@@ -120,4 +122,12 @@ export interface Store {
   purgeRateCounters(windowStartBefore: number): Promise<number>;
   /** Marks the key retired at `retiredAt` (it stops signing now and verifying then); false when unknown. */
   retireSigningKey(kid: string, retiredAt: string): Promise<boolean>;
+
+  // Audit log (issue 7).
+  /** Appends one audit record. */
+  insertAuditRecord(record: AuditRecord): Promise<void>;
+  /** Keyset page of a partner's audit records in time order. */
+  listAuditRecords(partnerId: string, query: AuditQuery, size: number, after?: KeysetPosition): Promise<Page<AuditRecord>>;
+  /** Deletes records older than `before` (UTC ISO-8601); returns how many. */
+  purgeAuditRecords(before: string): Promise<number>;
 }

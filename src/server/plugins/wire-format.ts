@@ -10,7 +10,7 @@ import fp from 'fastify-plugin';
 import { faults } from '../../domain/fault.js';
 import type { ServerConfig } from '../config.js';
 
-const queryNames = ['size', 'filter', 'sortField', 'sortDirection', 'seekOperation', 'continuationToken', 'offset', 'licenseGroupIds'];
+const queryNames = ['size', 'filter', 'sortField', 'sortDirection', 'seekOperation', 'continuationToken', 'offset', 'licenseGroupIds', 'startDate', 'endDate'];
 const canonicalQueryName = new Map(queryNames.map((n) => [n.toLowerCase(), n]));
 
 /**

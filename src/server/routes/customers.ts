@@ -47,7 +47,7 @@ export default async function customerRoutes(app: FastifyInstance, ctx: AppConte
   });
 
   app.post<{ Body: CreateBody }>('/customers', {
-    config: { operation: 'customers.create' },
+    config: { operation: 'customers.create', audit: { resourceType: 'customer', operationType: 'add_customer' } },
     schema: {
       tags,
       summary: 'Create a customer tenant (returns the admin user credentials once)',

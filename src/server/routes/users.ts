@@ -12,6 +12,8 @@ import { idempotent } from '../idempotency.js';
 import { sendJson } from '../reply.js';
 import { isAllowed, type Operation } from '../../auth/permissions.js';
 import { faults } from '../../domain/fault.js';
+import type { UserPatchKind } from '../../services/user-service.js';
+import { noteAudit } from '../plugins/audit.js';
 
 const CustomerParams = Type.Object({ customerId: Type.String({ description: 'Customer tenant id (GUID)' }) });
 const UserParams = Type.Object({ customerId: Type.String(), userId: Type.String({ description: 'User object id (GUID)' }) });
@@ -35,6 +37,14 @@ export function selfUri(request: FastifyRequest): string {
 }
 
 const userRoute = (operation: Operation) => ({ operation, userRoute: true });
+/** Partner Center's audit names for customer-user writes. */
+const audited = (operationType: string) => ({ audit: { resourceType: 'customer_user', operationType } });
+const patchOperationTypes: Record<UserPatchKind, string> = {
+  restore: 'restore_customer_user',
+  resetPassword: 'reset_customer_user_password',
+  rename: 'update_customer_user_principal_name',
+  update: 'update_customer_user',
+};
 
 export default async function userRoutes(app: FastifyInstance, ctx: AppContext) {
   app.get<{ Params: { customerId: string }; Querystring: ListQuery }>('/customers/:customerId/users', {
@@ -61,7 +71,7 @@ export default async function userRoutes(app: FastifyInstance, ctx: AppContext) 
   });
 
   app.post<{ Params: { customerId: string }; Body: CreateBody }>('/customers/:customerId/users', {
-    config: userRoute('users.create'),
+    config: { ...userRoute('users.create'), ...audited('create_customer_user') },
     schema: {
       tags,
       summary: 'Create a user (without a password, a temporary one is generated and returned once)',
@@ -75,7 +85,7 @@ export default async function userRoutes(app: FastifyInstance, ctx: AppContext) 
   });
 
   app.patch<{ Params: { customerId: string; userId: string }; Body: PatchBody }>('/customers/:customerId/users/:userId', {
-    config: userRoute('users.read'),
+    config: { ...userRoute('users.read'), ...audited('update_customer_user') },
     schema: {
       tags,
       summary: 'Update a user, reset its password (passwordProfile) or restore it (state active)',
@@ -87,11 +97,13 @@ export default async function userRoutes(app: FastifyInstance, ctx: AppContext) 
     const customer = await ctx.customers.require(request.principal, request.params.customerId);
     const userId = userIdOf(request);
     const can = (operation: Operation) => isAllowed(request.principal.roles, operation);
-    return sendJson(reply, await ctx.users.patch(customer, userId, request.body, can));
+    const result = await ctx.users.patch(customer, userId, request.body, can);
+    noteAudit(request, { operationType: patchOperationTypes[result.kind] });
+    return sendJson(reply, result);
   });
 
   app.delete<{ Params: { customerId: string; userId: string } }>('/customers/:customerId/users/:userId', {
-    config: userRoute('users.delete'),
+    config: { ...userRoute('users.delete'), ...audited('delete_customer_user') },
     schema: { tags, summary: 'Delete a user (soft delete: restorable for 30 days)', params: UserParams, response: { 204: Type.Null(), ...errors } },
   }, async (request, reply) => {
     const customer = await ctx.customers.require(request.principal, request.params.customerId);

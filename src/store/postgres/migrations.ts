@@ -53,4 +53,18 @@ export const postgresMigrations: string[] = [
   );
   CREATE INDEX rate_limit_counters_by_window ON rate_limit_counters (window_start);
   `,
+  // Audit log (issue 7): one row per write, keyed by partner and time for keyset paging.
+  `
+  CREATE TABLE audit_records (
+    partner_id TEXT COLLATE "C" NOT NULL, operation_date TEXT COLLATE "C" NOT NULL, id TEXT COLLATE "C" NOT NULL,
+    customer_id TEXT COLLATE "C", customer_name TEXT, subject TEXT NOT NULL, app_only BOOLEAN NOT NULL,
+    resource_type TEXT COLLATE "C" NOT NULL, resource_id TEXT, operation_type TEXT NOT NULL,
+    operation_status TEXT NOT NULL, http_status INTEGER NOT NULL, fault_code INTEGER,
+    correlation_id TEXT, request_id TEXT, customized_data TEXT NOT NULL,
+    PRIMARY KEY (partner_id, operation_date, id)
+  );
+  CREATE INDEX audit_records_by_customer ON audit_records (partner_id, customer_id, operation_date, id);
+  CREATE INDEX audit_records_by_resource ON audit_records (partner_id, resource_type, operation_date, id);
+  CREATE INDEX audit_records_by_age ON audit_records (operation_date);
+  `,
 ];

@@ -11,6 +11,9 @@ import { customerColumns, customerFromRow, customerListSql, customerValues, user
 import { numberPlaceholders, userListSql } from '../queries/user-list-sql.js';
 import type { ClaimResult, CustomerSearch, IdempotencyKey, Page, RateCounterKey, SigningKey, Store, StoredResponse, UserWriteResult } from '../store.js';
 import { postgresMigrations } from './migrations.js';
+import type { AuditQuery } from '../../domain/audit-query.js';
+import type { AuditRecord } from '../../domain/audit-record.js';
+import { auditFromRow, auditListSql, auditValues, insertAuditSql } from '../queries/audit-sql.js';
 import { randomUUID } from 'node:crypto';
 import { ClaimLostError, type IdempotencyClaim, type IdempotentCompletion } from '../store.js';
 
@@ -280,5 +283,23 @@ export class PostgresStore implements Store {
 
   async retireSigningKey(kid: string, retiredAt: string): Promise<boolean> {
     return (await this.q('UPDATE signing_keys SET retired_at = $1 WHERE kid = $2', [retiredAt, kid])).rowCount === 1;
+  }
+
+  // Audit log (issue 7).
+  async insertAuditRecord(record: AuditRecord): Promise<void> {
+    await this.pool.query({ name: 'insert_audit', text: numberPlaceholders(insertAuditSql), values: auditValues(record, false) });
+  }
+
+  async listAuditRecords(partnerId: string, query: AuditQuery, size: number, after?: KeysetPosition): Promise<Page<AuditRecord>> {
+    const sql = auditListSql(partnerId, query, size + 1, after);
+    const { rows } = await this.q(numberPlaceholders(sql.text), sql.params);
+    const more = rows.length > size;
+    const page = rows.slice(0, size).map(auditFromRow);
+    const last = page[page.length - 1];
+    return { items: page, next: more ? { key: last.operationDate, id: last.id } : undefined };
+  }
+
+  async purgeAuditRecords(before: string): Promise<number> {
+    return (await this.q('DELETE FROM audit_records WHERE operation_date < $1', [before])).rowCount ?? 0;
   }
 }

@@ -13,6 +13,9 @@ import { customerColumns, customerFromRow, customerListSql, customerValues, user
 import { userListSql } from '../queries/user-list-sql.js';
 import type { ClaimResult, CustomerSearch, IdempotencyKey, Page, RateCounterKey, SigningKey, Store, StoredResponse, UserWriteResult } from '../store.js';
 import { sqliteMigrations } from './migrations.js';
+import type { AuditQuery } from '../../domain/audit-query.js';
+import type { AuditRecord } from '../../domain/audit-record.js';
+import { auditFromRow, auditListSql, auditValues, insertAuditSql } from '../queries/audit-sql.js';
 import { randomUUID } from 'node:crypto';
 import { ClaimLostError, type IdempotencyClaim, type IdempotentCompletion } from '../store.js';
 
@@ -235,5 +238,23 @@ export class SqliteStore implements Store {
 
   async retireSigningKey(kid: string, retiredAt: string): Promise<boolean> {
     return this.stmt('UPDATE signing_keys SET retired_at = ? WHERE kid = ?').run(retiredAt, kid).changes === 1;
+  }
+
+  // Audit log (issue 7).
+  async insertAuditRecord(record: AuditRecord): Promise<void> {
+    this.stmt(insertAuditSql).run(...auditValues(record, true));
+  }
+
+  async listAuditRecords(partnerId: string, query: AuditQuery, size: number, after?: KeysetPosition): Promise<Page<AuditRecord>> {
+    const sql = auditListSql(partnerId, query, size + 1, after);
+    const rows = this.stmt(sql.text).all(...sql.params) as Record<string, unknown>[];
+    const more = rows.length > size;
+    const page = rows.slice(0, size).map(auditFromRow);
+    const last = page[page.length - 1];
+    return { items: page, next: more ? { key: last.operationDate, id: last.id } : undefined };
+  }
+
+  async purgeAuditRecords(before: string): Promise<number> {
+    return this.stmt('DELETE FROM audit_records WHERE operation_date < ?').run(before).changes;
   }
 }

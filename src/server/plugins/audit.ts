@@ -1,0 +1,140 @@
+/**
+ * The audit log: every write an authenticated caller makes is recorded (who, partner, customer,
+ * operation, correlation and request ids, time, outcome) before its response leaves, so an
+ * acknowledged write always has its record.
+ *
+ * It cannot be forgotten: every route with a `config.operation` whose method writes (anything but
+ * GET/HEAD/OPTIONS) is audited. `config.audit` only names the record in Partner Center's terms
+ * (`resourceType`, `operationType`); without it the names derive from the operation and the method.
+ * A handler can refine a record with `noteAudit` (e.g. a PATCH that turned out to be a restore).
+ * Not recorded: replays of an MS-RequestId (the first attempt was), throttled requests (429, so a
+ * flood cannot turn into audit writes), and requests whose token was refused (no principal).
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { randomUUID } from 'node:crypto';
+import type { Operation } from '../../auth/permissions.js';
+import type { AuditRecord } from '../../domain/audit-record.js';
+import type { Store } from '../../store/store.js';
+import { isReplay } from '../idempotency.js';
+
+/** Partner Center's names for a write. */
+export interface AuditNames {
+  resourceType: string;
+  operationType: string;
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Partner Center's names for this write's audit records (writes are audited with or without it). */
+    audit?: AuditNames;
+  }
+}
+
+/** What a handler learned while working that the record should carry. */
+export interface AuditNote {
+  operationType?: string;
+  resourceId?: string;
+  customizedData?: { key: string; value: string | null }[];
+}
+
+const notes = new WeakMap<FastifyRequest, AuditNote>();
+
+/**
+ * Refines the audit record of the current request.
+ *
+ * @example
+ * noteAudit(request, { operationType: 'restore_customer_user' });
+ */
+export function noteAudit(request: FastifyRequest, note: AuditNote): void {
+  notes.set(request, { ...notes.get(request), ...note });
+}
+
+const readOnlyMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+// Partner Center's resource types, by the first part of our operation names.
+const resourceTypes: Record<string, string> = {
+  customers: 'customer',
+  users: 'customer_user',
+  licenses: 'license',
+  skus: 'subscribed_sku',
+  roles: 'customer_directory_role',
+};
+const verbs: Record<string, string> = { POST: 'create', PUT: 'update', PATCH: 'update', DELETE: 'delete' };
+
+/**
+ * The audit names of a route, or undefined when it writes nothing (or is public).
+ *
+ * @example
+ * auditNamesOf('POST', { operation: 'licenses.assign' }); // { resourceType: 'license', operationType: 'create_license' }
+ */
+export function auditNamesOf(method: string, config: { operation?: Operation; audit?: AuditNames }): AuditNames | undefined {
+  if (!config.operation || readOnlyMethods.has(method.toUpperCase())) return undefined;
+  if (config.audit) return config.audit;
+  const resourceType = resourceTypes[config.operation.split('.')[0]] ?? config.operation.split('.')[0];
+  return { resourceType, operationType: `${verbs[method.toUpperCase()] ?? method.toLowerCase()}_${resourceType}` };
+}
+
+const guidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const asGuid = (value: unknown) => (typeof value === 'string' && guidPattern.test(value.toLowerCase()) ? value.toLowerCase() : undefined);
+
+function parseBody(payload: unknown): Record<string, unknown> | undefined {
+  const text = typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : undefined;
+  if (!text) return undefined;
+  try {
+    const value = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+    return typeof value === 'object' && value !== null ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const headerText = (reply: FastifyReply, name: string) => {
+  const v = reply.getHeader(name);
+  return typeof v === 'string' ? v : undefined;
+};
+
+async function buildRecord(store: Store, request: FastifyRequest, reply: FastifyReply, names: AuditNames, payload: unknown): Promise<AuditRecord> {
+  const params = (request.params ?? {}) as Record<string, unknown>;
+  const note = notes.get(request) ?? {};
+  const succeeded = reply.statusCode < 400;
+  const body = parseBody(payload);
+  const createdId = succeeded && request.method === 'POST' ? asGuid(body?.id) : undefined;
+  const customerId = asGuid(params.customerId) ?? (names.resourceType === 'customer' ? createdId : undefined);
+  const customer = customerId ? await store.findCustomer(request.principal.partnerId, customerId) : undefined;
+  return {
+    id: randomUUID(),
+    partnerId: request.principal.partnerId,
+    operationDate: new Date().toISOString(),
+    customerId,
+    customerName: customer?.companyName,
+    subject: request.principal.subject,
+    appOnly: request.principal.appOnly,
+    resourceType: names.resourceType,
+    resourceId: note.resourceId ?? asGuid(params.userId) ?? createdId,
+    operationType: (succeeded && note.operationType) || names.operationType,
+    operationStatus: succeeded ? 'succeeded' : 'failed',
+    httpStatus: reply.statusCode,
+    faultCode: !succeeded && typeof body?.code === 'number' ? body.code : undefined,
+    correlationId: headerText(reply, 'ms-correlationid'),
+    requestId: headerText(reply, 'ms-requestid'),
+    customizedData: note.customizedData ?? [],
+  };
+}
+
+async function audit(app: FastifyInstance, { store }: { store: Store }) {
+  // onSend, not onResponse: the record is written before the caller hears of the write.
+  app.addHook('onSend', async (request, reply, payload) => {
+    const names = auditNamesOf(request.method, request.routeOptions.config ?? {});
+    if (!names || !request.principal || reply.statusCode === 429 || isReplay(request)) return payload;
+    try {
+      await store.insertAuditRecord(await buildRecord(store, request, reply, names, payload));
+    } catch (err) {
+      // The write itself is done; failing its answer now would invite a retry of a finished write.
+      request.log.error({ err }, 'audit record not written');
+    }
+    return payload;
+  });
+}
+
+export default fp(audit, { name: 'audit' });
