@@ -3,6 +3,7 @@
  */
 import { Command } from 'commander';
 import { registerKeyCommands } from './commands/key-commands.js';
+import { registerAccountCommands } from './commands/account-commands.js';
 import { registerServerCommands } from './commands/server-commands.js';
 
 const program = new Command();
@@ -12,6 +13,7 @@ program
   .showHelpAfterError();
 
 registerServerCommands(program);
+registerAccountCommands(program);
 registerKeyCommands(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {

@@ -19,6 +19,8 @@ export interface ServerConfig {
   externalIssuers: ExternalIssuer[];
   /** Largest request body in bytes. */
   bodyLimit: number;
+  /** Folder of the web UI's production build; default dist/web of the package. */
+  webRoot?: string;
   /** Security (issue 7): throttling budgets, or off. */
   rateLimit: RateLimitConfig;
   /** Deepest JSON nesting a body may have (Partner Center bodies need 4). */

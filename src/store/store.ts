@@ -4,6 +4,7 @@
  */
 import type { KeysetPosition } from '../domain/continuation-token.js';
 import type { CustomerRecord } from '../domain/customer.js';
+import type { PartnerAccount } from '../domain/partner-account.js';
 import type { UserRecord, UserRow } from '../domain/user.js';
 import type { UserListQuery } from '../domain/user-list-query.js';
 import type { AuditQuery } from '../domain/audit-query.js';
@@ -130,4 +131,12 @@ export interface Store {
   listAuditRecords(partnerId: string, query: AuditQuery, size: number, after?: KeysetPosition): Promise<Page<AuditRecord>>;
   /** Deletes records older than `before` (UTC ISO-8601); returns how many. */
   purgeAuditRecords(before: string): Promise<number>;
+
+  // Web UI sign-in: partner user accounts.
+  /** Inserts an account; false when the user name is taken (by any partner). */
+  insertPartnerAccount(account: PartnerAccount): Promise<boolean>;
+  /** Finds an account by its user name key (see `userNameKey`). */
+  findPartnerAccount(userNameKey: string): Promise<PartnerAccount | undefined>;
+  /** Replaces an account's password hash and roles; false when there is no such account. */
+  updatePartnerAccount(userNameKey: string, passwordHash: string, roles: string[], updatedAt: string): Promise<boolean>;
 }

@@ -3,6 +3,7 @@
  */
 import type { Command } from 'commander';
 import { TokenService } from '../../auth/token-service.js';
+import { ensureDemoSignIn } from '../../demo/demo-account.js';
 import { demoPartnerId, seedDemoData } from '../../demo/demo-data.js';
 import { parseRateLimitBudgets, parseRateLimitSwitch } from '../../domain/rate-limit.js';
 import { buildApp, startSweeper } from '../../server/app.js';
@@ -38,6 +39,7 @@ export function registerServerCommands(program: Command) {
       const store = openStore(databaseUrl(opts.database));
       await store.migrate();
       if (opts.demo) await seedDemoData(store);
+      const demoSignIn = opts.demo ? await ensureDemoSignIn(store) : undefined;
       const { app, ctx } = await buildApp(store, {
         bom: Boolean(opts.bom),
         logLevel: opts.logLevel,
@@ -56,6 +58,7 @@ export function registerServerCommands(program: Command) {
       process.stdout.write(`listening on http://${host}:${port}\n`);
       if (opts.demo) {
         process.stdout.write(`demo partner ${demoPartnerId}; get a token with: npx tenantry token${opts.database ? ` --database ${opts.database}` : ''}\n`);
+        if (demoSignIn) process.stdout.write(`web UI: http://${host}:${port}/ (sign in as ${demoSignIn.userName} with password ${demoSignIn.password})\n`);
       }
       const shutdown = async () => {
         stopSweeper();

@@ -67,4 +67,13 @@ export const postgresMigrations: string[] = [
   CREATE INDEX audit_records_by_resource ON audit_records (partner_id, resource_type, operation_date, id);
   CREATE INDEX audit_records_by_age ON audit_records (operation_date);
   `,
+  // Web UI sign-in: partner user accounts (user names are unique across partners, like e-mail addresses).
+  `
+  CREATE TABLE partner_accounts (
+    partner_id TEXT COLLATE "C" NOT NULL, user_name_key TEXT COLLATE "C" NOT NULL, user_name TEXT NOT NULL,
+    roles TEXT NOT NULL, password_hash TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL,
+    PRIMARY KEY (partner_id, user_name_key)
+  );
+  CREATE UNIQUE INDEX partner_accounts_by_name ON partner_accounts (user_name_key);
+  `,
 ];

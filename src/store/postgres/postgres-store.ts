@@ -5,9 +5,11 @@
 import pg from 'pg';
 import type { KeysetPosition } from '../../domain/continuation-token.js';
 import type { CustomerRecord } from '../../domain/customer.js';
+import { userNameKey, type PartnerAccount } from '../../domain/partner-account.js';
 import type { UserRecord, UserRow } from '../../domain/user.js';
 import type { UserListQuery } from '../../domain/user-list-query.js';
 import { customerColumns, customerFromRow, customerListSql, customerValues, userColumns, userFromRow, userRecordColumns, userValues } from '../queries/columns.js';
+import { partnerAccountFromRow } from '../queries/partner-account-row.js';
 import { numberPlaceholders, userListSql } from '../queries/user-list-sql.js';
 import type { ClaimResult, CustomerSearch, IdempotencyKey, Page, RateCounterKey, SigningKey, Store, StoredResponse, UserWriteResult } from '../store.js';
 import { postgresMigrations } from './migrations.js';
@@ -301,5 +303,29 @@ export class PostgresStore implements Store {
 
   async purgeAuditRecords(before: string): Promise<number> {
     return (await this.q('DELETE FROM audit_records WHERE operation_date < $1', [before])).rowCount ?? 0;
+  }
+
+  // Web UI sign-in: partner user accounts.
+  async insertPartnerAccount(a: PartnerAccount): Promise<boolean> {
+    try {
+      await this.q(
+        'INSERT INTO partner_accounts (partner_id, user_name_key, user_name, roles, password_hash, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7)',
+        [a.partnerId, userNameKey(a.userName), a.userName, JSON.stringify(a.roles), a.passwordHash, a.createdAt, a.updatedAt],
+      );
+      return true;
+    } catch (e) {
+      if (isUniqueViolation(e)) return false;
+      throw e;
+    }
+  }
+
+  async findPartnerAccount(key: string): Promise<PartnerAccount | undefined> {
+    const { rows } = await this.q('SELECT partner_id, user_name, roles, password_hash, created_at, updated_at FROM partner_accounts WHERE user_name_key = $1', [key]);
+    return rows[0] ? partnerAccountFromRow(rows[0]) : undefined;
+  }
+
+  async updatePartnerAccount(key: string, passwordHash: string, roles: string[], updatedAt: string): Promise<boolean> {
+    const res = await this.q('UPDATE partner_accounts SET password_hash = $1, roles = $2, updated_at = $3 WHERE user_name_key = $4', [passwordHash, JSON.stringify(roles), updatedAt, key]);
+    return res.rowCount === 1;
   }
 }

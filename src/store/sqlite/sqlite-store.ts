@@ -7,9 +7,11 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { KeysetPosition } from '../../domain/continuation-token.js';
 import type { CustomerRecord } from '../../domain/customer.js';
+import { userNameKey, type PartnerAccount } from '../../domain/partner-account.js';
 import type { UserRecord, UserRow } from '../../domain/user.js';
 import type { UserListQuery } from '../../domain/user-list-query.js';
 import { customerColumns, customerFromRow, customerListSql, customerValues, userColumns, userFromRow, userRecordColumns, userValues } from '../queries/columns.js';
+import { partnerAccountFromRow } from '../queries/partner-account-row.js';
 import { userListSql } from '../queries/user-list-sql.js';
 import type { ClaimResult, CustomerSearch, IdempotencyKey, Page, RateCounterKey, SigningKey, Store, StoredResponse, UserWriteResult } from '../store.js';
 import { sqliteMigrations } from './migrations.js';
@@ -256,5 +258,28 @@ export class SqliteStore implements Store {
 
   async purgeAuditRecords(before: string): Promise<number> {
     return this.stmt('DELETE FROM audit_records WHERE operation_date < ?').run(before).changes;
+  }
+
+  // Web UI sign-in: partner user accounts.
+  async insertPartnerAccount(a: PartnerAccount): Promise<boolean> {
+    try {
+      this.stmt('INSERT INTO partner_accounts (partner_id, user_name_key, user_name, roles, password_hash, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+        .run(a.partnerId, userNameKey(a.userName), a.userName, JSON.stringify(a.roles), a.passwordHash, a.createdAt, a.updatedAt);
+      return true;
+    } catch (e) {
+      if (isUniqueViolation(e)) return false;
+      throw e;
+    }
+  }
+
+  async findPartnerAccount(key: string): Promise<PartnerAccount | undefined> {
+    const r = this.stmt('SELECT partner_id, user_name, roles, password_hash, created_at, updated_at FROM partner_accounts WHERE user_name_key = ?').get(key) as
+      | Record<string, string>
+      | undefined;
+    return r ? partnerAccountFromRow(r) : undefined;
+  }
+
+  async updatePartnerAccount(key: string, passwordHash: string, roles: string[], updatedAt: string): Promise<boolean> {
+    return this.stmt('UPDATE partner_accounts SET password_hash = ?, roles = ?, updated_at = ? WHERE user_name_key = ?').run(passwordHash, JSON.stringify(roles), updatedAt, key).changes === 1;
   }
 }

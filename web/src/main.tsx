@@ -1,0 +1,12 @@
+import { FluentProvider, webLightTheme } from '@fluentui/react-components';
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './app/App';
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <FluentProvider theme={webLightTheme} style={{ minHeight: '100vh' }}>
+      <App />
+    </FluentProvider>
+  </StrictMode>,
+);
