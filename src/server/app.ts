@@ -16,7 +16,7 @@ import { defaultConfig, type ServerConfig } from './config.js';
 import type { AppContext } from './context.js';
 import auditPlugin from './plugins/audit.js';
 import authPlugin from './plugins/auth.js';
-import errorsPlugin from './plugins/errors.js';
+import errorsPlugin, { renderFrameworkError } from './plugins/errors.js';
 import rateLimitPlugin from './plugins/rate-limit.js';
 import securityHeaders from './plugins/security-headers.js';
 import wireFormat, { parseQuery } from './plugins/wire-format.js';
@@ -76,6 +76,8 @@ export async function buildApp(store: Store, overrides: Partial<ServerConfig> = 
     },
     ajv: { customOptions: { coerceTypes: false, removeAdditional: true, allErrors: false } },
     forceCloseConnections: true,
+    // Routing-time errors (bad percent-escapes, over-long segments) answer as ApiFaults too.
+    frameworkErrors: renderFrameworkError,
   });
 
   app.addHook('onRequest', async (request, reply) => {

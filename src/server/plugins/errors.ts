@@ -2,7 +2,7 @@
  * Turns every failure into Partner Center's ApiFault body with the right status. Bad input is
  * always a 4xx fault; only a real bug is a 500, and its details go to the log, not the caller.
  */
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { Fault, faults } from '../../domain/fault.js';
 import { jsonType } from '../reply.js';
@@ -23,6 +23,18 @@ function toFault(error: FastifyError): Fault {
   // Any other client error fastify raises (malformed URL, bad header…): still a fault, never a 500.
   if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) return faults.invalidInput(error.message || 'Invalid request input');
   return faults.unexpected();
+}
+
+/**
+ * For the errors fastify raises while routing, before any hook runs (a malformed percent-escape,
+ * an over-long path segment): the same 400 ApiFault, instead of fastify's own body.
+ *
+ * @example
+ * Fastify({ frameworkErrors: renderFrameworkError });
+ */
+export function renderFrameworkError(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  const fault = faults.invalidInput(error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'A path segment is too long' : 'The URL is not valid');
+  reply.code(fault.status).type(jsonType).send(JSON.stringify(fault.toJSON()));
 }
 
 async function errors(app: FastifyInstance) {

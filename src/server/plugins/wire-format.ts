@@ -8,6 +8,7 @@ import querystring from 'node:querystring';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { faults } from '../../domain/fault.js';
+import { exceedsJsonDepth } from '../../domain/json-depth.js';
 import type { ServerConfig } from '../config.js';
 
 const queryNames = ['size', 'filter', 'sortField', 'sortDirection', 'seekOperation', 'continuationToken', 'offset', 'licenseGroupIds', 'startDate', 'endDate'];
@@ -75,10 +76,14 @@ async function wireFormat(app: FastifyInstance, { config }: { config: ServerConf
   const parseJson = (_req: FastifyRequest, body: string, done: (err: Error | null, value?: unknown) => void) => {
     const text = body.charCodeAt(0) === 0xfeff ? body.slice(1) : body;
     if (text.trim() === '') return done(null, undefined);
+    // Refused before parsing: the reviver and schema binding below recurse once per level.
+    if (exceedsJsonDepth(text, config.jsonDepthLimit)) return done(faults.invalidInput(`The body nests deeper than ${config.jsonDepthLimit} levels`));
     try {
       done(null, JSON.parse(text, (key, value) => {
         // Prototype keys never become properties: refuse them rather than silently dropping data.
         if (key === '__proto__' || key === 'constructor' && typeof value === 'object') throw faults.invalidInput('The body has a forbidden property name', [key]);
+        // NUL cannot be stored in a PostgreSQL text column and has no use in any property here.
+        if (key.includes('\0') || (typeof value === 'string' && value.includes('\0'))) throw faults.invalidInput('The body contains a NUL character');
         return value;
       }));
     } catch (e) {
@@ -98,6 +103,15 @@ async function wireFormat(app: FastifyInstance, { config }: { config: ServerConf
     reply.header('MS-CV', cv && cv.length <= 128 ? `${cv}.1` : newCorrelationVector());
     reply.header('MS-ServerId', config.serverId);
     if (requestId && requestId.length > 128) throw faults.invalidInput('MS-RequestId is longer than 128 characters', ['MS-RequestId']);
+  });
+
+  // NUL, raw or as a JSON escape inside a filter, cannot reach a PostgreSQL text parameter.
+  app.addHook('preValidation', async (request) => {
+    for (const [name, value] of Object.entries((request.query ?? {}) as Record<string, unknown>)) {
+      for (const v of Array.isArray(value) ? value : [value]) {
+        if (typeof v === 'string' && (v.includes('\0') || /\\u0000/i.test(v))) throw faults.invalidInput(`${name} contains a NUL character`, [name]);
+      }
+    }
   });
 
   app.addHook('preValidation', async (request) => {
