@@ -7,6 +7,7 @@ import type { CustomerRecord } from '../domain/customer.js';
 import { generateTemporaryPassword } from '../domain/password-policy.js';
 import { toUserRow, type UserRecord } from '../domain/user.js';
 import type { Store } from '../store/store.js';
+import { seedDemoLicensing } from './demo-licensing.js';
 
 export const demoPartnerId = 'f5d6c1a4-7b1e-4d2b-9a39-5c7e0e3b9d10';
 export const demoCustomerId = '4d3cf487-70f4-4e1e-9ff1-b2bfce8d9f04';
@@ -44,5 +45,8 @@ export async function seedDemoData(store: Store): Promise<boolean> {
       passwordHash: await hashPassword(generateTemporaryPassword()),
     })),
   );
-  return store.insertCustomer(customer, users);
+  const created = await store.insertCustomer(customer, users);
+  // Licences (issue 5): seats of three products, one used by Daniel Tsai (who has a usage location).
+  if (created) await seedDemoLicensing(store, demoCustomerId, demoUsers[0].id, createdAt);
+  return created;
 }

@@ -11,6 +11,8 @@ import { TokenService } from '../auth/token-service.js';
 import { auditRetentionDays } from '../domain/audit-query.js';
 import { CustomerService } from '../services/customer-service.js';
 import { UserService } from '../services/user-service.js';
+import { DirectoryRoleService } from '../services/directory-role-service.js';
+import { LicenseService } from '../services/license-service.js';
 import type { Store } from '../store/store.js';
 import { defaultConfig, type ServerConfig } from './config.js';
 import type { AppContext } from './context.js';
@@ -24,6 +26,8 @@ import auditRecordRoutes from './routes/audit-records.js';
 import customerRoutes from './routes/customers.js';
 import operationRoutes from './routes/operations.js';
 import userRoutes from './routes/users.js';
+import directoryRoleRoutes from './routes/directory-roles.js';
+import licenseRoutes from './routes/licenses.js';
 import signInRoutes from './routes/sign-in.js';
 import webUiRoutes from './routes/web-ui.js';
 
@@ -51,6 +55,8 @@ export async function buildApp(store: Store, overrides: Partial<ServerConfig> = 
     tokens,
     customers: new CustomerService(store, pagingSecret),
     users: new UserService(store, { pagingSecret, retentionMs: config.retentionMs }),
+    licenses: new LicenseService(store),
+    directoryRoles: new DirectoryRoleService(store, pagingSecret),
   };
 
   const app = Fastify({
@@ -127,6 +133,8 @@ export async function buildApp(store: Store, overrides: Partial<ServerConfig> = 
   await app.register(async (v1) => {
     await v1.register(customerRoutes, ctx);
     await v1.register(userRoutes, ctx);
+    await v1.register(licenseRoutes, ctx);
+    await v1.register(directoryRoleRoutes, ctx);
     await v1.register(auditRecordRoutes, { ...ctx, pagingSecret });
   }, { prefix: '/v1' });
   await app.register(signInRoutes, ctx);

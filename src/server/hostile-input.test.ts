@@ -13,7 +13,7 @@ import { exceedsJsonDepth } from '../domain/json-depth.js';
 import { startHarness, type Harness } from '../test-support/harness.js';
 import { storeFactories } from '../test-support/stores.js';
 
-const runs = Number(process.env.TENANTRY_FUZZ_RUNS ?? 150);
+const runs = Number(process.env.TENANTRY_FUZZ_RUNS ?? 400);
 const demoUserId = 'a9ef48bb-8758-4590-a312-d4a47bfaded4';
 const gatewayNotFound = { statusCode: 404, message: 'Resource not found' };
 

@@ -5,5 +5,6 @@ export const jsonType = 'application/json; charset=utf-8';
 
 /** Sends a body that is already JSON text, without serializing it again. */
 export function sendJson(reply: FastifyReply, result: JsonResult): FastifyReply {
+  if (result.headers) reply.headers(result.headers);
   return reply.code(result.status).type(jsonType).send(result.body);
 }

@@ -9,6 +9,7 @@ import { seekCollectionJson } from '../domain/collection.js';
 import { decodeContinuationToken, encodeContinuationToken, parsePageSize } from '../domain/continuation-token.js';
 import { customerDomains, type CustomerRecord } from '../domain/customer.js';
 import { faults } from '../domain/fault.js';
+import { unrestoredLicensesHeader } from '../domain/licensing.js';
 import { generateTemporaryPassword } from '../domain/password-policy.js';
 import { parseUserListQuery, type UserListQuery } from '../domain/user-list-query.js';
 import {
@@ -49,6 +50,8 @@ export interface UserServiceOptions {
 export interface JsonResult {
   status: number;
   body: string;
+  /** Extra response headers, e.g. `Tenantry-Unrestored-Licenses` after a restore. */
+  headers?: Record<string, string>;
 }
 
 /** What a PATCH did, most significant first: the audit log names the operation after it. */
@@ -183,7 +186,10 @@ export class UserService {
         : faults.userPrincipalNameTaken(next.userPrincipalName);
     }
     const kind: UserPatchKind = user.state === 'inactive' ? 'restore' : echo ? 'resetPassword' : next.userPrincipalName !== user.userPrincipalName ? 'rename' : 'update';
-    return { status: 200, body: serializeCustomerUser(next, echo), kind };
+    // Licences (issue 5): a restored user takes back the licences it held while seats remain.
+    const unrestored = kind === 'restore' ? await this.store.resumeUserLicenses(customer.id, userId, isoSeconds(now)) : [];
+    const headers = unrestored.length > 0 ? { [unrestoredLicensesHeader]: unrestored.join(', ') } : undefined;
+    return { status: 200, body: serializeCustomerUser(next, echo), kind, headers };
   }
 
   /** Soft delete: the user turns inactive and can be restored until the retention ends. */
@@ -193,6 +199,8 @@ export class UserService {
     const now = isoSeconds(this.now());
     const result = await this.store.updateUser(toUserRow({ ...user, state: 'inactive', softDeletionTime: now, updatedAt: now }));
     if (result !== 'ok') throw faults.userNotFound(userId);
+    // Licences (issue 5): a deleted user's seats are freed; a restore takes them back.
+    await this.store.suspendUserLicenses(customer.id, userId, now);
   }
 
   /** Removes users whose restore window has passed; run periodically by the server. */

@@ -7,6 +7,8 @@ import type { CustomerRecord } from '../domain/customer.js';
 import type { PartnerAccount } from '../domain/partner-account.js';
 import type { UserRecord, UserRow } from '../domain/user.js';
 import type { UserListQuery } from '../domain/user-list-query.js';
+import type { RoleMember } from '../domain/directory-roles.js';
+import type { LicenseUpdateOutcome, LicenseUpdatePlan, SubscribedSkuRecord, SubscribedSkuWriteResult, UserLicenseRecord } from '../domain/licensing.js';
 import type { AuditQuery } from '../domain/audit-query.js';
 import type { AuditRecord } from '../domain/audit-record.js';
 
@@ -139,4 +141,27 @@ export interface Store {
   findPartnerAccount(userNameKey: string): Promise<PartnerAccount | undefined>;
   /** Replaces an account's password hash and roles; false when there is no such account. */
   updatePartnerAccount(userNameKey: string, passwordHash: string, roles: string[], updatedAt: string): Promise<boolean>;
+
+  // Licences and directory roles (issue 5). Seat counts change only inside these methods, atomically.
+  /** Subscribes the customer to a product, or sets its seats; never below the seats already assigned. */
+  putSubscribedSku(sku: SubscribedSkuRecord): Promise<SubscribedSkuWriteResult>;
+  /** The customer's subscribed SKUs (a handful), in no particular order. */
+  listSubscribedSkus(customerId: string): Promise<SubscribedSkuRecord[]>;
+  /** The licences a user holds (not those a delete suspended), by SKU id. */
+  listUserLicenses(customerId: string, userId: string): Promise<UserLicenseRecord[]>;
+  /** Removes, then assigns, in one transaction: all of it happens or none (no seat ever oversubscribed). */
+  applyLicenseUpdate(customerId: string, userId: string, plan: LicenseUpdatePlan, now: string): Promise<LicenseUpdateOutcome>;
+  /** After a delete: frees the seats of the user's licences and keeps them for a restore. */
+  suspendUserLicenses(customerId: string, userId: string, now: string): Promise<void>;
+  /** After a restore: takes seats back while seats remain; drops and returns the SKU ids that found none. */
+  resumeUserLicenses(customerId: string, userId: string, now: string): Promise<string[]>;
+  addRoleMember(customerId: string, roleId: string, userId: string, now: string): Promise<RoleMemberWriteResult>;
+  /** False when the user was not a member. */
+  removeRoleMember(customerId: string, roleId: string, userId: string): Promise<boolean>;
+  /** Keyset page of a role's active members, in user-id order. */
+  listRoleMembers(customerId: string, roleId: string, size: number, after?: KeysetPosition): Promise<Page<RoleMember>>;
+  listUserRoleIds(customerId: string, userId: string): Promise<string[]>;
 }
+
+/** Outcome of adding a user to a directory role. */
+export type RoleMemberWriteResult = 'ok' | 'exists' | 'user_missing' | 'user_inactive';

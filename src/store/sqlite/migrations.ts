@@ -79,4 +79,32 @@ export const sqliteMigrations: string[] = [
   ) WITHOUT ROWID;
   CREATE UNIQUE INDEX partner_accounts_by_name ON partner_accounts (user_name_key);
   `,
+  // Licences and directory roles (issue 5). user_licenses.active = 0 marks a licence of a deleted
+  // user: its seat is released, and a restore takes it back while seats remain.
+  `
+  CREATE TABLE subscribed_skus (
+    customer_id TEXT NOT NULL REFERENCES customers (id), sku_id TEXT NOT NULL,
+    name TEXT NOT NULL, sku_part_number TEXT NOT NULL, target_type TEXT NOT NULL, license_group_id TEXT NOT NULL,
+    service_plans TEXT NOT NULL, total_units INTEGER NOT NULL, consumed_units INTEGER NOT NULL,
+    warning_units INTEGER NOT NULL, suspended_units INTEGER NOT NULL, updated_at TEXT NOT NULL,
+    PRIMARY KEY (customer_id, sku_id),
+    CHECK (consumed_units >= 0 AND consumed_units <= total_units)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE user_licenses (
+    customer_id TEXT NOT NULL, user_id TEXT NOT NULL, sku_id TEXT NOT NULL,
+    excluded_plans TEXT NOT NULL, active INTEGER NOT NULL, assigned_at TEXT NOT NULL,
+    PRIMARY KEY (customer_id, user_id, sku_id),
+    FOREIGN KEY (customer_id, user_id) REFERENCES users (customer_id, id) ON DELETE CASCADE,
+    FOREIGN KEY (customer_id, sku_id) REFERENCES subscribed_skus (customer_id, sku_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX user_licenses_by_sku ON user_licenses (customer_id, sku_id);
+
+  CREATE TABLE directory_role_members (
+    customer_id TEXT NOT NULL, role_id TEXT NOT NULL, user_id TEXT NOT NULL, added_at TEXT NOT NULL,
+    PRIMARY KEY (customer_id, role_id, user_id),
+    FOREIGN KEY (customer_id, user_id) REFERENCES users (customer_id, id) ON DELETE CASCADE
+  ) WITHOUT ROWID;
+  CREATE INDEX directory_role_members_by_user ON directory_role_members (customer_id, user_id, role_id);
+  `,
 ];

@@ -15,6 +15,10 @@ import { partnerAccountFromRow } from '../queries/partner-account-row.js';
 import { userListSql } from '../queries/user-list-sql.js';
 import type { ClaimResult, CustomerSearch, IdempotencyKey, Page, RateCounterKey, SigningKey, Store, StoredResponse, UserWriteResult } from '../store.js';
 import { sqliteMigrations } from './migrations.js';
+import type { RoleMember } from '../../domain/directory-roles.js';
+import type { LicenseUpdateOutcome, LicenseUpdatePlan, SubscribedSkuRecord, SubscribedSkuWriteResult, UserLicenseRecord } from '../../domain/licensing.js';
+import type { RoleMemberWriteResult } from '../store.js';
+import { SqliteLicensing } from './sqlite-licensing.js';
 import type { AuditQuery } from '../../domain/audit-query.js';
 import type { AuditRecord } from '../../domain/audit-record.js';
 import { auditFromRow, auditListSql, auditValues, insertAuditSql } from '../queries/audit-sql.js';
@@ -281,5 +285,51 @@ export class SqliteStore implements Store {
 
   async updatePartnerAccount(key: string, passwordHash: string, roles: string[], updatedAt: string): Promise<boolean> {
     return this.stmt('UPDATE partner_accounts SET password_hash = ?, roles = ?, updated_at = ? WHERE user_name_key = ?').run(passwordHash, JSON.stringify(roles), updatedAt, key).changes === 1;
+  }
+
+  // Licences and directory roles (issue 5): the work is in sqlite-licensing.ts.
+  private licensingStore?: SqliteLicensing;
+  private get licensing(): SqliteLicensing {
+    return (this.licensingStore ??= new SqliteLicensing(this.db));
+  }
+
+  async putSubscribedSku(sku: SubscribedSkuRecord): Promise<SubscribedSkuWriteResult> {
+    return this.licensing.putSubscribedSku(sku);
+  }
+
+  async listSubscribedSkus(customerId: string): Promise<SubscribedSkuRecord[]> {
+    return this.licensing.listSubscribedSkus(customerId);
+  }
+
+  async listUserLicenses(customerId: string, userId: string): Promise<UserLicenseRecord[]> {
+    return this.licensing.listUserLicenses(customerId, userId);
+  }
+
+  async applyLicenseUpdate(customerId: string, userId: string, plan: LicenseUpdatePlan, now: string): Promise<LicenseUpdateOutcome> {
+    return this.licensing.applyLicenseUpdate(customerId, userId, plan, now);
+  }
+
+  async suspendUserLicenses(customerId: string, userId: string, now: string): Promise<void> {
+    return this.licensing.suspendUserLicenses(customerId, userId, now);
+  }
+
+  async resumeUserLicenses(customerId: string, userId: string, now: string): Promise<string[]> {
+    return this.licensing.resumeUserLicenses(customerId, userId, now);
+  }
+
+  async addRoleMember(customerId: string, roleId: string, userId: string, now: string): Promise<RoleMemberWriteResult> {
+    return this.licensing.addRoleMember(customerId, roleId, userId, now);
+  }
+
+  async removeRoleMember(customerId: string, roleId: string, userId: string): Promise<boolean> {
+    return this.licensing.removeRoleMember(customerId, roleId, userId);
+  }
+
+  async listRoleMembers(customerId: string, roleId: string, size: number, after?: KeysetPosition): Promise<Page<RoleMember>> {
+    return this.licensing.listRoleMembers(customerId, roleId, size, after);
+  }
+
+  async listUserRoleIds(customerId: string, userId: string): Promise<string[]> {
+    return this.licensing.listUserRoleIds(customerId, userId);
   }
 }
