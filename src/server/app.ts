@@ -86,6 +86,12 @@ export async function buildApp(store: Store, overrides: Partial<ServerConfig> = 
     frameworkErrors: renderFrameworkError,
   });
 
+  if (config.workerId) {
+    // Scale-out (issue 7): which of the cluster's processes answered, for operators and tests.
+    app.addHook('onRequest', async (_request, reply) => {
+      reply.header('X-Tenantry-Worker', config.workerId);
+    });
+  }
   app.addHook('onRequest', async (request, reply) => {
     const correlationId = request.headers['ms-correlationid'];
     // Both loggers: fastify writes its "request completed" line through the reply's.

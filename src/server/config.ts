@@ -19,8 +19,6 @@ export interface ServerConfig {
   externalIssuers: ExternalIssuer[];
   /** Largest request body in bytes. */
   bodyLimit: number;
-  /** Folder of the web UI's production build; default dist/web of the package. */
-  webRoot?: string;
   /** Security (issue 7): throttling budgets, or off. */
   rateLimit: RateLimitConfig;
   /** Deepest JSON nesting a body may have (Partner Center bodies need 4). */
@@ -29,6 +27,10 @@ export interface ServerConfig {
   corsOrigins: string[];
   /** Send Strict-Transport-Security (only behind HTTPS; off for the loopback default). */
   hsts: boolean;
+  /** Folder of the web UI's production build; default dist/web of the package. */
+  webRoot?: string;
+  /** Scale-out (issue 7): the cluster worker serving, sent as X-Tenantry-Worker. */
+  workerId?: string;
 }
 
 export const defaultConfig: ServerConfig = {

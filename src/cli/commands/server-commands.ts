@@ -1,6 +1,7 @@
 /**
  * `tenantry serve`, `tenantry migrate` and `tenantry token`.
  */
+import cluster from 'node:cluster';
 import type { Command } from 'commander';
 import { TokenService } from '../../auth/token-service.js';
 import { ensureDemoSignIn } from '../../demo/demo-account.js';
@@ -9,6 +10,7 @@ import { parseRateLimitBudgets, parseRateLimitSwitch } from '../../domain/rate-l
 import { buildApp, startSweeper } from '../../server/app.js';
 import { defaultConfig, externalIssuersFromEnv } from '../../server/config.js';
 import { defaultDatabaseUrl, openStore } from '../../store/open-store.js';
+import { clusterWorkerId, parseWorkerCount, reportListening, runPrimary } from '../serve-cluster.js';
 
 const databaseUrl = (flag?: string) => flag ?? process.env.TENANTRY_DATABASE_URL ?? defaultDatabaseUrl;
 
@@ -34,12 +36,33 @@ export function registerServerCommands(program: Command) {
     .option('--rate-limit-budgets <spec>', 'e.g. customer-reads=500,customer-writes=100,partner-reads=3000,partner-writes=600,window=60 (env TENANTRY_RATE_LIMIT_BUDGETS)', process.env.TENANTRY_RATE_LIMIT_BUDGETS)
     .option('--cors-origin <origin>', 'allow browser calls from this origin (repeatable; default: CORS off)', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option('--hsts', 'send Strict-Transport-Security (only when clients reach the server over HTTPS)')
-    .addHelpText('after', '\nExample:\n  tenantry serve --demo --port 8080\n')
+    .option('--workers <n>', 'server processes sharing the port, PostgreSQL only (env TENANTRY_WORKERS)', process.env.TENANTRY_WORKERS ?? '1')
+    .addHelpText('after', '\nExample:\n  tenantry serve --demo --port 8080\n  tenantry serve --workers 4 --database postgres://127.0.0.1/tenantry\n')
     .action(async (opts) => {
+      const workers = parseWorkerCount(String(opts.workers), databaseUrl(opts.database));
+      const workerId = clusterWorkerId();
+      const host = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
+      // Migrations and demo data run once: in the only process, or in the primary before it forks.
+      let demoSignIn: Awaited<ReturnType<typeof ensureDemoSignIn>> | undefined;
+      const prepare = async (store: ReturnType<typeof openStore>) => {
+        await store.migrate();
+        if (opts.demo) await seedDemoData(store);
+        demoSignIn = opts.demo ? await ensureDemoSignIn(store) : undefined;
+      };
+      const announce = (port: number | string) => {
+        process.stdout.write(`listening on http://${host}:${port}\n`);
+        if (opts.demo) {
+          process.stdout.write(`demo partner ${demoPartnerId}; get a token with: npx tenantry token${opts.database ? ` --database ${opts.database}` : ''}\n`);
+          if (demoSignIn) process.stdout.write(`web UI: http://${host}:${port}/ (sign in as ${demoSignIn.userName} with password ${demoSignIn.password})\n`);
+        }
+      };
+      if (workers > 1 && cluster.isPrimary) {
+        const setup = openStore(databaseUrl(opts.database));
+        await runPrimary({ workers, prepare: () => prepare(setup).finally(() => setup.close()), announce });
+        process.exit();
+      }
       const store = openStore(databaseUrl(opts.database));
-      await store.migrate();
-      if (opts.demo) await seedDemoData(store);
-      const demoSignIn = opts.demo ? await ensureDemoSignIn(store) : undefined;
+      if (!workerId) await prepare(store);
       const { app, ctx } = await buildApp(store, {
         bom: Boolean(opts.bom),
         logLevel: opts.logLevel,
@@ -49,17 +72,15 @@ export function registerServerCommands(program: Command) {
         rateLimit: { enabled: parseRateLimitSwitch(opts.rateLimit), budgets: parseRateLimitBudgets(opts.rateLimitBudgets) },
         corsOrigins: opts.corsOrigin,
         hsts: Boolean(opts.hsts),
+        workerId,
       });
-      const stopSweeper = startSweeper(ctx, app.log);
+      // One sweeper is enough: in a cluster, the first worker runs it.
+      const stopSweeper = !workerId || workerId === '1' ? startSweeper(ctx, app.log) : () => {};
       await app.listen({ host: opts.host, port: Number(opts.port) });
       const address = app.server.address();
       const port = typeof address === 'object' && address ? address.port : opts.port;
-      const host = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
-      process.stdout.write(`listening on http://${host}:${port}\n`);
-      if (opts.demo) {
-        process.stdout.write(`demo partner ${demoPartnerId}; get a token with: npx tenantry token${opts.database ? ` --database ${opts.database}` : ''}\n`);
-        if (demoSignIn) process.stdout.write(`web UI: http://${host}:${port}/ (sign in as ${demoSignIn.userName} with password ${demoSignIn.password})\n`);
-      }
+      if (workerId) reportListening(Number(port));
+      else announce(port);
       const shutdown = async () => {
         stopSweeper();
         await app.close();
