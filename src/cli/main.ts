@@ -5,6 +5,7 @@ import { Command } from 'commander';
 import { registerKeyCommands } from './commands/key-commands.js';
 import { registerAccountCommands } from './commands/account-commands.js';
 import { registerServerCommands } from './commands/server-commands.js';
+import { registerSeedCommand } from './commands/seed.js';
 
 const program = new Command();
 program
@@ -13,6 +14,7 @@ program
   .showHelpAfterError();
 
 registerServerCommands(program);
+registerSeedCommand(program);
 registerAccountCommands(program);
 registerKeyCommands(program);
 

@@ -161,6 +161,15 @@ export interface Store {
   /** Keyset page of a role's active members, in user-id order. */
   listRoleMembers(customerId: string, roleId: string, size: number, after?: KeysetPosition): Promise<Page<RoleMember>>;
   listUserRoleIds(customerId: string, userId: string): Promise<string[]>;
+
+  // Bulk loading (issue 6: `tenantry seed`, benchmarks).
+  /**
+   * Appends many new users sharing one password hash, all batches in ONE transaction, by the
+   * store's fastest path (SQLite: a large page cache so the load never re-writes a page;
+   * PostgreSQL: arrays unnested, one statement per batch). Batches are pulled one at a time, so
+   * memory holds one batch. Fails on any clash; returns how many were written.
+   */
+  insertUsersBulk(batches: Iterable<UserRow[]>, passwordHash: string): Promise<number>;
 }
 
 /** Outcome of adding a user to a directory role. */
