@@ -25,6 +25,16 @@ ensure_postgres() {
   pg_isready -q -h 127.0.0.1 -p 5432 || { echo "PostgreSQL does not answer on 127.0.0.1:5432." >&2; exit 1; }
 }
 
+ensure_chromium() {
+  # The web UI's end-to-end tests drive Debian's Chromium through playwright-core.
+  if [ -x "${TENANTRY_CHROMIUM:-/usr/bin/chromium}" ]; then return 0; fi
+  echo "Chromium is not installed; installing it with apt…" >&2
+  as_root apt-get update -qq >/dev/null && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null || {
+    echo "Cannot install Chromium. Install it (apt-get install chromium) or set TENANTRY_CHROMIUM to a Chromium binary." >&2
+    exit 1
+  }
+}
+
 ensure_test_database() {
   # The tests connect as postgres to database test; create the database if this cluster lacks it.
   if ! psql "$TENANTRY_TEST_POSTGRES_URL" -qAtc 'select 1' >/dev/null 2>&1; then
@@ -38,10 +48,11 @@ ensure_test_database() {
 
 ensure_postgres
 ensure_test_database
+ensure_chromium
 npm run --silent build || exit 1
 
 mkdir -p test-output
-files=$(find src test packages/sdk/src -name '*.test.ts' -not -path '*/node_modules/*' | sort)
+files=$(find src test packages/sdk/src web -name '*.test.ts' -not -path '*/node_modules/*' | sort)
 node --import tsx --test --test-reporter=tap --test-concurrency=1 $files 2>&1 | tee test-output/test.tap
 status=${PIPESTATUS[0]}
 pass=$(grep -E '^# pass ' test-output/test.tap | tail -n 1 | awk '{print $3}')

@@ -37,9 +37,14 @@ export function useSeekPage<T>(queryKey: string, load: (at: string | undefined, 
   const loadRef = useRef(load);
   loadRef.current = load;
 
+  const shownKey = useRef(queryKey);
+
   useEffect(() => {
     const abort = new AbortController();
-    setState((s) => ({ status: 'loading', page: s.page }));
+    // Another page of the same query stays on screen while loading; another query's rows do not.
+    const sameQuery = shownKey.current === queryKey;
+    shownKey.current = queryKey;
+    setState((s) => ({ status: 'loading', page: sameQuery ? s.page : undefined }));
     loadRef.current(at, abort.signal).then(
       (page) => !abort.signal.aborted && setState({ status: 'ready', page }),
       (e) => !abort.signal.aborted && setState((s) => ({ status: 'error', error: describeError(e), page: s.page })),

@@ -11,6 +11,7 @@ import {
   BreadcrumbItem,
   Checkbox,
   makeStyles,
+  mergeClasses,
   MessageBar,
   MessageBarBody,
   Skeleton,
@@ -58,7 +59,10 @@ const useStyles = makeStyles({
   bar: { display: 'flex', gap: tokens.spacingHorizontalS, flexWrap: 'wrap', alignItems: 'center', justifyContent: 'space-between', margin: `${tokens.spacingVerticalS} 0` },
   toolbar: { flexWrap: 'wrap', paddingLeft: 0 },
   scroll: { overflowX: 'auto' },
-  table: { minWidth: '720px' },
+  // Auto layout sizes columns to their content (long user names) and the wrapper scrolls sideways on narrow screens.
+  table: { minWidth: '720px', tableLayout: 'auto' },
+  // The previous page stays on screen while the next loads (no jump), dimmed so the wait is visible.
+  stale: { opacity: 0.55, transitionProperty: 'opacity', transitionDuration: tokens.durationNormal },
   selectCell: { width: '44px' },
   sortButton: {
     background: 'none',
@@ -70,7 +74,7 @@ const useStyles = makeStyles({
     fontWeight: tokens.fontWeightSemibold,
     ':focus-visible': { outline: `2px solid ${tokens.colorStrokeFocus2}`, borderRadius: tokens.borderRadiusSmall },
   },
-  upn: { wordBreak: 'break-all' },
+  upn: { whiteSpace: 'nowrap' },
   empty: { padding: tokens.spacingVerticalL },
   messages: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS, marginBottom: tokens.spacingVerticalS },
 });
@@ -256,7 +260,7 @@ export function UsersPage({ customerId }: { customerId: string }) {
       </div>
 
       <div className={styles.scroll}>
-        <Table aria-label={deleted ? 'Deleted users' : 'Users'} aria-busy={state.status === 'loading'} className={styles.table} size="medium">
+        <Table aria-label={deleted ? 'Deleted users' : 'Users'} aria-busy={state.status === 'loading'} className={mergeClasses(styles.table, state.status === 'loading' && items.length > 0 && styles.stale)} size="medium">
           <TableHeader>
             <TableRow>
               <TableHeaderCell className={styles.selectCell}>

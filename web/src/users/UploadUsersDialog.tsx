@@ -85,7 +85,7 @@ export function UploadUsersDialog({ customer, onClose }: { customer: Customer; o
     const result = checkUserCsv(await file.text(), domains);
     // Names already in use: one exact-match query per well-formed row.
     try {
-      await inBatches(result.rows.filter((r) => r.problems.length === 0), 4, async (row) => {
+      await inBatches(result.rows.filter((r) => r.emailValid), 4, async (row) => {
         const page = await users.query({ size: 1, filter: filters.equals('UserPrincipalName', row.email) });
         if (page.items.length > 0) row.problems.push(`a user named ${row.email} already exists`);
       });

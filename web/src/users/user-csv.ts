@@ -16,6 +16,8 @@ export interface CsvUserRow {
   lastName: string;
   displayName: string;
   email: string;
+  /** Whether the email is well formed, in a customer domain and unique in the file (so worth checking on the server). */
+  emailValid: boolean;
   problems: string[];
 }
 
@@ -69,7 +71,7 @@ export function checkUserCsv(text: string, domains: string[]): CsvCheck {
   const seen = new Map<string, number>();
   const rows = body.map((r, i): CsvUserRow => {
     const cell = (name: string) => (r[index(name)] ?? '').trim();
-    const row: CsvUserRow = { line: i + 2, firstName: cell('First name'), lastName: cell('Last name'), displayName: cell('Display name'), email: cell('Email'), problems: [] };
+    const row: CsvUserRow = { line: i + 2, firstName: cell('First name'), lastName: cell('Last name'), displayName: cell('Display name'), email: cell('Email'), emailValid: false, problems: [] };
     if (r.length > header.length) row.problems.push('has more cells than the header');
     if (!row.displayName) row.problems.push('Display name is required');
     else if (row.displayName.length > 50) row.problems.push('Display name is longer than 50 characters');
@@ -84,6 +86,7 @@ export function checkUserCsv(text: string, domains: string[]): CsvCheck {
       const first = seen.get(key);
       if (first) row.problems.push(`Email repeats line ${first}`);
       else seen.set(key, row.line);
+      row.emailValid = lowerDomains.includes(domain) && !first;
     }
     return row;
   });
