@@ -28,7 +28,16 @@ export { followItems, followPages, ResourceCollectionEnumerator } from './paging
 export { ResourceOperations } from './resources/resource.js';
 export { CustomerCollectionOperations, CustomerOperations, type CustomerQuery } from './resources/customers.js';
 export { CustomerUserCollectionOperations, CustomerUserOperations } from './resources/customer-users.js';
+export { SubscribedSkuCollectionOperations, SubscribedSkuOperations, UserLicenseOperations, UserLicenseUpdateOperations } from './resources/licenses.js';
+export {
+  DirectoryRoleCollectionOperations,
+  DirectoryRoleOperations,
+  RoleUserMemberCollectionOperations,
+  RoleUserMemberOperations,
+  UserDirectoryRoleOperations,
+} from './resources/directory-roles.js';
 export type * from './types.js';
+export type * from './licensing-types.js';
 
 /** The SDK's version. */
 export const sdkVersion = '0.1.0';

@@ -6,6 +6,8 @@ import { type CollectionQuery, type SeekQuery, toWire } from '../filters.js';
 import { followItems, followPages } from '../paging.js';
 import type { CallOptions } from '../request-context.js';
 import type { CustomerUser, CustomerUserCreate, CustomerUserPatch, SeekBasedResourceCollection } from '../types.js';
+import { UserDirectoryRoleOperations } from './directory-roles.js';
+import { UserLicenseOperations, UserLicenseUpdateOperations } from './licenses.js';
 import { ResourceOperations } from './resource.js';
 
 /** The users of one customer. */
@@ -74,6 +76,21 @@ export class CustomerUserOperations extends ResourceOperations {
   // Extension point: sub-resources of a user (licenses, licenseUpdates, directoryRoles) are
   // getters here returning their own operations class from its own file, e.g.
   //   get licenses() { return new UserLicenseOperations(this.client, this.child('licenses')); }
+
+  /** The user's licences (`licenses.get(groups?)`). */
+  get licenses(): UserLicenseOperations {
+    return new UserLicenseOperations(this.client, this.child('licenses'));
+  }
+
+  /** Assign and remove the user's licences (`licenseUpdates.create(update)`). */
+  get licenseUpdates(): UserLicenseUpdateOperations {
+    return new UserLicenseUpdateOperations(this.client, this.child('licenseupdates'));
+  }
+
+  /** The user's directory roles (`directoryRoles.get()`). */
+  get directoryRoles(): UserDirectoryRoleOperations {
+    return new UserDirectoryRoleOperations(this.client, this.child('directoryroles'));
+  }
 
   /**
    * The user (`GET …/users/{uid}`).

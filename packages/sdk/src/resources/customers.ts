@@ -7,6 +7,8 @@ import { followItems, followPages } from '../paging.js';
 import type { CallOptions } from '../request-context.js';
 import type { Customer, CustomerCompanyProfile, CustomerCreate, SeekBasedResourceCollection } from '../types.js';
 import { CustomerUserCollectionOperations } from './customer-users.js';
+import { DirectoryRoleCollectionOperations } from './directory-roles.js';
+import { SubscribedSkuCollectionOperations } from './licenses.js';
 import { ResourceOperations } from './resource.js';
 
 /** Customer query: size and a CompanyName or Domain `starts_with` filter. */
@@ -70,6 +72,16 @@ export class CustomerCollectionOperations extends ResourceOperations {
 export class CustomerOperations extends ResourceOperations {
   // Extension point: sub-resources of a customer (subscribedSkus, directoryRoles) are getters
   // here returning their own operations class from its own file, like `users` below.
+
+  /** The customer's subscribed SKUs and seats (`subscribedSkus.get(groups?)`, Tenantry: `byId(skuId).set(seats)`). */
+  get subscribedSkus(): SubscribedSkuCollectionOperations {
+    return new SubscribedSkuCollectionOperations(this.client, this.child('subscribedskus'));
+  }
+
+  /** The customer's directory roles and their members. */
+  get directoryRoles(): DirectoryRoleCollectionOperations {
+    return new DirectoryRoleCollectionOperations(this.client, this.child('directoryroles'));
+  }
 
   /** The customer's users. */
   get users(): CustomerUserCollectionOperations {
