@@ -89,6 +89,12 @@ function parseBody(payload: unknown): Record<string, unknown> | undefined {
   }
 }
 
+/** Route parameters besides customer and user (a role, a SKU…), named as Partner Center's customizedData keys: RoleId, SkuId. */
+const otherParams = (params: Record<string, unknown>) =>
+  Object.entries(params)
+    .filter(([name, value]) => name !== 'customerId' && name !== 'userId' && typeof value === 'string')
+    .map(([name, value]) => ({ key: `${name[0].toUpperCase()}${name.slice(1)}`, value: String(value).slice(0, 128) }));
+
 const headerText = (reply: FastifyReply, name: string) => {
   const v = reply.getHeader(name);
   return typeof v === 'string' ? v : undefined;
@@ -118,7 +124,7 @@ async function buildRecord(store: Store, request: FastifyRequest, reply: Fastify
     faultCode: !succeeded && typeof body?.code === 'number' ? body.code : undefined,
     correlationId: headerText(reply, 'ms-correlationid'),
     requestId: headerText(reply, 'ms-requestid'),
-    customizedData: note.customizedData ?? [],
+    customizedData: [...otherParams(params), ...(note.customizedData ?? [])],
   };
 }
 

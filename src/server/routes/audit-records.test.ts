@@ -126,6 +126,27 @@ for (const factory of storeFactories) {
       assert.equal(record.userPrincipalName, undefined);
     });
 
+    it('records directory-role membership changes with the role and the member', async () => {
+      const role = '62e90394-69f5-4237-9190-012177145e10'; // the Company Administrator role template
+      const member = 'a9ef48bb-8758-4590-a312-d4a47bfaded4';
+      const added = newRequestId();
+      const res = await h.request('POST', `/v1/customers/${h.customerId}/directoryroles/${role}/usermembers`, { body: { Id: member }, headers: { 'ms-requestid': added } });
+      assert.equal(res.status, 201, res.text);
+      const removed = newRequestId();
+      assert.equal((await h.request('DELETE', `/v1/customers/${h.customerId}/directoryroles/${role}/usermembers/${member}`, { headers: { 'ms-requestid': removed } })).status, 204);
+      const [add] = await recordsOf(added);
+      const [remove] = await recordsOf(removed);
+      assert.equal(add.resourceType, 'customer_directory_role');
+      assert.equal(add.operationType, 'add_customer_directory_role_member');
+      assert.equal(remove.operationType, 'remove_customer_directory_role_member');
+      for (const r of [add, remove]) {
+        assert.deepEqual(r.customizedData.slice(0, 2), [
+          { key: 'CustomerUserId', value: member },
+          { key: 'RoleId', value: role },
+        ]);
+      }
+    });
+
     it('records twenty racing retries of one MS-RequestId once, and reads not at all', async () => {
       const requestId = newRequestId();
       const body = { userPrincipalName: `racer@${domain}`, displayName: 'Racer' };

@@ -57,7 +57,7 @@ export default async function directoryRoleRoutes(app: FastifyInstance, ctx: App
   });
 
   app.post<RoleRequest & { Body: UserMemberCreate }>('/customers/:customerId/directoryroles/:roleId/usermembers', {
-    config: userRoute('roles.manage'),
+    config: { ...userRoute('roles.manage'), audit: { resourceType: 'customer_directory_role', operationType: 'add_customer_directory_role_member' } },
     schema: {
       tags,
       summary: 'Add a user to a directory role (body: the user id; idempotent by MS-RequestId)',
@@ -71,7 +71,7 @@ export default async function directoryRoleRoutes(app: FastifyInstance, ctx: App
   });
 
   app.delete<{ Params: { customerId: string; roleId: string; userId: string } }>('/customers/:customerId/directoryroles/:roleId/usermembers/:userId', {
-    config: userRoute('roles.manage'),
+    config: { ...userRoute('roles.manage'), audit: { resourceType: 'customer_directory_role', operationType: 'remove_customer_directory_role_member' } },
     schema: { tags, summary: 'Remove a user from a directory role', params: MemberParams, response: { 204: Type.Null(), ...errors } },
   }, async (request, reply) => {
     const customer = await ctx.customers.require(request.principal, request.params.customerId);

@@ -69,7 +69,7 @@ export default async function licenseRoutes(app: FastifyInstance, ctx: AppContex
   });
 
   app.put<{ Params: { customerId: string; skuId: string }; Body: SubscribedSkuPut }>('/customers/:customerId/subscribedskus/:skuId', {
-    config: userRoute('skus.manage'),
+    config: { ...userRoute('skus.manage'), audit: { resourceType: 'subscribed_sku', operationType: 'update_subscribed_sku' } },
     schema: {
       tags,
       summary:
