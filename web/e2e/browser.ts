@@ -85,5 +85,5 @@ export async function launchBrowser(): Promise<Browser> {
 /** Saves a screenshot as test-output/web-<name>.png. */
 export async function screenshot(page: Page, name: string) {
   mkdirSync(outputDir, { recursive: true });
-  await page.screenshot({ path: join(outputDir, `web-${name}.png`), fullPage: true });
+  await page.screenshot({ path: join(outputDir, `web-${name}.png`) });
 }

@@ -143,7 +143,15 @@ for (const factory of storeFactories) {
       await dialog.getByRole('combobox', { name: 'Usage location' }).click();
       await page.getByRole('option', { name: 'United States', exact: true }).click();
       await dialog.getByRole('button', { name: 'Next' }).click();
+      await dialog.getByRole('checkbox', { name: 'User Account Administrator' }).check();
+      await shot('add-user-roles');
+      await dialog.getByRole('button', { name: 'Next' }).click();
+      await dialog.getByRole('checkbox', { name: 'Microsoft 365 E3 — 5 of 5 available' }).check();
+      await shot('add-user-licenses');
+      await dialog.getByRole('button', { name: 'Next' }).click();
       await dialog.getByText(`grace.hopper@${demoDomain}`).waitFor();
+      await dialog.getByText('User Account Administrator').waitFor();
+      await dialog.getByText('Microsoft 365 E3').waitFor();
       await shot('add-user-review');
       await dialog.getByRole('button', { name: 'Complete' }).click();
       const secret = dialog.getByTestId('secret');
@@ -157,6 +165,37 @@ for (const factory of storeFactories) {
       await findUser(`grace.hopper@${demoDomain}`);
       assert.equal(await rows().count(), 1);
       assert.equal(await rows().first().locator('td').nth(5).textContent(), 'US');
+      await rows().first().locator('td').nth(4).getByText('Microsoft 365 E3').waitFor();
+      const id = (await server.h.request('GET', `/v1/customers/${server.h.customerId}/users?filter=${encodeURIComponent(JSON.stringify({ Field: 'UserPrincipalName', Value: `grace.hopper@${demoDomain}`, Operator: 'equals' }))}`)).json.items[0].id;
+      const roles = await server.h.request('GET', `/v1/customers/${server.h.customerId}/users/${id}/directoryroles`);
+      assert.deepEqual(roles.json.items.map((r: { name: string }) => r.name), ['User Account Administrator']);
+    });
+
+    it('shows each user\'s licenses and edits a user\'s info, roles and licenses together', async () => {
+      const { page } = browser;
+      await findUser(`Daniel@${demoDomain}`);
+      await rows().first().locator('td').nth(4).getByText('Enterprise Mobility + Security E3').waitFor();
+      await page.getByRole('checkbox', { name: 'Select Daniel Tsai' }).check();
+      await page.getByRole('button', { name: 'Edit' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Edit Daniel Tsai' });
+      await dialog.getByLabel('Display name').fill('Daniel Tsai (IT)');
+      await dialog.getByRole('tab', { name: 'Roles' }).click();
+      await dialog.getByRole('checkbox', { name: 'Helpdesk Administrator' }).check();
+      await dialog.getByRole('tab', { name: 'Licenses' }).click();
+      await dialog.getByRole('checkbox', { name: /^Enterprise Mobility \+ Security E3/ }).uncheck();
+      await dialog.getByRole('checkbox', { name: /^Exchange Online \(Plan 1\)/ }).check();
+      await shot('edit-licenses');
+      await dialog.getByRole('button', { name: 'Save' }).click();
+      await page.getByRole('status').getByText(`Saved Daniel@${demoDomain}.`).waitFor();
+      await findUser(`Daniel@${demoDomain}`);
+      await rows().first().getByRole('cell', { name: 'Daniel Tsai (IT)', exact: true }).waitFor();
+      await rows().first().locator('td').nth(4).getByText('Exchange Online (Plan 1)', { exact: true }).waitFor();
+      const userId = 'a9ef48bb-8758-4590-a312-d4a47bfaded4';
+      const roles = await server.h.request('GET', `/v1/customers/${server.h.customerId}/users/${userId}/directoryroles`);
+      assert.deepEqual(roles.json.items.map((r: { name: string }) => r.name), ['Helpdesk Administrator']);
+      const licenses = await server.h.request('GET', `/v1/customers/${server.h.customerId}/users/${userId}/licenses`);
+      assert.deepEqual(licenses.json.items.map((l: { productSku: { name: string } }) => l.productSku.name), ['Exchange Online (Plan 1)']);
+      await shot('edited');
     });
 
     it('uploads users from CSV: template, every bad row explained, save, results with passwords', async () => {
@@ -251,12 +290,15 @@ for (const factory of storeFactories) {
       const dialog = page.getByRole('dialog', { name: 'Add user' });
       await dialog.getByLabel('Display name').fill('Second Daniel');
       await dialog.getByLabel('User name (before the @)').fill('daniel');
-      await dialog.getByRole('button', { name: 'Next' }).click();
+      for (const step of ['Roles', 'Licenses', 'Review']) {
+        await dialog.getByRole('button', { name: 'Next' }).click();
+        await dialog.locator('[aria-current="step"]', { hasText: step }).waitFor();
+      }
       await dialog.getByRole('button', { name: 'Complete' }).click();
       await dialog.getByRole('alert').getByText(`A user with the user principal name daniel@${demoDomain} already exists in this customer.`).waitFor();
       await shot('fault');
-      await dialog.getByRole('button', { name: 'Back' }).click();
-      await dialog.getByRole('button', { name: 'Cancel' }).click();
+      await page.keyboard.press('Escape');
+      await dialog.waitFor({ state: 'detached' });
     });
 
     it('fits a narrow screen', async () => {

@@ -68,7 +68,7 @@ export function SignInPage() {
           <Field label="Password" required>
             <Input name="password" type="password" autoComplete="current-password" value={password} onChange={(_, d) => setPassword(d.value)} />
           </Field>
-          <Button appearance="primary" type="submit" disabled={busy || !userName || !password} icon={busy ? <Spinner size="tiny" /> : undefined}>
+          <Button appearance="primary" type="submit" disabledFocusable={busy || !userName || !password} icon={busy ? <Spinner size="tiny" /> : undefined}>
             {busy ? 'Signing in…' : 'Sign in'}
           </Button>
         </form>

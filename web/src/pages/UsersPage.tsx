@@ -52,6 +52,7 @@ import { DeleteUsersDialog } from '../users/DeleteUsersDialog';
 import { EditUserDialog } from '../users/EditUserDialog';
 import { ResetPasswordDialog } from '../users/ResetPasswordDialog';
 import { UploadUsersDialog } from '../users/UploadUsersDialog';
+import { useUserLicenses, type LicenseNames } from '../users/use-user-licenses';
 import { readUserListParams, toCollectionQuery, userListQueryString, type UserListParams, type UserSort } from '../users/user-query';
 
 const useStyles = makeStyles({
@@ -75,6 +76,7 @@ const useStyles = makeStyles({
     ':focus-visible': { outline: `2px solid ${tokens.colorStrokeFocus2}`, borderRadius: tokens.borderRadiusSmall },
   },
   upn: { whiteSpace: 'nowrap' },
+  name: { minWidth: '160px' },
   empty: { padding: tokens.spacingVerticalL },
   messages: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS, marginBottom: tokens.spacingVerticalS },
 });
@@ -104,6 +106,7 @@ export function UsersPage({ customerId }: { customerId: string }) {
   );
   const { state } = paging;
   const items = state.page?.items ?? [];
+  const licenses = useUserLicenses(customerId, state.status === 'ready' ? state.page.items : undefined, view.view === 'active');
 
   useEffect(() => {
     partner.customers.byId(customerId).get().then(setCustomer, (e) => setCustomerError(describeError(e)));
@@ -290,7 +293,7 @@ export function UsersPage({ customerId }: { customerId: string }) {
                 </TableRow>
               ))}
             {items.map((u) => (
-              <UserRow key={u.id} user={u} selected={selected.has(u.id)} onToggle={() => toggle(u.id)} upnClass={styles.upn} />
+              <UserRow key={u.id} user={u} licenses={licenses} selected={selected.has(u.id)} onToggle={() => toggle(u.id)} upnClass={styles.upn} nameClass={styles.name} />
             ))}
           </TableBody>
         </Table>
@@ -329,13 +332,22 @@ export function UsersPage({ customerId }: { customerId: string }) {
   );
 }
 
-function UserRow({ user, selected, onToggle, upnClass }: { user: CustomerUser; selected: boolean; onToggle: () => void; upnClass: string }) {
+function LicenseCell({ names, deleted }: { names: string[] | 'error' | undefined; deleted: boolean }) {
+  if (deleted) return <Text size={200}>—</Text>;
+  if (names === undefined) return <Spinner size="extra-tiny" aria-label="Loading licenses" />;
+  if (names === 'error') return <Text size={200}>Unavailable</Text>;
+  if (names.length === 0) return <Text size={200}>Unlicensed</Text>;
+  return <Text size={200}>{names.join(', ')}</Text>;
+}
+
+function UserRow(props: { user: CustomerUser; licenses: LicenseNames; selected: boolean; onToggle: () => void; upnClass: string; nameClass: string }) {
+  const { user, licenses, selected, onToggle, upnClass, nameClass } = props;
   return (
     <TableRow aria-selected={selected}>
       <TableCell>
         <Checkbox aria-label={`Select ${user.displayName}`} checked={selected} onChange={onToggle} />
       </TableCell>
-      <TableCell>{user.displayName}</TableCell>
+      <TableCell className={nameClass}>{user.displayName}</TableCell>
       <TableCell className={upnClass}>{user.userPrincipalName}</TableCell>
       <TableCell>
         {user.state === 'active' ? (
@@ -349,7 +361,7 @@ function UserRow({ user, selected, onToggle, upnClass }: { user: CustomerUser; s
         )}
       </TableCell>
       <TableCell>
-        <Text size={200}>—</Text>
+        <LicenseCell names={licenses.get(user.id)} deleted={user.state !== 'active'} />
       </TableCell>
       <TableCell>{user.usageLocation ?? ''}</TableCell>
     </TableRow>

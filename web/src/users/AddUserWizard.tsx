@@ -19,9 +19,13 @@ import {
 } from '@fluentui/react-components';
 import type { Customer, CustomerUser } from '@tenantry/sdk';
 import { useState } from 'react';
+import { useAsync } from '../app/use-async';
+import { addRoleMember, directoryRoles, subscribedSkus, updateLicenses } from '../api/licensing';
 import { describeError, partner } from '../api/partner';
 import { ErrorBar } from '../components/ErrorBar';
 import { SecretValue } from '../components/SecretValue';
+import { LicensesPicker } from './LicensesPicker';
+import { RolesPicker } from './RolesPicker';
 import { countries, customerDomainList, UserInfoFields, userInfoProblems, type UserInfo } from './UserInfoFields';
 
 const useStyles = makeStyles({
@@ -32,9 +36,11 @@ const useStyles = makeStyles({
   body: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
 });
 
-type Step = 'info' | 'review' | 'done';
+type Step = 'info' | 'roles' | 'licenses' | 'review' | 'done';
 const stepLabels: { step: Step; label: string }[] = [
   { step: 'info', label: 'User info' },
+  { step: 'roles', label: 'Roles' },
+  { step: 'licenses', label: 'Licenses' },
   { step: 'review', label: 'Review' },
   { step: 'done', label: 'Done' },
 ];
@@ -50,12 +56,18 @@ export function AddUserWizard({ customer, onClose }: { customer: Customer; onClo
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
   const [created, setCreated] = useState<CustomerUser[]>([]);
+  const [roleIds, setRoleIds] = useState<Set<string>>(new Set());
+  const [skuIds, setSkuIds] = useState<Set<string>>(new Set());
+  const [warnings, setWarnings] = useState<string[]>([]);
+  const roles = useAsync(`roles:${customer.id}`, (signal) => directoryRoles(customer.id, signal));
+  // Reloaded for every new user of the session: seats change as users get licences.
+  const skus = useAsync(`skus:${customer.id}:${created.length}`, (signal) => subscribedSkus(customer.id, signal));
   const last = created[created.length - 1];
   const upn = `${info.alias.trim()}@${info.domain}`;
 
   const next = () => {
     setShowProblems(true);
-    if (Object.keys(userInfoProblems(info)).length === 0) setStep('review');
+    if (Object.keys(userInfoProblems(info)).length === 0) setStep('roles');
   };
 
   const complete = async () => {
@@ -70,6 +82,23 @@ export function AddUserWizard({ customer, onClose }: { customer: Customer; onClo
         usageLocation: info.usageLocation || undefined,
         passwordProfile: { forceChangePassword: true },
       });
+      // The user exists now; roles and licences that fail are reported, not rolled back.
+      const problems: string[] = [];
+      for (const roleId of roleIds) {
+        try {
+          await addRoleMember(customer.id, roleId, user);
+        } catch (e) {
+          problems.push(`Role ${roleName(roleId)}: ${describeError(e)}`);
+        }
+      }
+      if (skuIds.size > 0) {
+        try {
+          await updateLicenses(customer.id, user.id, [...skuIds], []);
+        } catch (e) {
+          problems.push(`Licenses: ${describeError(e)}`);
+        }
+      }
+      setWarnings(problems);
       setCreated((c) => [...c, user]);
       setStep('done');
     } catch (e) {
@@ -78,6 +107,9 @@ export function AddUserWizard({ customer, onClose }: { customer: Customer; onClo
       setBusy(false);
     }
   };
+
+  const roleName = (id: string) => (roles.status === 'ready' ? roles.value.find((r) => r.id === id)?.name : undefined) ?? id;
+  const skuName = (id: string) => (skus.status === 'ready' ? skus.value.find((s) => s.productSku.id === id)?.productSku.name : undefined) ?? id;
 
   const close = () => onClose(created.length ? created.map((u) => u.userPrincipalName).join(', ') : undefined);
 
@@ -96,6 +128,8 @@ export function AddUserWizard({ customer, onClose }: { customer: Customer; onClo
             </ol>
             {error && <ErrorBar title="The user was not added" message={error} />}
             {step === 'info' && <UserInfoFields info={info} domains={domains} onChange={setInfo} showProblems={showProblems} />}
+            {step === 'roles' && <RolesPicker roles={roles} selected={roleIds} onChange={setRoleIds} />}
+            {step === 'licenses' && <LicensesPicker skus={skus} selected={skuIds} hasUsageLocation={info.usageLocation !== ''} onChange={setSkuIds} />}
             {step === 'review' && (
               <dl className={styles.review} aria-label="Review">
                 <dt>Display name</dt>
@@ -108,6 +142,10 @@ export function AddUserWizard({ customer, onClose }: { customer: Customer; onClo
                 <dd>{info.lastName.trim() || '—'}</dd>
                 <dt>Usage location</dt>
                 <dd>{countries.find((c) => c.code === info.usageLocation)?.name ?? '—'}</dd>
+                <dt>Roles</dt>
+                <dd>{roleIds.size ? [...roleIds].map(roleName).join(', ') : 'None (user)'}</dd>
+                <dt>Licenses</dt>
+                <dd>{skuIds.size ? [...skuIds].map(skuName).join(', ') : 'None'}</dd>
                 <dt>Password</dt>
                 <dd>A temporary password, to change at first sign-in</dd>
               </dl>
@@ -119,6 +157,7 @@ export function AddUserWizard({ customer, onClose }: { customer: Customer; onClo
                     {last.displayName} ({last.userPrincipalName}) was added.
                   </MessageBarBody>
                 </MessageBar>
+                {warnings.length > 0 && <ErrorBar title="The user was added, but not everything was applied" message={warnings.join('\n')} />}
                 <Text weight="semibold">Temporary password</Text>
                 <SecretValue label="Temporary password" value={last.passwordProfile?.password ?? ''} />
                 <Text size={200}>
@@ -136,12 +175,20 @@ export function AddUserWizard({ customer, onClose }: { customer: Customer; onClo
                 </Button>
               </>
             )}
+            {(step === 'roles' || step === 'licenses') && (
+              <>
+                <Button onClick={() => setStep(step === 'roles' ? 'info' : 'roles')}>Back</Button>
+                <Button appearance="primary" onClick={() => setStep(step === 'roles' ? 'licenses' : 'review')}>
+                  Next
+                </Button>
+              </>
+            )}
             {step === 'review' && (
               <>
-                <Button onClick={() => setStep('info')} disabled={busy}>
+                <Button onClick={() => setStep('licenses')} disabledFocusable={busy}>
                   Back
                 </Button>
-                <Button appearance="primary" onClick={complete} disabled={busy} icon={busy ? <Spinner size="tiny" /> : undefined}>
+                <Button appearance="primary" onClick={complete} disabledFocusable={busy} icon={busy ? <Spinner size="tiny" /> : undefined}>
                   {busy ? 'Adding…' : 'Complete'}
                 </Button>
               </>
@@ -151,6 +198,9 @@ export function AddUserWizard({ customer, onClose }: { customer: Customer; onClo
                 <Button
                   onClick={() => {
                     setInfo(emptyInfo(info.domain));
+                    setRoleIds(new Set());
+                    setSkuIds(new Set());
+                    setWarnings([]);
                     setShowProblems(false);
                     setStep('info');
                   }}

@@ -50,10 +50,10 @@ export function DeleteUsersDialog({ customerId, users, onClose }: { customerId: 
             )}
           </DialogContent>
           <DialogActions fluid>
-            <Button onClick={() => onClose(failures.length ? users.length - failures.length : undefined)} disabled={busy}>
+            <Button onClick={() => onClose(failures.length ? users.length - failures.length : undefined)} disabledFocusable={busy}>
               Cancel
             </Button>
-            <Button appearance="primary" onClick={remove} disabled={busy} icon={busy ? <Spinner size="tiny" /> : undefined}>
+            <Button appearance="primary" onClick={remove} disabledFocusable={busy} icon={busy ? <Spinner size="tiny" /> : undefined}>
               {busy ? 'Deleting…' : 'Delete'}
             </Button>
           </DialogActions>

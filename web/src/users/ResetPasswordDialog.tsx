@@ -49,10 +49,10 @@ export function ResetPasswordDialog({ customerId, user, onClose }: { customerId:
           <DialogActions fluid>
             {password === undefined ? (
               <>
-                <Button onClick={onClose} disabled={busy}>
+                <Button onClick={onClose} disabledFocusable={busy}>
                   Cancel
                 </Button>
-                <Button appearance="primary" onClick={reset} disabled={busy} icon={busy ? <Spinner size="tiny" /> : undefined}>
+                <Button appearance="primary" onClick={reset} disabledFocusable={busy} icon={busy ? <Spinner size="tiny" /> : undefined}>
                   {busy ? 'Resetting…' : 'Reset password'}
                 </Button>
               </>

@@ -39,6 +39,8 @@ const useStyles = makeStyles({
   body: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
   row: { display: 'flex', gap: tokens.spacingHorizontalS, flexWrap: 'wrap', alignItems: 'center' },
   tableWrap: { maxHeight: '40vh', overflow: 'auto' },
+  table: { tableLayout: 'auto' },
+  nowrap: { whiteSpace: 'nowrap' },
   bad: { color: tokens.colorPaletteRedForeground1 },
   surface: { maxWidth: 'min(900px, 100vw - 32px)', width: '100%' },
 });
@@ -175,7 +177,7 @@ export function UploadUsersDialog({ customer, onClose }: { customer: Customer; o
             )}
             {(phase === 'checked' || phase === 'saving') && rows.length > 0 && (
               <div className={styles.tableWrap}>
-                <Table aria-label="Users in the file" size="small">
+                <Table aria-label="Users in the file" size="small" className={styles.table}>
                   <TableHeader>
                     <TableRow>
                       <TableHeaderCell style={{ width: 56 }}>Line</TableHeaderCell>
@@ -189,7 +191,7 @@ export function UploadUsersDialog({ customer, onClose }: { customer: Customer; o
                       <TableRow key={r.line}>
                         <TableCell>{r.line}</TableCell>
                         <TableCell>{r.displayName}</TableCell>
-                        <TableCell>{r.email}</TableCell>
+                        <TableCell className={styles.nowrap}>{r.email}</TableCell>
                         <TableCell className={r.problems.length ? styles.bad : undefined}>{r.problems.length ? r.problems.join('; ') : 'OK'}</TableCell>
                       </TableRow>
                     ))}
