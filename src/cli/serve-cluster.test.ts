@@ -104,6 +104,20 @@ describe('tenantry serve --workers 2 on PostgreSQL', () => {
     assert.deepEqual(ok.map((r) => Number(r.headers['x-ratelimit-remaining'])), Array.from({ length: 40 }, (_, i) => 39 - i));
   });
 
+  it('replaces a worker that dies, and keeps serving meanwhile', async () => {
+    const [victim] = childPids(server.child.pid!);
+    process.kill(victim, 'SIGKILL');
+    const seen = new Set<string>();
+    for (let i = 0; i < 200 && !seen.has('3'); i++) {
+      const res = await call('GET', '/healthz');
+      assert.equal(res.status, 200);
+      seen.add(workerOf(res));
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    assert.ok(seen.has('3'), `a third worker took over: ${[...seen]}`);
+    assert.match(server.output(), /worker \d exited \(SIGKILL\); starting another/);
+  });
+
   it('stops every worker on SIGTERM', async () => {
     const pid = server.child.pid!;
     const workers = childPids(pid);

@@ -35,6 +35,12 @@ export function parseWorkerCount(value: string, databaseUrl: string): number {
 /** The cluster worker this process is, if any (its id goes into the X-Tenantry-Worker header). */
 export const clusterWorkerId = (): string | undefined => (cluster.isWorker && cluster.worker ? String(cluster.worker.id) : undefined);
 
+// The environment variable that marks the one worker running the periodic purge.
+const sweeperVariable = 'TENANTRY_CLUSTER_SWEEPER';
+
+/** Whether this process runs the purge sweeper: a lone server, or the one worker the primary chose. */
+export const runsSweeper = (): boolean => !cluster.isWorker || process.env[sweeperVariable] === '1';
+
 /** In a worker: tells the primary this process listens. */
 export function reportListening(port: number): void {
   const message: ListeningMessage = { type: 'tenantry:listening', port };
@@ -62,8 +68,11 @@ export async function runPrimary({ workers, prepare, announce }: PrimaryOptions)
   const listening = new Set<number>();
   let announced = false;
 
+  let sweeper: number | undefined;
   const fork = () => {
-    const worker = cluster.fork();
+    // One worker purges expired data; when it dies, its replacement takes the job over.
+    const worker = cluster.fork(sweeper === undefined ? { [sweeperVariable]: '1' } : {});
+    sweeper ??= worker.id;
     worker.on('message', (message: unknown) => {
       if (!isListeningMessage(message)) return;
       listening.add(worker.id);
@@ -77,6 +86,7 @@ export async function runPrimary({ workers, prepare, announce }: PrimaryOptions)
 
   cluster.on('exit', (worker: Worker, code, signal) => {
     listening.delete(worker.id);
+    if (sweeper === worker.id) sweeper = undefined;
     if (stopping) return;
     if (!announced) {
       // A worker that dies before the server is up would die again: give up with its exit status.

@@ -10,7 +10,7 @@ import { parseRateLimitBudgets, parseRateLimitSwitch } from '../../domain/rate-l
 import { buildApp, startSweeper } from '../../server/app.js';
 import { defaultConfig, externalIssuersFromEnv } from '../../server/config.js';
 import { defaultDatabaseUrl, openStore } from '../../store/open-store.js';
-import { clusterWorkerId, parseWorkerCount, reportListening, runPrimary } from '../serve-cluster.js';
+import { clusterWorkerId, parseWorkerCount, reportListening, runPrimary, runsSweeper } from '../serve-cluster.js';
 
 const databaseUrl = (flag?: string) => flag ?? process.env.TENANTRY_DATABASE_URL ?? defaultDatabaseUrl;
 
@@ -74,8 +74,8 @@ export function registerServerCommands(program: Command) {
         hsts: Boolean(opts.hsts),
         workerId,
       });
-      // One sweeper is enough: in a cluster, the first worker runs it.
-      const stopSweeper = !workerId || workerId === '1' ? startSweeper(ctx, app.log) : () => {};
+      // One sweeper is enough: in a cluster, the worker the primary chose runs it.
+      const stopSweeper = runsSweeper() ? startSweeper(ctx, app.log) : () => {};
       await app.listen({ host: opts.host, port: Number(opts.port) });
       const address = app.server.address();
       const port = typeof address === 'object' && address ? address.port : opts.port;
