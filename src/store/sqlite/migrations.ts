@@ -107,4 +107,11 @@ export const sqliteMigrations: string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX directory_role_members_by_user ON directory_role_members (customer_id, user_id, role_id);
   `,
+  // Users list speed (issue 6): the default order (display name) becomes one range scan of an
+  // index that carries each user's wire JSON, instead of 100 look-ups into the table per page
+  // (~4x faster per page at a million users). The old index is a prefix of the new one.
+  `
+  CREATE INDEX users_page_by_display_name ON users (customer_id, state, display_name_key, id, item_json);
+  DROP INDEX users_by_display_name;
+  `,
 ];
