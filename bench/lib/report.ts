@@ -1,0 +1,206 @@
+/**
+ * Renders BENCHMARKS.md from the raw results: every figure beside its same-run baseline and
+ * the ratio between them, the targets, the machine and the exact commands.
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { BenchResults, StoreResults } from '../run.js';
+import type { WrkResult } from './wrk.js';
+
+const f0 = (n: number) => Math.round(n).toLocaleString('en-US');
+const f1 = (n: number) => n.toFixed(1);
+const f2 = (n: number) => n.toFixed(2);
+const ms = (n: number) => (n < 10 ? n.toFixed(2) : n.toFixed(1));
+const yes = (ok: boolean) => (ok ? '**yes**' : '**no**');
+const storeName = { sqlite: 'SQLite', postgres: 'PostgreSQL' } as const;
+const listTarget = { sqlite: 0.4, postgres: 0.25 } as const;
+
+function entries(r: BenchResults): [keyof typeof storeName, StoreResults][] {
+  return (['sqlite', 'postgres'] as const).filter((s) => r.stores[s]).map((s) => [s, r.stores[s]!]);
+}
+
+function targets(r: BenchResults): string {
+  const rows: string[] = ['| # | target | store | measured | holds |', '|---|---|---|---|---|'];
+  for (const [s, x] of entries(r)) {
+    x.list.server.forEach((w, i) => {
+      const ratio = w.requestsPerSecond / x.list.baseline[i].requestsPerSecond;
+      rows.push(`| 1 | list req/s ≥ ${listTarget[s]} × ceiling, c=${w.connections} | ${storeName[s]} | ${f2(ratio)} | ${yes(ratio >= listTarget[s])} |`);
+    });
+  }
+  for (const [s, x] of entries(r)) {
+    const ratio = x.depth.last.p50Ms / x.depth.first.p50Ms;
+    rows.push(`| 2 | last-page p50 ÷ first-page p50 ≤ 1.2 | ${storeName[s]} | ${f2(ratio)} | ${yes(ratio <= 1.2)} |`);
+  }
+  for (const [s, x] of entries(r)) {
+    const e = x.export;
+    if (!e?.usersPerSecond) rows.push(`| 3 | export ≥ 150,000 users/s, CLI and server < 200 MB | ${storeName[s]} | not measured: ${e?.note ?? 'no export'} | **no** |`);
+    else rows.push(`| 3 | export ≥ 150,000 users/s, CLI and server < 200 MB | ${storeName[s]} | ${f0(e.usersPerSecond)} users/s (${f2(e.usersPerSecond / 150_000)} of target); CLI ${f0(e.cliPeakMb!)} MB, server ${f0(e.serverPeakMb!)} MB | ${yes(e.usersPerSecond >= 150_000 && e.cliPeakMb! < 200 && e.serverPeakMb! < 200)} |`);
+  }
+  for (const [s, x] of entries(r)) {
+    const cost = x.writes.hash.perSecond / x.writes.create.requestsPerSecond;
+    rows.push(`| 4 | create cost ≤ 1.3 × hash cost | ${storeName[s]} | ${f2(cost)} | ${yes(cost <= 1.3)} |`);
+  }
+  if (r.soak) rows.push(`| 6 | soak: zero errors, flat memory | ${storeName.sqlite} | ${r.soak.errors} errors, RSS growth ${f2(r.soak.rssGrowth)} | ${yes(r.soak.errors === 0 && r.soak.rssGrowth < 1.1)} |`);
+  for (const [s, x] of entries(r)) rows.push(`| seed | ≥ 100,000 users/s (SQLite aim) | ${storeName[s]} | ${f0(x.dataset.seedUsersPerSecond)} users/s (${f2(x.dataset.seedUsersPerSecond / 100_000)}) | ${s === 'sqlite' ? yes(x.dataset.seedUsersPerSecond >= 100_000) : '—'} |`);
+  return rows.join('\n');
+}
+
+const wrkCells = (w: WrkResult) => `${f0(w.requestsPerSecond)} | ${ms(w.p50Ms)} | ${ms(w.p99Ms)}`;
+
+function listSection(r: BenchResults): string {
+  const rows = ['| store | connections | ceiling req/s | p50 ms | p99 ms | tenantry req/s | p50 ms | p99 ms | req/s ratio | p50 ratio | errors |', '|---|---|---|---|---|---|---|---|---|---|---|'];
+  for (const [s, x] of entries(r)) {
+    x.list.server.forEach((w, i) => {
+      const b = x.list.baseline[i];
+      rows.push(`| ${storeName[s]} | ${w.connections} | ${wrkCells(b)} | ${wrkCells(w)} | **${f2(w.requestsPerSecond / b.requestsPerSecond)}** | ${f2(w.p50Ms / b.p50Ms)} | ${w.errors} |`);
+    });
+    x.listWorkers?.server.forEach((w, i) => {
+      const b = x.list.baseline[i];
+      rows.push(`| ${storeName[s]}, \`serve --workers ${x.listWorkers!.workers}\` | ${w.connections} | ${wrkCells(b)} | ${wrkCells(w)} | **${f2(w.requestsPerSecond / b.requestsPerSecond)}** | ${f2(w.p50Ms / b.p50Ms)} | ${w.errors} |`);
+    });
+  }
+  return rows.join('\n');
+}
+
+function depthSection(r: BenchResults): string {
+  const http = ['| store | first page p50 ms | last page p50 ms | last ÷ first | first p99 | last p99 |', '|---|---|---|---|---|---|'];
+  const sql = ['| store | keyset first ms | keyset last ms | keyset last ÷ first | OFFSET+count first ms | OFFSET+count last ms | OFFSET last ÷ first | OFFSET last ÷ keyset last |', '|---|---|---|---|---|---|---|---|'];
+  for (const [s, x] of entries(r)) {
+    const d = x.depth;
+    http.push(`| ${storeName[s]} | ${ms(d.first.p50Ms)} | ${ms(d.last.p50Ms)} | **${f2(d.last.p50Ms / d.first.p50Ms)}** | ${ms(d.first.p99Ms)} | ${ms(d.last.p99Ms)} |`);
+    const q = d.queries;
+    sql.push(`| ${storeName[s]} | ${ms(q.keysetFirstMs)} | ${ms(q.keysetLastMs)} | ${f2(q.keysetLastMs / q.keysetFirstMs)} | ${ms(q.offsetFirstMs)} | ${ms(q.offsetLastMs)} | ${f1(q.offsetLastMs / q.offsetFirstMs)} | **${f0(q.offsetLastMs / q.keysetLastMs)}×** |`);
+  }
+  return `Over HTTP (\`wrk -c1\`; the first page carries no token, the last page's token is fixed):\n\n${http.join('\n')}\n\nThe same pages as bare queries, in-process medians, beside the peer method (OFFSET + \`count(*)\`, as Logto and Keycloak page their user lists; a bench-only query, never in the product):\n\n${sql.join('\n')}`;
+}
+
+function searchSection(r: BenchResults): string {
+  const rows = ['| store | query (size=100, first page) | req/s | p50 ms | p99 ms | p50 ÷ unfiltered p50 | errors |', '|---|---|---|---|---|---|---|'];
+  for (const [s, x] of entries(r)) {
+    const base = Object.values(x.search)[0];
+    for (const [label, w] of Object.entries(x.search)) rows.push(`| ${storeName[s]} | ${label} | ${wrkCells(w)} | ${f2(w.p50Ms / base.p50Ms)} | ${w.errors} |`);
+  }
+  return rows.join('\n');
+}
+
+function writesSection(r: BenchResults): string {
+  const rows = ['| store | scrypt hashes/s (baseline) | hash p50 ms | create req/s | create p50 ms | p99 ms | create cost ÷ hash cost | errors |', '|---|---|---|---|---|---|---|---|'];
+  for (const [s, x] of entries(r)) {
+    const { hash, create } = x.writes;
+    rows.push(`| ${storeName[s]} | ${f0(hash.perSecond)} | ${ms(hash.p50Ms)} | ${f0(create.requestsPerSecond)} | ${ms(create.p50Ms)} | ${ms(create.p99Ms)} | **${f2(hash.perSecond / create.requestsPerSecond)}** | ${create.errors} |`);
+  }
+  rows.push('', 'Bulk import through the CLI (`tenantry users import`, Partner Center\'s bulk-upload CSV, `--concurrency 8`), against the same hash baseline:', '');
+  rows.push('| store | rows | created | seconds | users/s | import cost per user ÷ hash cost |', '|---|---|---|---|---|---|');
+  for (const [s, x] of entries(r)) {
+    const i = x.writes.import;
+    if (i?.usersPerSecond) rows.push(`| ${storeName[s]} | ${i.rows} | ${i.created} | ${f1(i.seconds!)} | ${f0(i.usersPerSecond)} | **${f2(x.writes.hash.perSecond / i.usersPerSecond)}** |`);
+    else rows.push(`| ${storeName[s]} | — | — | — | — | not measured: ${i?.note ?? ''} |`);
+  }
+  return rows.join('\n');
+}
+
+function exportSection(r: BenchResults): string {
+  const rows = ['| store | users | seconds | users/s | ÷ 150,000 target | CLI peak RSS MB | server max RSS during export MB |', '|---|---|---|---|---|---|---|'];
+  for (const [s, x] of entries(r)) {
+    const e = x.export;
+    if (e?.usersPerSecond) rows.push(`| ${storeName[s]} | ${f0(e.users!)} | ${f1(e.seconds!)} | ${f0(e.usersPerSecond)} | ${f2(e.usersPerSecond / 150_000)} | ${f0(e.cliPeakMb!)} | ${f0(e.serverPeakMb!)} |`);
+    else rows.push(`| ${storeName[s]} | — | — | — | — | — | not measured: ${e?.note ?? ''} |`);
+  }
+  return rows.join('\n');
+}
+
+function soakSection(r: BenchResults): string {
+  const s = r.soak;
+  if (!s) return 'Not run.';
+  return [
+    `| store | seconds | rate req/s | requests | list / get / create | errors | p50 ms | p99 ms | RSS growth (last ÷ first quarter) |`,
+    '|---|---|---|---|---|---|---|---|---|',
+    `| ${storeName.sqlite} | ${f0(s.seconds)} | ${s.ratePerSecond} | ${f0(s.requests)} | ${s.byKind.list} / ${s.byKind.get} / ${s.byKind.create} | ${s.errors} | ${ms(s.p50Ms)} | ${ms(s.p99Ms)} | **${f2(s.rssGrowth)}** |`,
+    '',
+    `Server RSS samples, MB, every 5 s: ${s.rssSamplesMb.join(', ')}`,
+  ].join('\n');
+}
+
+function seedSection(r: BenchResults): string {
+  const rows = ['| store | users | seconds | users/s | ÷ 100,000 aim | pages walked | walk seconds |', '|---|---|---|---|---|---|---|'];
+  for (const [s, x] of entries(r)) rows.push(`| ${storeName[s]} | ${f0(r.users)} | ${f1(x.dataset.seedSeconds)} | ${f0(x.dataset.seedUsersPerSecond)} | ${f2(x.dataset.seedUsersPerSecond / 100_000)} | ${f0(x.walk.pages)} | ${f1(x.walk.seconds)} |`);
+  return rows.join('\n');
+}
+
+/**
+ * @example
+ * writeFileSync('BENCHMARKS.md', renderReport(results));
+ */
+export function renderReport(r: BenchResults): string {
+  const notes = readFileSync(fileURLToPath(new URL('../NOTES.md', import.meta.url)), 'utf8').trim();
+  const machine = Object.entries(r.machine).map(([k, v]) => `- ${k}: ${v}`).join('\n');
+  return `# Benchmarks
+
+Generated by \`npm run bench\` on ${r.date} (took ${f1((r.durationSeconds ?? 0) / 60)} min). Raw figures: [bench/results.json](bench/results.json).
+
+The machine is shared and noisy, so **every figure stands beside a baseline measured in the same
+run**, and the ratio is what to read. Load comes from \`wrk\` (C, one thread) in a separate
+process on loopback, in bounded runs of ${r.wrkSeconds} s after a 2 s warm-up; servers are
+\`tenantry serve --log-level warn\` with \`TENANTRY_RATE_LIMIT=off\`, one Node process.
+Data: one customer of ${f0(r.users)} users (\`tenantry seed\`), pages of \`size=100\`.
+
+## Machine
+
+${machine}
+
+## Targets
+
+${targets(r)}
+
+## 1. List a page at random depth
+
+Each request sends a continuation token picked at random from all ${f0(Object.values(r.stores)[0]?.walk.pages ?? 0)} pages of the
+customer (collected by walking the list first). The ceiling is a bare \`node:http\` server that
+answers every request with a precomputed body of the same bytes (a real page of this run).
+
+${listSection(r)}
+
+## 2. Depth: the last page costs what the first does
+
+${depthSection(r)}
+
+## 3. Export
+
+${exportSection(r)}
+
+## 4. Writes
+
+Create-user requests (\`POST /v1/customers/{id}/users\` with a password, so scrypt runs) at 8
+connections, against the product's own \`hashPassword\` alone at 8 in flight in a separate
+process. Cost ratio = hashes/s ÷ creates/s.
+
+${writesSection(r)}
+
+## 5. Search at a million users
+
+${searchSection(r)}
+
+## 6. Soak
+
+A fixed-rate mix of 80 % random-depth page reads, 10 % single-user reads and 10 % creates,
+sent on a schedule from the bench process, with the server's RSS sampled from /proc.
+
+${soakSection(r)}
+
+## Seed
+
+\`tenantry seed\` writes straight into the store (no API, no scrypt: seeded users get an
+unusable password hash).
+
+${seedSection(r)}
+
+${notes}
+
+## Commands
+
+\`\`\`sh
+npm run bench    # all of the below, end to end; BENCH_USERS / BENCH_SECONDS / BENCH_SOAK_SECONDS shrink a trial run
+${r.commands.join('\n')}
+\`\`\`
+`;
+}

@@ -1,0 +1,296 @@
+/**
+ * `npm run bench`: seeds 1,000,000 users into SQLite and PostgreSQL, loads the server from wrk
+ * on loopback in bounded runs, and writes BENCHMARKS.md and bench/results.json. Every figure is
+ * set against a baseline measured in the same run, because the machine is shared and noisy.
+ *
+ * Environment: BENCH_USERS (default 1000000) and BENCH_SECONDS (per wrk run, default 8) shrink
+ * a trial run; BENCH_SOAK_SECONDS (default 150) bounds the soak.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { bearerToken, benchCustomerId, benchDir, benchDomain, pgAdminUrl, pgBenchDatabase, seedDataset, walkPages, type Dataset, type Walk } from './lib/dataset.js';
+import { positionOf, timeQueries, type QueryTimings } from './lib/offset-peer.js';
+import { cliPath, memoryOf, repoRoot, runCli, startBaseline, startServer, type Running } from './lib/processes.js';
+import { renderReport } from './lib/report.js';
+import { runSoak, type SoakResult } from './lib/soak.js';
+import { ensureWrk, runWrk, type WrkResult } from './lib/wrk.js';
+
+const users = Number(process.env.BENCH_USERS ?? 1_000_000);
+const seconds = Number(process.env.BENCH_SECONDS ?? 8);
+const soakSeconds = Number(process.env.BENCH_SOAK_SECONDS ?? 150);
+const log = (line: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
+
+export interface StoreResults {
+  dataset: Dataset;
+  walk: { pages: number; seconds: number };
+  list: { baseline: WrkResult[]; server: WrkResult[] };
+  depth: { first: WrkResult; last: WrkResult; queries: QueryTimings };
+  search: Record<string, WrkResult>;
+  writes: { create: WrkResult; hash: { perSecond: number; p50Ms: number }; import: ImportResult };
+  /** PostgreSQL only: the same list runs against `serve --workers 2`. */
+  listWorkers?: { workers: number; server: WrkResult[] };
+  export?: ExportResult;
+  serverPeakMb: number;
+}
+
+export interface ExportResult {
+  available: boolean;
+  note?: string;
+  users?: number;
+  seconds?: number;
+  usersPerSecond?: number;
+  cliPeakMb?: number;
+  serverPeakMb?: number;
+}
+
+export interface ImportResult {
+  available: boolean;
+  note?: string;
+  rows?: number;
+  created?: number;
+  seconds?: number;
+  usersPerSecond?: number;
+}
+
+export interface BenchResults {
+  date: string;
+  durationSeconds?: number;
+  machine: Record<string, string | number>;
+  users: number;
+  wrkSeconds: number;
+  commands: string[];
+  stores: Partial<Record<'sqlite' | 'postgres', StoreResults>>;
+  soak?: SoakResult & { store: string };
+}
+
+const commands: string[] = [];
+const wrk = (o: Parameters<typeof runWrk>[0]) => {
+  commands.push(`wrk -t1 -c${o.connections} -d${o.seconds}s --timeout 10s -s bench/lua/requests.lua '${o.url.replace(/^http:\/\/[^/]+/, 'http://127.0.0.1:PORT')}'` +
+    (o.tokensFile ? '  # BENCH_TOKENS_FILE: a random continuation token per request' : o.token ? '  # BENCH_TOKEN: the last page' : o.createDomain ? '  # BENCH_CREATE_DOMAIN: POST a new user per request' : ''));
+  return runWrk(o);
+};
+
+function hashRate(secs: number, concurrency: number): Promise<{ perSecond: number; p50Ms: number }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'bench/hash-rate.ts'), String(secs), String(concurrency)], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.on('exit', () => {
+      const m = /HASHJSON (\{.*\})/.exec(out);
+      return m ? resolve(JSON.parse(m[1])) : reject(new Error(`hash-rate failed: ${out}`));
+    });
+  });
+}
+
+const filterUrl = (base: string, field: string, value: string, operator: string) =>
+  `${base}&filter=${encodeURIComponent(JSON.stringify({ Field: field, Value: value, Operator: operator }))}`;
+
+/** Whether a `tenantry users <command>` exists in this build. */
+function usersCommandExists(command: string): boolean {
+  try {
+    return execFileSync(process.execPath, [cliPath, 'users', command, '--help'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).includes(command);
+  } catch {
+    return false;
+  }
+}
+
+/** Runs the CLI with stdout into `outFile`, sampling its peak RSS and the server's RSS meanwhile. */
+async function runMeasured(args: string[], outFile: string, serverPid: number): Promise<{ code: number; seconds: number; cliPeakMb: number; serverPeakMb: number; stderr: string }> {
+  const fd = openSync(outFile, 'w');
+  const started = performance.now();
+  const child = spawn(process.execPath, [cliPath, ...args], { cwd: repoRoot, stdio: ['ignore', fd, 'pipe'] });
+  closeSync(fd);
+  let cliPeakMb = 0;
+  let serverPeakMb = 0;
+  let stderr = '';
+  child.stderr!.on('data', (d) => (stderr = (stderr + d).slice(-2000)));
+  const sample = () => {
+    try {
+      cliPeakMb = Math.max(cliPeakMb, memoryOf(child.pid!).peakMb);
+      serverPeakMb = Math.max(serverPeakMb, memoryOf(serverPid).rssMb);
+    } catch {}
+  };
+  const sampler = setInterval(sample, 100);
+  const code: number = await new Promise((r) => child.on('exit', (c) => r(c ?? 1)));
+  clearInterval(sampler);
+  return { code, seconds: (performance.now() - started) / 1000, cliPeakMb, serverPeakMb, stderr };
+}
+
+async function benchExport(server: Running, auth: string): Promise<ExportResult> {
+  if (!usersCommandExists('export')) return { available: false, note: '`tenantry users export` does not exist in this build' };
+  const out = join(benchDir, 'export.csv');
+  commands.push(`node bin/tenantry.js --url http://127.0.0.1:PORT --token $TOKEN users export --customer ${benchCustomerId} -o csv > .bench/export.csv`);
+  const r = await runMeasured(['--url', server.url, '--token', auth, 'users', 'export', '--customer', benchCustomerId, '-o', 'csv'], out, server.child.pid!);
+  if (r.code !== 0) return { available: true, note: `export failed (${r.code}): ${r.stderr.trim().slice(-300)}` };
+  const lines = readFileSync(out, 'utf8').split('\n').filter((l) => l.length > 0).length;
+  const exported = lines - 1;
+  return { available: true, users: exported, seconds: r.seconds, usersPerSecond: exported / r.seconds, cliPeakMb: r.cliPeakMb, serverPeakMb: r.serverPeakMb };
+}
+
+/** `tenantry users import` of a bulk-upload CSV: users created per second (scrypt runs per user). */
+async function benchImport(server: Running, auth: string, rows: number): Promise<ImportResult> {
+  if (!usersCommandExists('import')) return { available: false, note: '`tenantry users import` does not exist in this build' };
+  const csv = join(benchDir, 'import.csv');
+  const tag = `imp${Date.now() % 1e8}`;
+  const lines = ['First name,Last name,Display name,Email/User name'];
+  for (let i = 0; i < rows; i++) lines.push(`Import,User,Import User ${tag} ${i},${tag}.${i}@${benchDomain}`);
+  writeFileSync(csv, lines.join('\n') + '\n');
+  commands.push(`node bin/tenantry.js --url http://127.0.0.1:PORT --token $TOKEN users import .bench/import.csv --customer ${benchCustomerId} --usage-location US --concurrency 8 --results .bench/import.results.csv   # ${rows} rows`);
+  const r = await runMeasured(['--url', server.url, '--token', auth, 'users', 'import', csv, '--customer', benchCustomerId, '--usage-location', 'US', '--concurrency', '8', '--results', join(benchDir, 'import.results.csv')], join(benchDir, 'import.out'), server.child.pid!);
+  if (r.code !== 0) return { available: true, note: `import failed (${r.code}): ${r.stderr.trim().slice(-300)}` };
+  const created = readFileSync(join(benchDir, 'import.results.csv'), 'utf8').split('\n').filter((l) => /,created,/.test(l)).length;
+  return { available: true, rows, created, seconds: r.seconds, usersPerSecond: created / r.seconds };
+}
+
+async function benchStore(store: 'sqlite' | 'postgres', results: BenchResults): Promise<Running> {
+  log(`${store}: seeding ${users} users`);
+  const dataset = await seedDataset(store, users);
+  commands.push(`node bin/tenantry.js seed --database ${store === 'sqlite' ? 'sqlite:.bench/users-1m.db' : `${pgAdminUrl}/${pgBenchDatabase}`} --customer ${benchCustomerId} --users ${users}`);
+  log(`${store}: ${dataset.seedUsersPerSecond} users/s; starting server`);
+  const server = await startServer(dataset.database);
+  const auth = await bearerToken(dataset.database);
+  const walked: Walk = await walkPages(server.url, auth, store);
+  log(`${store}: walked ${walked.pages} pages in ${walked.seconds.toFixed(1)} s`);
+  const listUrl = `${server.url}/v1/customers/${benchCustomerId}/users?size=100`;
+  const seekUrl = `${listUrl}&seekOperation=Next`;
+
+  // 1. List at random depth, against the bare node:http ceiling serving the same bytes.
+  const baseline = await startBaseline(walked.sampleBodyFile);
+  const list: StoreResults['list'] = { baseline: [], server: [] };
+  for (const c of [1, 50]) {
+    await runWrk({ url: `${baseline.url}/`, connections: c, seconds: 2, tokensFile: walked.tokensFile, auth });
+    list.baseline.push(await wrk({ url: `${baseline.url}/v1/customers/${benchCustomerId}/users?size=100&seekOperation=Next`, connections: c, seconds, tokensFile: walked.tokensFile, auth }));
+    await runWrk({ url: seekUrl, connections: c, seconds: 2, tokensFile: walked.tokensFile, auth });
+    list.server.push(await wrk({ url: seekUrl, connections: c, seconds, tokensFile: walked.tokensFile, auth }));
+    log(`${store}: list c${c}: ${list.server.at(-1)!.requestsPerSecond.toFixed(0)} req/s vs ceiling ${list.baseline.at(-1)!.requestsPerSecond.toFixed(0)}`);
+  }
+  await baseline.stop();
+
+  // 2. Depth: first page vs last page, over HTTP and as bare queries beside OFFSET + count(*).
+  const depthSeconds = Math.max(3, Math.round(seconds / 2));
+  const first = await wrk({ url: listUrl, connections: 1, seconds: depthSeconds, auth });
+  const last = await wrk({ url: seekUrl, connections: 1, seconds: depthSeconds, auth, token: walked.tokens.at(-1) });
+  const lastOffset = (walked.pages - 1) * 100;
+  const queries = await timeQueries(dataset.database, benchCustomerId, positionOf(walked.tokens.at(-1)!), lastOffset, store === 'sqlite' ? 9 : 5);
+  log(`${store}: depth ${(last.p50Ms / first.p50Ms).toFixed(2)}; OFFSET last ${queries.offsetLastMs.toFixed(1)} ms`);
+
+  // 5. Search at a million users.
+  const search: Record<string, WrkResult> = {};
+  const searches: [string, string, string, string][] = [
+    ['unfiltered first page (baseline)', 'DisplayName', '', ''],
+    ['starts_with DisplayName "emma b"', 'DisplayName', 'emma b', 'starts_with'],
+    ['starts_with UserPrincipalName "zoe.z"', 'UserPrincipalName', 'zoe.z', 'starts_with'],
+    ['substring DisplayName "tanaka" (common)', 'DisplayName', 'tanaka', 'substring'],
+    ['substring DisplayName "99999" (rare: 10 matches)', 'DisplayName', '99999', 'substring'],
+  ];
+  for (const [label, field, value, operator] of searches) {
+    search[label] = await wrk({ url: operator ? filterUrl(listUrl, field, value, operator) : listUrl, connections: 1, seconds: depthSeconds, auth });
+  }
+  log(`${store}: search done`);
+
+  // 4. Writes: create-user requests (scrypt on) against the hash alone, same concurrency.
+  const writeConnections = 8;
+  const hash = await hashRate(depthSeconds, writeConnections);
+  commands.push(`node --import tsx bench/hash-rate.ts ${depthSeconds} ${writeConnections}`);
+  const create = await wrk({ url: `${server.url}/v1/customers/${benchCustomerId}/users`, connections: writeConnections, seconds: depthSeconds, auth, createDomain: benchDomain });
+  log(`${store}: create ${create.requestsPerSecond.toFixed(0)}/s vs hash ${hash.perSecond.toFixed(0)}/s`);
+  const imported = await benchImport(server, auth, 200);
+  log(`${store}: import ${imported.usersPerSecond?.toFixed(0) ?? imported.note}`);
+
+  // 3. Export, when the command exists.
+  const exported = await benchExport(server, auth);
+  log(`${store}: export ${exported.usersPerSecond?.toFixed(0) ?? exported.note} users/s`);
+
+  results.stores[store] = {
+    dataset,
+    walk: { pages: walked.pages, seconds: walked.seconds },
+    list,
+    depth: { first, last, queries },
+    search,
+    writes: { create, hash, import: imported },
+    export: exported,
+    serverPeakMb: memoryOf(server.child.pid!).peakMb,
+  };
+  return server;
+}
+
+async function main() {
+  const started = performance.now();
+  mkdirSync(benchDir, { recursive: true });
+  const wrkVersion = ensureWrk();
+  log('building the server (npm run build:server)');
+  execFileSync('npm', ['run', 'build:server'], { cwd: repoRoot, stdio: 'ignore' });
+  const sqliteVersion = (new Database(':memory:').prepare('select sqlite_version() v').get() as { v: string }).v;
+  const pgVersion = execFileSync('psql', ['-h', '127.0.0.1', '-U', 'postgres', '-d', 'postgres', '-Atc', 'show server_version'], { encoding: 'utf8' }).trim();
+  const results: BenchResults = {
+    date: new Date().toISOString(),
+    machine: {
+      cpu: cpus()[0]?.model ?? 'unknown',
+      cores: cpus().length,
+      memoryGiB: Math.round(totalmem() / 2 ** 30),
+      node: process.version,
+      sqlite: sqliteVersion,
+      postgresql: pgVersion,
+      wrk: wrkVersion,
+      os: execFileSync('sh', ['-c', '. /etc/os-release && echo "$PRETTY_NAME"'], { encoding: 'utf8' }).trim(),
+    },
+    users,
+    wrkSeconds: seconds,
+    commands,
+    stores: {},
+  };
+
+  const sqliteServer = await benchStore('sqlite', results);
+  // 6. Soak on the SQLite server, which has now served every other benchmark.
+  log(`soak: ${soakSeconds} s`);
+  const walkedTokens = (await import('node:fs')).readFileSync(join(benchDir, 'tokens-sqlite.txt'), 'utf8').trim().split('\n');
+  const userIds = (JSON.parse((await import('node:fs')).readFileSync(join(benchDir, 'page-sqlite.json'), 'utf8').replace(/^\uFEFF/, '')) as { items: { id: string }[] }).items.map((u) => u.id);
+  const soak = await runSoak({
+    baseUrl: sqliteServer.url,
+    pid: sqliteServer.child.pid!,
+    auth: await bearerToken(results.stores.sqlite!.dataset.database),
+    customerId: benchCustomerId,
+    domain: benchDomain,
+    tokens: walkedTokens,
+    userIds,
+    seconds: soakSeconds,
+    ratePerSecond: 200,
+  });
+  results.soak = { ...soak, store: 'sqlite' };
+  log(`soak: ${soak.requests} requests, ${soak.errors} errors, RSS growth ${soak.rssGrowth.toFixed(2)}`);
+  await sqliteServer.stop();
+
+  const pgServer = await benchStore('postgres', results);
+  await pgServer.stop();
+  // `serve --workers` (node:cluster, PostgreSQL only) on the same data, when this build has it.
+  const pg = results.stores.postgres!;
+  try {
+    const workers = await startServer(pg.dataset.database, {}, [], ['--workers', '2']);
+    const auth = await bearerToken(pg.dataset.database);
+    const seekUrl = `${workers.url}/v1/customers/${benchCustomerId}/users?size=100&seekOperation=Next`;
+    const tokensFile = join(benchDir, 'tokens-postgres.txt');
+    const server: WrkResult[] = [];
+    for (const c of [1, 50]) {
+      await runWrk({ url: seekUrl, connections: c, seconds: 2, tokensFile, auth });
+      server.push(await wrk({ url: seekUrl, connections: c, seconds, tokensFile, auth }));
+    }
+    pg.listWorkers = { workers: 2, server };
+    log(`postgres --workers 2: c50 ${server[1].requestsPerSecond.toFixed(0)} req/s`);
+    await workers.stop();
+  } catch (e) {
+    log(`postgres --workers 2 skipped: ${(e as Error).message.slice(0, 200)}`);
+  }
+
+  results.durationSeconds = (performance.now() - started) / 1000;
+  writeFileSync(join(repoRoot, 'bench/results.json'), JSON.stringify(results, null, 2) + '\n');
+  writeFileSync(join(repoRoot, 'BENCHMARKS.md'), renderReport(results));
+  log(`done in ${(results.durationSeconds / 60).toFixed(1)} min: BENCHMARKS.md, bench/results.json`);
+}
+
+main().catch((e) => {
+  process.stderr.write(`${e instanceof Error ? e.stack : String(e)}\n`);
+  process.exit(1);
+});
