@@ -8,6 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { demoDomain } from '../../src/demo/demo-data.js';
 import { syntheticUsers, unusablePasswordHash } from '../../src/demo/synthetic-users.js';
 import { passwordPolicyViolation } from '../../src/domain/password-policy.js';
+import { PartnerAccountService } from '../../src/services/partner-account-service.js';
 import { storeFactories } from '../../src/test-support/stores.js';
 import { launchBrowser, screenshot, startUiServer, type Browser, type UiServer } from './browser.js';
 
@@ -333,6 +334,25 @@ for (const factory of storeFactories) {
       assert.equal(page.url(), url);
       await page.getByRole('button', { name: 'Sign out' }).click();
       await page.getByText('You have signed out.').waitFor();
+    });
+
+    it('offers a helpdesk account only what its role allows', async () => {
+      const { page } = browser;
+      await new PartnerAccountService(server.h.store).add({ partnerId: server.h.partnerId, userName: 'helpdesk@partner.example', roles: ['HelpdeskAgent'], password: 'Helpd3sk!pass' });
+      await page.goto(`${server.baseUrl}/signin`);
+      await page.getByLabel('User name').fill('helpdesk@partner.example');
+      await page.getByLabel('Password').fill('Helpd3sk!pass');
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('heading', { name: 'Customers' }).waitFor();
+      await findUser(`Daniel@${demoDomain}`);
+      await page.getByText('Your role does not allow adding, editing or deleting users.').waitFor();
+      await page.getByRole('checkbox', { name: /^Select Daniel Tsai/ }).check();
+      assert.equal(await page.getByRole('button', { name: 'Add user' }).isDisabled(), true);
+      assert.equal(await page.getByRole('button', { name: 'Delete' }).isDisabled(), true);
+      assert.equal(await page.getByRole('button', { name: 'Edit' }).isDisabled(), true);
+      assert.equal(await page.getByRole('button', { name: 'Reset password' }).isEnabled(), true);
+      await shot('helpdesk');
+      await page.getByRole('button', { name: 'Sign out' }).click();
     });
   });
 }

@@ -52,6 +52,7 @@ import { DeleteUsersDialog } from '../users/DeleteUsersDialog';
 import { EditUserDialog } from '../users/EditUserDialog';
 import { ResetPasswordDialog } from '../users/ResetPasswordDialog';
 import { UploadUsersDialog } from '../users/UploadUsersDialog';
+import { can } from '../session/permissions';
 import { useUserLicenses, type LicenseNames } from '../users/use-user-licenses';
 import { readUserListParams, toCollectionQuery, userListQueryString, type UserListParams, type UserSort } from '../users/user-query';
 
@@ -177,6 +178,7 @@ export function UsersPage({ customerId }: { customerId: string }) {
   );
 
   const deleted = view.view === 'deleted';
+  const readOnly = !can('users.create') && !can('users.update') && !can('users.delete');
   const searchLabel = view.sort === 'userPrincipalName' ? 'user name' : 'display name';
   const companyName = customer?.companyProfile.companyName;
   const domain = customer?.companyProfile.domain;
@@ -211,19 +213,19 @@ export function UsersPage({ customerId }: { customerId: string }) {
         <Toolbar aria-label="User actions" className={styles.toolbar}>
           {!deleted && (
             <>
-              <ToolbarButton icon={<PersonAddRegular />} onClick={() => setDialog('add')}>
+              <ToolbarButton icon={<PersonAddRegular />} disabled={!can('users.create')} onClick={() => setDialog('add')}>
                 Add user
               </ToolbarButton>
-              <ToolbarButton icon={<ArrowUploadRegular />} onClick={() => setDialog('upload')}>
+              <ToolbarButton icon={<ArrowUploadRegular />} disabled={!can('users.create')} onClick={() => setDialog('upload')}>
                 Upload users
               </ToolbarButton>
-              <ToolbarButton icon={<EditRegular />} disabled={selectedUsers.length !== 1} onClick={() => setDialog('edit')}>
+              <ToolbarButton icon={<EditRegular />} disabled={selectedUsers.length !== 1 || !can('users.update')} onClick={() => setDialog('edit')}>
                 Edit
               </ToolbarButton>
-              <ToolbarButton icon={<KeyResetRegular />} disabled={selectedUsers.length !== 1} onClick={() => setDialog('reset')}>
+              <ToolbarButton icon={<KeyResetRegular />} disabled={selectedUsers.length !== 1 || !can('users.resetPassword')} onClick={() => setDialog('reset')}>
                 Reset password
               </ToolbarButton>
-              <ToolbarButton icon={<DeleteRegular />} disabled={selectedUsers.length === 0} onClick={() => setDialog('delete')}>
+              <ToolbarButton icon={<DeleteRegular />} disabled={selectedUsers.length === 0 || !can('users.delete')} onClick={() => setDialog('delete')}>
                 Delete{selectedUsers.length > 1 ? ` (${selectedUsers.length})` : ''}
               </ToolbarButton>
             </>
@@ -231,7 +233,7 @@ export function UsersPage({ customerId }: { customerId: string }) {
           {deleted && (
             <ToolbarButton
               icon={restoring ? <Spinner size="tiny" /> : <ArrowCounterclockwiseRegular />}
-              disabled={selectedUsers.length === 0 || restoring}
+              disabled={selectedUsers.length === 0 || restoring || !can('users.restore')}
               onClick={restore}
             >
               Restore{selectedUsers.length > 1 ? ` (${selectedUsers.length})` : ''}
@@ -256,6 +258,11 @@ export function UsersPage({ customerId }: { customerId: string }) {
             message={state.error}
             onRetry={location.params.get('at') ? paging.first : paging.reload}
           />
+        )}
+        {readOnly && (
+          <MessageBar intent="info">
+            <MessageBarBody>Your role does not allow adding, editing or deleting users.</MessageBarBody>
+          </MessageBar>
         )}
         {deleted && (
           <Text size={200}>Deleted users can be restored for 30 days after deletion.</Text>
