@@ -35,6 +35,10 @@ export interface SignInResult {
   roles: string[];
 }
 
+/** Sign-in attempts allowed per user name in each window; more are refused until it ends. */
+export const signInAttemptsPerWindow = 10;
+const signInWindowSeconds = 15 * 60;
+
 /** 401 for a wrong user name or password: one message for both, so names cannot be probed. */
 const signInFailed = () => new Fault(401, 400, 'The user name or password is incorrect.', [], { 'WWW-Authenticate': 'Bearer' });
 
@@ -100,7 +104,23 @@ export class PartnerAccountService {
    * @example
    * const { accessToken } = await accounts.signIn(tokens, 'ada@partner.example', 'k7Hq!p2Rz9@mWx4T');
    */
+  /**
+   * Counts a sign-in attempt for a user name in the store's shared throttling counters (so every
+   * server process sees it) and refuses guessing beyond the budget with a 429.
+   */
+  private async countAttempt(key: string) {
+    const now = Math.floor(Date.now() / 1000);
+    const windowStart = now - (now % signInWindowSeconds);
+    // 'signin' cannot collide with a partner id (a GUID) in the counters table.
+    const [hits] = await this.store.countRequests([{ partnerId: 'signin', customerId: key, kind: 'write' }], windowStart);
+    if (hits > signInAttemptsPerWindow) {
+      const retryAfter = windowStart + signInWindowSeconds - now;
+      throw new Fault(429, 60018, `Too many sign-in attempts for this user name. Try again in ${Math.ceil(retryAfter / 60)} minutes.`, [], { 'Retry-After': String(retryAfter) });
+    }
+  }
+
   async signIn(tokens: TokenService, userName: string, password: string): Promise<SignInResult> {
+    await this.countAttempt(userNameKey(userName));
     const account = userName.trim() ? await this.store.findPartnerAccount(userNameKey(userName)) : undefined;
     if (!account) {
       this.decoyHash ??= hashPassword(generateTemporaryPassword());

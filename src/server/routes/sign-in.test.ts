@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ensureDemoSignIn } from '../../demo/demo-account.js';
-import { PartnerAccountService } from '../../services/partner-account-service.js';
+import { PartnerAccountService, signInAttemptsPerWindow } from '../../services/partner-account-service.js';
 import { startHarness, type Harness } from '../../test-support/harness.js';
 import { storeFactories } from '../../test-support/stores.js';
 
@@ -71,6 +71,16 @@ for (const factory of storeFactories) {
       await assert.rejects(accounts.add({ partnerId: h.partnerId, userName: 'x@partner.example', roles: ['Overlord'] }), (e: any) => e.status === 400);
       await assert.rejects(accounts.add({ partnerId: h.partnerId, userName: 'y@partner.example', password: 'short' }), (e: any) => e.status === 400);
       await assert.rejects(accounts.add({ partnerId: h.partnerId, userName: 'two words' }), (e: any) => e.status === 400);
+    });
+
+    it('refuses guessing: after the budget of attempts for a user name even the right password gets a 429', async () => {
+      await accounts.add({ partnerId: h.partnerId, userName: 'target@partner.example', password: 'Corr3ct!horse' });
+      for (let i = 0; i < signInAttemptsPerWindow; i++) assert.equal((await signIn('target@partner.example', `Wr0ng!guess${i}`)).status, 401);
+      const res = await signIn('Target@partner.example', 'Corr3ct!horse');
+      assert.equal(res.status, 429);
+      assert.match(res.json.description, /Too many sign-in attempts/);
+      assert.ok(Number(res.headers['retry-after']) > 0);
+      assert.equal((await signIn('ada@partner.example', 'Corr3ct!horse')).status, 200, 'other user names are not affected');
     });
 
     it('gives the demo sign-in a fresh password on every demo start', async () => {

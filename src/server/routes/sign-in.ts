@@ -36,7 +36,7 @@ export default async function signInRoutes(app: FastifyInstance, ctx: AppContext
       summary: 'Sign in with a partner account (web UI); returns a bearer token',
       security: [],
       body: SignInBody,
-      response: { 200: SignInResult, 400: ApiFault, 401: ApiFault },
+      response: { 200: SignInResult, 400: ApiFault, 401: ApiFault, 429: ApiFault },
     },
   }, async (request, reply) => {
     const result = await accounts.signIn(ctx.tokens, request.body.userName, request.body.password);
