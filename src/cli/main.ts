@@ -4,6 +4,7 @@
 import { Command } from 'commander';
 import { registerKeyCommands } from './commands/key-commands.js';
 import { registerAccountCommands } from './commands/account-commands.js';
+import { registerAuditCommands } from './commands/audit.js';
 import { registerClientCommands } from './commands/client-commands.js';
 import { registerServerCommands } from './commands/server-commands.js';
 import { registerSeedCommand } from './commands/seed.js';
@@ -19,6 +20,7 @@ registerSeedCommand(program);
 registerAccountCommands(program);
 registerKeyCommands(program);
 registerClientCommands(program);
+registerAuditCommands(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
