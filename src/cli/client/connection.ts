@@ -32,16 +32,16 @@ const sameServer = (a: string, b: string) => a.replace(/\/+$/, '').toLowerCase()
  */
 export function connect(options: GlobalOptions, env: NodeJS.ProcessEnv = process.env): Connection {
   const profile = readProfile(env);
-  const url = options.url ?? env.TENANTRY_URL ?? profile?.url ?? defaultUrl;
+  const url = options.url || env.TENANTRY_URL || profile?.url || defaultUrl;
   const fromProfile = profile && sameServer(profile.url, url) ? profile : undefined;
-  const token = options.token ?? env.TENANTRY_TOKEN ?? fromProfile?.token;
+  const token = options.token || env.TENANTRY_TOKEN || fromProfile?.token;
   const partner = createPartnerOperations({ baseUrl: url, credentials: token ? { token } : undefined, clientName: 'Tenantry CLI' });
   return { url, token, customer: fromProfile?.customer, partner };
 }
 
 /** The customer of a command: `--customer`, its alias `--tenant-id`, TENANTRY_CUSTOMER, or the profile's. */
 export function customerOf(options: { customer?: string; tenantId?: string }, connection: Connection, env: NodeJS.ProcessEnv = process.env): string {
-  const id = options.customer ?? options.tenantId ?? env.TENANTRY_CUSTOMER ?? connection.customer;
+  const id = options.customer || options.tenantId || env.TENANTRY_CUSTOMER || connection.customer;
   if (!id) throw new UsageError('No customer given: pass --customer ID (or --tenant-id ID), or store one with tenantry login --customer ID');
   return id;
 }
