@@ -220,3 +220,21 @@ describe('the SDK HTTP client', () => {
     );
   });
 });
+
+describe('newGuid', () => {
+  test('makes version 4 GUIDs, also where crypto.randomUUID is missing (plain-HTTP browser pages)', async () => {
+    const { newGuid } = await import('./index.js');
+    const v4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+    assert.match(newGuid(), v4);
+    const original = Object.getOwnPropertyDescriptor(globalThis, 'crypto')!;
+    const real = globalThis.crypto;
+    Object.defineProperty(globalThis, 'crypto', { value: { getRandomValues: (a: Uint8Array) => real.getRandomValues(a) }, configurable: true });
+    try {
+      const ids = new Set(Array.from({ length: 100 }, () => newGuid()));
+      assert.equal(ids.size, 100);
+      for (const id of ids) assert.match(id, v4);
+    } finally {
+      Object.defineProperty(globalThis, 'crypto', original);
+    }
+  });
+});

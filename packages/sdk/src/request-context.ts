@@ -23,7 +23,19 @@ export interface CallOptions {
   headers?: Record<string, string>;
 }
 
-/** A new random GUID, in browsers and Node alike. */
+/**
+ * A new random (version 4) GUID, in browsers and Node alike. Browsers offer `randomUUID` only on
+ * secure origins, so plain-HTTP pages fall back to `getRandomValues`.
+ *
+ * @example
+ * newGuid(); // '3b241101-e2bb-4255-8caf-4136c566a962'
+ */
 export function newGuid(): string {
-  return globalThis.crypto.randomUUID();
+  const c = globalThis.crypto;
+  if (typeof c.randomUUID === 'function') return c.randomUUID();
+  const b = c.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6] & 0x0f) | 0x40;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  const h = Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
