@@ -6,6 +6,8 @@ import { defaultUrl } from '../client/connection.js';
 import { registerCustomerCommands } from './customers.js';
 import { registerLoginCommands } from './login.js';
 import { registerUserCommands } from './users.js';
+import { registerLicenseCommands } from './licenses.js';
+import { registerRoleCommands } from './roles.js';
 
 export function registerClientCommands(program: Command) {
   program
@@ -14,4 +16,7 @@ export function registerClientCommands(program: Command) {
   registerLoginCommands(program);
   registerUserCommands(program);
   registerCustomerCommands(program);
+  // Licences and directory roles (issue 5).
+  registerLicenseCommands(program);
+  registerRoleCommands(program);
 }
