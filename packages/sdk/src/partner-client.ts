@@ -22,7 +22,10 @@ export interface PartnerClientOptions {
   retry?: RetryOptions;
   /** A fetch implementation (default: the global one). */
   fetch?: typeof fetch;
-  /** Sent as MS-PartnerCenter-Client. */
+  /**
+   * Sent as MS-PartnerCenter-Client when given. Off by default: a header a server's CORS policy
+   * does not list would make browsers refuse cross-origin calls.
+   */
   clientName?: string;
 }
 
@@ -95,7 +98,7 @@ export class PartnerClient {
         'MS-RequestId': requestId,
         'MS-CorrelationId': this.context.correlationId,
         'X-Locale': this.context.locale,
-        'MS-PartnerCenter-Client': this.options.clientName ?? 'Tenantry TypeScript SDK',
+        ...(this.options.clientName ? { 'MS-PartnerCenter-Client': this.options.clientName } : {}),
         ...request.headers,
         ...call.headers,
       };
