@@ -40,7 +40,7 @@ import {
   PersonAddRegular,
 } from '@fluentui/react-icons';
 import type { Customer, CustomerUser } from '@tenantry/sdk';
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { memo, useCallback, useEffect, useMemo, useState } from 'react';
 import { navigate, useLocation, withQuery } from '../app/router';
 import { useSeekPage } from '../app/use-seek-page';
 import { describeError, partner } from '../api/partner';
@@ -53,7 +53,7 @@ import { EditUserDialog } from '../users/EditUserDialog';
 import { ResetPasswordDialog } from '../users/ResetPasswordDialog';
 import { UploadUsersDialog } from '../users/UploadUsersDialog';
 import { can } from '../session/permissions';
-import { useUserLicenses, type LicenseNames } from '../users/use-user-licenses';
+import { useUserLicenses } from '../users/use-user-licenses';
 import { readUserListParams, toCollectionQuery, userListQueryString, type UserListParams, type UserSort } from '../users/user-query';
 
 const useStyles = makeStyles({
@@ -132,13 +132,17 @@ export function UsersPage({ customerId }: { customerId: string }) {
 
   const selectedUsers = items.filter((u) => selected.has(u.id));
   const allSelected = items.length > 0 && selectedUsers.length === items.length;
-  const toggle = (id: string) =>
-    setSelected((s) => {
-      const n = new Set(s);
-      if (n.has(id)) n.delete(id);
-      else n.add(id);
-      return n;
-    });
+  // Stable, so memoized rows re-render only when their own data changes.
+  const toggle = useCallback(
+    (id: string) =>
+      setSelected((s) => {
+        const n = new Set(s);
+        if (n.has(id)) n.delete(id);
+        else n.add(id);
+        return n;
+      }),
+    [],
+  );
 
   const afterChange = (message?: string) => {
     setDialog(undefined);
@@ -300,7 +304,7 @@ export function UsersPage({ customerId }: { customerId: string }) {
                 </TableRow>
               ))}
             {items.map((u) => (
-              <UserRow key={u.id} user={u} licenses={licenses} selected={selected.has(u.id)} onToggle={() => toggle(u.id)} upnClass={styles.upn} nameClass={styles.name} />
+              <UserRow key={u.id} user={u} licenseNames={licenses.get(u.id)} selected={selected.has(u.id)} onToggle={toggle} upnClass={styles.upn} nameClass={styles.name} />
             ))}
           </TableBody>
         </Table>
@@ -347,12 +351,19 @@ function LicenseCell({ names, deleted }: { names: string[] | 'error' | undefined
   return <Text size={200}>{names.join(', ')}</Text>;
 }
 
-function UserRow(props: { user: CustomerUser; licenses: LicenseNames; selected: boolean; onToggle: () => void; upnClass: string; nameClass: string }) {
-  const { user, licenses, selected, onToggle, upnClass, nameClass } = props;
+const UserRow = memo(function UserRow(props: {
+  user: CustomerUser;
+  licenseNames: string[] | 'error' | undefined;
+  selected: boolean;
+  onToggle: (id: string) => void;
+  upnClass: string;
+  nameClass: string;
+}) {
+  const { user, licenseNames, selected, onToggle, upnClass, nameClass } = props;
   return (
     <TableRow aria-selected={selected}>
       <TableCell>
-        <Checkbox aria-label={`Select ${user.displayName}`} checked={selected} onChange={onToggle} />
+        <Checkbox aria-label={`Select ${user.displayName}`} checked={selected} onChange={() => onToggle(user.id)} />
       </TableCell>
       <TableCell className={nameClass}>{user.displayName}</TableCell>
       <TableCell className={upnClass}>{user.userPrincipalName}</TableCell>
@@ -368,9 +379,9 @@ function UserRow(props: { user: CustomerUser; licenses: LicenseNames; selected: 
         )}
       </TableCell>
       <TableCell>
-        <LicenseCell names={licenses.get(user.id)} deleted={user.state !== 'active'} />
+        <LicenseCell names={licenseNames} deleted={user.state !== 'active'} />
       </TableCell>
       <TableCell>{user.usageLocation ?? ''}</TableCell>
     </TableRow>
   );
-}
+});
