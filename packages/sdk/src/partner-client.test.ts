@@ -172,6 +172,20 @@ describe('the SDK HTTP client', () => {
     await assert.rejects(partner.customers.byId(cid).users.byId(uid).get(), (e: unknown) => e instanceof PartnerError && e.code === 60002);
   });
 
+  test('a success answer that is not JSON is a PartnerError naming the URL, not a SyntaxError', async () => {
+    const s = await serve((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end('<!doctype html><title>Sign in</title>');
+    });
+    const partner = createPartnerOperations({ baseUrl: s.url });
+    await assert.rejects(partner.customers.get(), (e: unknown) => {
+      assert.ok(e instanceof PartnerError);
+      assert.equal(e.category, 'unsupportedDataFormat');
+      assert.match(e.description, /Expected JSON from http:\/\/127\.0\.0\.1:\d+\/v1\/customers, got: <!doctype html>/);
+      return true;
+    });
+  });
+
   test('with() sends the pinned correlation id, request id and locale on every call', async () => {
     const s = await serve((_req, res) => sendJson(res, 200, user));
     const partner = createPartnerOperations({ baseUrl: s.url });

@@ -128,7 +128,21 @@ export class PartnerClient {
         });
       }
 
-      if (response.ok) return (text ? JSON.parse(text) : undefined) as T;
+      if (response.ok) {
+        if (!text) return undefined as T;
+        try {
+          return JSON.parse(text) as T;
+        } catch {
+          // A proxy's or web server's page instead of the API: say so rather than throw a SyntaxError.
+          throw new PartnerError({
+            status: response.status,
+            category: 'unsupportedDataFormat',
+            description: `Expected JSON from ${url.split('?')[0]}, got: ${text.slice(0, 80)}`,
+            requestId,
+            correlationId: this.context.correlationId,
+          });
+        }
+      }
 
       if (response.status === 429) {
         const wait = retryAfterMs(response.headers.get('retry-after'));
