@@ -3,7 +3,7 @@
  * grows resource methods for them; then only this file changes.
  */
 import type { ResourceAttributes } from '@tenantry/sdk';
-import { partner } from './partner';
+import { backgroundPartner, partner } from './partner';
 
 export interface ProductSku {
   id: string;
@@ -44,9 +44,9 @@ export async function subscribedSkus(customerId: string, signal?: AbortSignal): 
   return page.items;
 }
 
-/** L1: a user's licences. */
-export async function userLicenses(customerId: string, userId: string, signal?: AbortSignal): Promise<License[]> {
-  const page = await partner.client.send<Collection<License>>({ method: 'GET', path: `${userPath(customerId, userId)}/licenses` }, { signal });
+/** L1: a user's licences; `background` calls give up at once when throttled. */
+export async function userLicenses(customerId: string, userId: string, signal?: AbortSignal, background = false): Promise<License[]> {
+  const page = await (background ? backgroundPartner : partner).client.send<Collection<License>>({ method: 'GET', path: `${userPath(customerId, userId)}/licenses` }, { signal });
   return page.items;
 }
 

@@ -22,6 +22,18 @@ export const partner = createPartnerOperations({
 });
 
 /**
+ * For optional background reads (the Licenses column): no retries and no waiting out a 429, so
+ * they give way at once when the partner's request budget runs low.
+ */
+export const backgroundPartner = createPartnerOperations({
+  baseUrl: window.location.origin,
+  credentials: () => getSession()?.accessToken ?? '',
+  fetch: fetchWatchingSession,
+  clientName: 'tenantry-web',
+  retry: { maxRetries: 0, maxThrottleRetries: 0 },
+});
+
+/**
  * The text to show for a failed call: the ApiFault description, with its details.
  *
  * @example

@@ -53,7 +53,7 @@ import { EditUserDialog } from '../users/EditUserDialog';
 import { ResetPasswordDialog } from '../users/ResetPasswordDialog';
 import { UploadUsersDialog } from '../users/UploadUsersDialog';
 import { can } from '../session/permissions';
-import { useUserLicenses } from '../users/use-user-licenses';
+import { useUserLicenses, type LicenseValue } from '../users/use-user-licenses';
 import { readUserListParams, toCollectionQuery, userListQueryString, type UserListParams, type UserSort } from '../users/user-query';
 
 const useStyles = makeStyles({
@@ -343,17 +343,18 @@ export function UsersPage({ customerId }: { customerId: string }) {
   );
 }
 
-function LicenseCell({ names, deleted }: { names: string[] | 'error' | undefined; deleted: boolean }) {
+function LicenseCell({ names, deleted }: { names: LicenseValue | undefined; deleted: boolean }) {
   if (deleted) return <Text size={200}>—</Text>;
   if (names === undefined) return <Spinner size="extra-tiny" aria-label="Loading licenses" />;
   if (names === 'error') return <Text size={200}>Unavailable</Text>;
+  if (names === 'throttled') return <Text size={200} title="Not loaded: the request budget is used up for now. Reload the page in a minute.">Not loaded</Text>;
   if (names.length === 0) return <Text size={200}>Unlicensed</Text>;
   return <Text size={200}>{names.join(', ')}</Text>;
 }
 
 const UserRow = memo(function UserRow(props: {
   user: CustomerUser;
-  licenseNames: string[] | 'error' | undefined;
+  licenseNames: LicenseValue | undefined;
   selected: boolean;
   onToggle: (id: string) => void;
   upnClass: string;

@@ -4,10 +4,12 @@
  */
 import type { CustomerUser } from '@tenantry/sdk';
 import { useEffect, useState } from 'react';
+import { PartnerError } from '@tenantry/sdk';
 import { userLicenses } from '../api/licensing';
 
-/** Product names per user id; 'error' when that user's licences could not be read. */
-export type LicenseNames = Map<string, string[] | 'error'>;
+/** Product names per user id; 'error' when unreadable, 'throttled' when the request budget ran out. */
+export type LicenseValue = string[] | 'error' | 'throttled';
+export type LicenseNames = Map<string, LicenseValue>;
 
 const parallel = 4;
 const startDelayMs = 300;
@@ -19,7 +21,7 @@ export function useUserLicenses(customerId: string, users: CustomerUser[] | unde
     if (!enabled || !users || users.length === 0) return;
     const abort = new AbortController();
     // Answers are applied together at most every 100 ms: one table update instead of one per user.
-    const pending = new Map<string, string[] | 'error'>();
+    const pending = new Map<string, LicenseValue>();
     let flushTimer: ReturnType<typeof setTimeout> | undefined;
     const flush = () => {
       flushTimer = undefined;
@@ -32,11 +34,14 @@ export function useUserLicenses(customerId: string, users: CustomerUser[] | unde
     const worker = async () => {
       while (next < users.length && !abort.signal.aborted) {
         const user = users[next++];
-        let value: string[] | 'error';
+        let value: LicenseValue;
         try {
-          value = (await userLicenses(customerId, user.id, abort.signal)).map((l) => l.productSku.name);
-        } catch {
-          value = 'error';
+          value = (await userLicenses(customerId, user.id, abort.signal, true)).map((l) => l.productSku.name);
+        } catch (e) {
+          value = e instanceof PartnerError && e.status === 429 ? 'throttled' : 'error';
+          // Out of budget: leave the rest of the page unloaded rather than keep asking.
+          if (value === 'throttled') for (const u of users.slice(next)) pending.set(u.id, 'throttled');
+          if (value === 'throttled') next = users.length;
         }
         pending.set(user.id, value);
         flushTimer ??= setTimeout(flush, 100);
