@@ -53,7 +53,7 @@ npm run --silent build || exit 1
 
 mkdir -p test-output
 files=$(find src test packages/sdk/src web -name '*.test.ts' -not -path '*/node_modules/*' | sort)
-node --import tsx --test --test-reporter=tap --test-concurrency=1 $files 2>&1 | tee test-output/test.tap
+node --import tsx --test --test-reporter=tap --test-concurrency=1 --test-timeout=600000 $files 2>&1 | tee test-output/test.tap
 status=${PIPESTATUS[0]}
 pass=$(grep -E '^# pass ' test-output/test.tap | tail -n 1 | awk '{print $3}')
 fail=$(grep -E '^# fail ' test-output/test.tap | tail -n 1 | awk '{print $3}')
