@@ -52,7 +52,7 @@ const databases = [
 ];
 
 for (const database of databases) {
-  describe(`a SIGKILL in the middle of a bulk import on ${database.name}`, () => {
+  describe(`a SIGKILL in the middle of a bulk import on ${database.name}`, { timeout: 240_000 }, () => {
     const dir = mkdtempSync(join(tmpdir(), 'tenantry-crash-'));
     let db: { url: string; drop(): Promise<void> } | undefined;
     let server: ServerProcess | undefined;

@@ -23,7 +23,7 @@ export interface ServerProcess {
   child: ChildProcess;
   url: string;
   output: () => string;
-  /** SIGTERM, then waits for the exit; resolves with the exit code. */
+  /** SIGTERM (SIGKILL after 15 s), then waits for the exit; resolves with the exit code. */
   stop(): Promise<number | null>;
   /** SIGKILL: no shutdown at all, as in a crash. */
   kill(): Promise<void>;
@@ -55,7 +55,11 @@ export function startServerProcess(args: string[], env: Record<string, string> =
           output: () => out,
           stop: async () => {
             child.kill('SIGTERM');
-            return exited;
+            // A server that does not stop in time is killed, so a test never hangs on it.
+            const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+            const code = await exited;
+            clearTimeout(timer);
+            return code;
           },
           kill: async () => {
             child.kill('SIGKILL');
@@ -102,12 +106,12 @@ export interface RawResponse {
 
 /**
  * One request over its own TCP connection (no keep-alive), so each request is a new connection
- * the cluster hands to its next worker.
+ * the cluster hands to its next worker. Fails after `timeoutMs` rather than hang on a dead process.
  *
  * @example
  * const res = await requestOnce('GET', `${url}/v1/customers`, { authorization: `Bearer ${token}` });
  */
-export function requestOnce(method: string, url: string, headers: Record<string, string> = {}, body?: unknown): Promise<RawResponse> {
+export function requestOnce(method: string, url: string, headers: Record<string, string> = {}, body?: unknown, timeoutMs = 15_000): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     const payload = body === undefined ? undefined : JSON.stringify(body);
     const req = http.request(url, { method, agent: false, headers: { ...headers, ...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}) } }, (res) => {
@@ -124,6 +128,7 @@ export function requestOnce(method: string, url: string, headers: Record<string,
         resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json });
       });
     });
+    req.setTimeout(timeoutMs, () => req.destroy(new Error(`${method} ${url}: no answer within ${timeoutMs} ms`)));
     req.on('error', reject);
     req.end(payload);
   });
