@@ -7,7 +7,6 @@ import { TokenService } from '../../auth/token-service.js';
 import { ensureDemoSignIn } from '../../demo/demo-account.js';
 import { demoPartnerId, seedDemoData } from '../../demo/demo-data.js';
 import { parseRateLimitBudgets, parseRateLimitSwitch } from '../../domain/rate-limit.js';
-import { buildApp, startSweeper } from '../../server/app.js';
 import { defaultConfig, externalIssuersFromEnv } from '../../server/config.js';
 import { defaultDatabaseUrl, openStore } from '../../store/open-store.js';
 import { clusterWorkerId, parseWorkerCount, reportListening, runPrimary, runsSweeper } from '../serve-cluster.js';
@@ -63,6 +62,8 @@ export function registerServerCommands(program: Command) {
       }
       const store = openStore(databaseUrl(opts.database));
       if (!workerId) await prepare(store);
+      // Loaded here, not at the top: client commands (export, import) should not pay for the server.
+      const { buildApp, startSweeper } = await import('../../server/app.js');
       const { app, ctx } = await buildApp(store, {
         bom: Boolean(opts.bom),
         logLevel: opts.logLevel,

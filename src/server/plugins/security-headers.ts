@@ -28,7 +28,7 @@ export const pageContentSecurityPolicy = [
 export const dataContentSecurityPolicy = "default-src 'none'; frame-ancestors 'none'";
 
 const allowedMethods = 'GET, HEAD, POST, PUT, PATCH, DELETE';
-const allowedHeaders = 'Authorization, Content-Type, Accept, MS-RequestId, MS-CorrelationId, MS-CV, MS-ContinuationToken, MS-Contract-Version, MS-PartnerCenter-Application, X-Locale';
+const allowedHeaders = 'Authorization, Content-Type, Accept, MS-RequestId, MS-CorrelationId, MS-CV, MS-ContinuationToken, MS-Contract-Version, MS-PartnerCenter-Application, MS-PartnerCenter-Client, MS-SdkVersion, X-Locale';
 const exposedHeaders = 'MS-RequestId, MS-CorrelationId, MS-CV, MS-ServerId, Retry-After, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset, Location';
 
 export interface SecurityHeadersOptions {
