@@ -85,5 +85,7 @@ export async function launchBrowser(): Promise<Browser> {
 /** Saves a screenshot as test-output/web-<name>.png. */
 export async function screenshot(page: Page, name: string) {
   mkdirSync(outputDir, { recursive: true });
+  // Fluent's colour transitions take ~100 ms: let them finish so the picture shows the settled state.
+  await page.waitForTimeout(250);
   await page.screenshot({ path: join(outputDir, `web-${name}.png`) });
 }

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { after, before, describe, it } from 'node:test';
+import { after, before, beforeEach, describe, it } from 'node:test';
 import { demoDomain } from '../../src/demo/demo-data.js';
 import { syntheticUsers, unusablePasswordHash } from '../../src/demo/synthetic-users.js';
 import { passwordPolicyViolation } from '../../src/domain/password-policy.js';
@@ -36,6 +36,16 @@ for (const factory of storeFactories) {
       const rowsToAdd = syntheticUsers(server.h.customerId, demoDomain, 0, extraUsers).map((row) => ({ row, passwordHash: unusablePasswordHash }));
       await server.h.store.insertUsers(rowsToAdd);
       browser = await launchBrowser();
+    });
+    // Every test but the sign-in one starts signed in, so each can also run alone.
+    beforeEach(async (t) => {
+      if (t.name.startsWith('sends a signed-out visitor')) return;
+      const { page } = browser;
+      if (!page.url().startsWith(server.baseUrl)) await page.goto(`${server.baseUrl}/signin`);
+      if (await page.evaluate(() => Boolean(sessionStorage.getItem('tenantry.session')))) return;
+      const res = await server.h.request('POST', '/auth/signin', { token: null, body: { userName: server.userName, password: server.password } });
+      assert.equal(res.status, 200, res.text);
+      await page.evaluate((session) => sessionStorage.setItem('tenantry.session', JSON.stringify(session)), res.json);
     });
     after(async () => {
       await browser?.close();
@@ -276,6 +286,7 @@ for (const factory of storeFactories) {
       await deletedRows().first().waitFor();
       assert.equal(await deletedRows().count(), 1);
       await page.getByRole('checkbox', { name: 'Select Alan Turing' }).check();
+      assert.equal(await page.getByRole('button', { name: 'Restore' }).isEnabled(), true);
       await shot('deleted-users');
       await page.getByRole('button', { name: 'Restore' }).click();
       await page.getByRole('status').getByText('Restored 1 user.').waitFor();
