@@ -38,6 +38,10 @@ function Page({ pathname }: { pathname: string }) {
   return <NotFoundPage />;
 }
 
+/**
+ * @example
+ * createRoot(root).render(<FluentProvider theme={webLightTheme}><App /></FluentProvider>);
+ */
 export function App() {
   const styles = useStyles();
   const session = useSyncExternalStore(subscribeSession, getSession);

@@ -20,7 +20,7 @@ export function useAsync<T>(key: string, load: (signal: AbortSignal) => Promise<
       (e) => !abort.signal.aborted && setState({ status: 'error', error: describeError(e) }),
     );
     return () => abort.abort();
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- the key says when to reload
+    // Deliberately keyed on `key` alone: `load` is a new closure on every render.
   }, [key]);
   return state;
 }

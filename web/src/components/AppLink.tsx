@@ -5,6 +5,10 @@ import { Link, type LinkProps } from '@fluentui/react-components';
 import type { MouseEvent } from 'react';
 import { navigate } from '../app/router';
 
+/**
+ * @example
+ * <AppLink href={`/customers/${id}/users`}>{name}</AppLink>
+ */
 export function AppLink({ href, ...rest }: LinkProps & { href: string }) {
   const onClick = (e: MouseEvent<HTMLAnchorElement>) => {
     if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;

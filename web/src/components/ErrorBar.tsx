@@ -3,6 +3,10 @@
  */
 import { Button, MessageBar, MessageBarActions, MessageBarBody, MessageBarTitle } from '@fluentui/react-components';
 
+/**
+ * @example
+ * <ErrorBar title="Users could not be loaded" message={describeError(e)} onRetry={reload} />
+ */
 export function ErrorBar({ title = 'Something went wrong', message, onRetry }: { title?: string; message: string; onRetry?: () => void }) {
   return (
     <MessageBar intent="error" role="alert" layout="multiline">

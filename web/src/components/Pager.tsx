@@ -8,6 +8,10 @@ const useStyles = makeStyles({
   pager: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalS, justifyContent: 'flex-end', paddingTop: tokens.spacingVerticalM },
 });
 
+/**
+ * @example
+ * <Pager label="Users" pageNumber={2} hasPrevious hasNext busy={false} onPrevious={prev} onNext={next} />
+ */
 export function Pager(props: { pageNumber: number; hasPrevious: boolean; hasNext: boolean; busy: boolean; onPrevious: () => void; onNext: () => void; label: string }) {
   const styles = useStyles();
   return (

@@ -5,6 +5,10 @@
 import { SearchBox as FluentSearchBox } from '@fluentui/react-components';
 import { useEffect, useRef, useState } from 'react';
 
+/**
+ * @example
+ * <SearchBox label="Search users" placeholder="Starts with…" value={q} onSearch={setQ} />
+ */
 export function SearchBox({ value, onSearch, label, placeholder }: { value: string; onSearch: (value: string) => void; label: string; placeholder: string }) {
   const [text, setText] = useState(value);
   const timer = useRef<ReturnType<typeof setTimeout>>(undefined);

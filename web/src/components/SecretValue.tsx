@@ -19,6 +19,10 @@ const useStyles = makeStyles({
   },
 });
 
+/**
+ * @example
+ * <SecretValue label="Temporary password" value={user.passwordProfile.password} />
+ */
 export function SecretValue({ label, value }: { label: string; value: string }) {
   const styles = useStyles();
   const [copied, setCopied] = useState(false);

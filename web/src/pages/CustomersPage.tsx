@@ -34,6 +34,10 @@ const useStyles = makeStyles({
   hideNarrow: { '@media (max-width: 640px)': { display: 'none' } },
 });
 
+/**
+ * @example
+ * <CustomersPage /> // at /customers?q=con&by=domain
+ */
 export function CustomersPage() {
   const styles = useStyles();
   const { params } = useLocation();

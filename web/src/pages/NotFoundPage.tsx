@@ -1,6 +1,7 @@
 import { Text, Title2 } from '@fluentui/react-components';
 import { AppLink } from '../components/AppLink';
 
+/** Shown for app paths that name no page. */
 export function NotFoundPage() {
   return (
     <section aria-labelledby="nf-title">

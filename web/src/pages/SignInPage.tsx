@@ -21,6 +21,10 @@ function safeReturn(value: string | null): string {
   return value && value.startsWith('/') && !value.startsWith('//') && !value.startsWith('/signin') ? value : '/customers';
 }
 
+/**
+ * @example
+ * <SignInPage /> // at /signin?return=/customers
+ */
 export function SignInPage() {
   const styles = useStyles();
   const { params } = useLocation();

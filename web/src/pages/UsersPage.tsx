@@ -88,6 +88,10 @@ function formatDate(iso: string | undefined) {
   return iso ? new Date(iso).toLocaleDateString(undefined, { year: 'numeric', month: 'short', day: 'numeric' }) : '';
 }
 
+/**
+ * @example
+ * <UsersPage customerId="4d3cf487-70f4-4e1e-9ff1-b2bfce8d9f04" />
+ */
 export function UsersPage({ customerId }: { customerId: string }) {
   const styles = useStyles();
   const location = useLocation();

@@ -47,6 +47,10 @@ const stepLabels: { step: Step; label: string }[] = [
 
 const emptyInfo = (domain: string): UserInfo => ({ firstName: '', lastName: '', displayName: '', alias: '', domain, usageLocation: '' });
 
+/**
+ * @example
+ * <AddUserWizard customer={customer} onClose={(added) => added && notify(`Added ${added}.`)} />
+ */
 export function AddUserWizard({ customer, onClose }: { customer: Customer; onClose: (added?: string) => void }) {
   const styles = useStyles();
   const domains = customerDomainList(customer);

@@ -7,6 +7,10 @@ import { useState } from 'react';
 import { describeError, partner } from '../api/partner';
 import { ErrorBar } from '../components/ErrorBar';
 
+/**
+ * @example
+ * <DeleteUsersDialog customerId={id} users={selectedUsers} onClose={(n) => reload()} />
+ */
 export function DeleteUsersDialog({ customerId, users, onClose }: { customerId: string; users: CustomerUser[]; onClose: (deleted?: number) => void }) {
   const [busy, setBusy] = useState(false);
   const [failures, setFailures] = useState<string[]>([]);

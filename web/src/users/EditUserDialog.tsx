@@ -15,6 +15,10 @@ import { customerDomainList, UserInfoFields, userInfoProblems, type UserInfo } f
 
 type Section = 'info' | 'roles' | 'licenses';
 
+/**
+ * @example
+ * <EditUserDialog customer={customer} user={user} onClose={(saved) => reload()} />
+ */
 export function EditUserDialog({ customer, user, onClose }: { customer: Customer; user: CustomerUser; onClose: (saved?: string) => void }) {
   const [alias, domain] = splitUpn(user.userPrincipalName);
   const domains = customerDomainList(customer);

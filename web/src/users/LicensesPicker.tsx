@@ -11,6 +11,10 @@ const useStyles = makeStyles({
   list: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXS },
 });
 
+/**
+ * @example
+ * <LicensesPicker skus={skus} selected={skuIds} hasUsageLocation onChange={setSkuIds} />
+ */
 export function LicensesPicker(props: {
   skus: AsyncState<SubscribedSku[]>;
   selected: Set<string>;

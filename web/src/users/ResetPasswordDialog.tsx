@@ -8,6 +8,10 @@ import { describeError, partner } from '../api/partner';
 import { ErrorBar } from '../components/ErrorBar';
 import { SecretValue } from '../components/SecretValue';
 
+/**
+ * @example
+ * <ResetPasswordDialog customerId={id} user={user} onClose={reload} />
+ */
 export function ResetPasswordDialog({ customerId, user, onClose }: { customerId: string; user: CustomerUser; onClose: () => void }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();

@@ -10,6 +10,10 @@ const useStyles = makeStyles({
   list: { display: 'grid', gridTemplateColumns: 'repeat(auto-fill, minmax(240px, 1fr))', gap: `0 ${tokens.spacingHorizontalM}`, maxHeight: '45vh', overflowY: 'auto' },
 });
 
+/**
+ * @example
+ * <RolesPicker roles={roles} selected={roleIds} onChange={setRoleIds} />
+ */
 export function RolesPicker({ roles, selected, onChange }: { roles: AsyncState<DirectoryRole[]>; selected: Set<string>; onChange: (next: Set<string>) => void }) {
   const styles = useStyles();
   if (roles.status === 'loading')

@@ -61,6 +61,10 @@ async function inBatches<T>(items: T[], limit: number, task: (item: T, index: nu
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
+/**
+ * @example
+ * <UploadUsersDialog customer={customer} onClose={(uploaded) => reload()} />
+ */
 export function UploadUsersDialog({ customer, onClose }: { customer: Customer; onClose: (uploaded?: number) => void }) {
   const styles = useStyles();
   const domains = customerDomainList(customer);

@@ -36,6 +36,10 @@ export function userInfoProblems(info: UserInfo): Partial<Record<keyof UserInfo,
   return problems;
 }
 
+/**
+ * @example
+ * <UserInfoFields info={info} domains={['contoso.onmicrosoft.com']} onChange={setInfo} showProblems={false} />
+ */
 export function UserInfoFields({ info, domains, onChange, showProblems }: { info: UserInfo; domains: string[]; onChange: (info: UserInfo) => void; showProblems: boolean }) {
   const styles = useStyles();
   const problems = showProblems ? userInfoProblems(info) : {};

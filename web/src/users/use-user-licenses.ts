@@ -14,6 +14,10 @@ export type LicenseNames = Map<string, LicenseValue>;
 const parallel = 4;
 const startDelayMs = 300;
 
+/**
+ * @example
+ * const licenses = useUserLicenses(customerId, page.items, true); // licenses.get(userId) → ['Microsoft 365 E3']
+ */
 export function useUserLicenses(customerId: string, users: CustomerUser[] | undefined, enabled: boolean): LicenseNames {
   const [names, setNames] = useState<LicenseNames>(new Map());
   useEffect(() => {

@@ -7,6 +7,7 @@ import { stringify } from 'csv-stringify/browser/esm/sync';
 
 /** The template's columns, as Partner Center names them. */
 export const csvColumns = ['First name', 'Last name', 'Display name', 'Email', 'Status update'] as const;
+/** Partner Center's limit per upload. */
 export const maxCsvRows = 100;
 
 export interface CsvUserRow {

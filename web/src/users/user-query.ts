@@ -13,6 +13,7 @@ export interface UserListParams {
   dir: 'asc' | 'desc';
 }
 
+/** Users per page: enough to scan, small enough to render at once. */
 export const usersPageSize = 50;
 
 /**
