@@ -4,7 +4,7 @@
  * set against a baseline measured in the same run, because the machine is shared and noisy.
  *
  * Environment: BENCH_USERS (default 1000000) and BENCH_SECONDS (per wrk run, default 8) shrink
- * a trial run; BENCH_SOAK_SECONDS (default 150) bounds the soak.
+ * a trial run; BENCH_SOAK_SECONDS (default 120) bounds the soak.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
@@ -12,6 +12,7 @@ import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { bearerToken, benchCustomerId, benchDir, benchDomain, pgAdminUrl, pgBenchDatabase, seedDataset, walkPages, type Dataset, type Walk } from './lib/dataset.js';
+import { alternateFirstAndLast, type DepthResult } from './lib/depth.js';
 import { positionOf, timeQueries, type QueryTimings } from './lib/offset-peer.js';
 import { cliPath, memoryOf, repoRoot, runCli, startBaseline, startServer, type Running } from './lib/processes.js';
 import { renderReport } from './lib/report.js';
@@ -20,14 +21,14 @@ import { ensureWrk, runWrk, type WrkResult } from './lib/wrk.js';
 
 const users = Number(process.env.BENCH_USERS ?? 1_000_000);
 const seconds = Number(process.env.BENCH_SECONDS ?? 8);
-const soakSeconds = Number(process.env.BENCH_SOAK_SECONDS ?? 150);
+const soakSeconds = Number(process.env.BENCH_SOAK_SECONDS ?? 120);
 const log = (line: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
 
 export interface StoreResults {
   dataset: Dataset;
   walk: { pages: number; seconds: number };
   list: { baseline: WrkResult[]; server: WrkResult[] };
-  depth: { first: WrkResult; last: WrkResult; queries: QueryTimings };
+  depth: { http: DepthResult; queries: QueryTimings };
   search: Record<string, WrkResult>;
   writes: { create: WrkResult; hash: { perSecond: number; p50Ms: number }; import: ImportResult };
   /** PostgreSQL only: the same list runs against `serve --workers 2`. */
@@ -44,6 +45,8 @@ export interface ExportResult {
   usersPerSecond?: number;
   cliPeakMb?: number;
   serverPeakMb?: number;
+  /** The server's own (anonymous) memory at its highest during the export. */
+  serverAnonPeakMb?: number;
 }
 
 export interface ImportResult {
@@ -98,25 +101,28 @@ function usersCommandExists(command: string): boolean {
 }
 
 /** Runs the CLI with stdout into `outFile`, sampling its peak RSS and the server's RSS meanwhile. */
-async function runMeasured(args: string[], outFile: string, serverPid: number): Promise<{ code: number; seconds: number; cliPeakMb: number; serverPeakMb: number; stderr: string }> {
+async function runMeasured(args: string[], outFile: string, serverPid: number): Promise<{ code: number; seconds: number; cliPeakMb: number; serverPeakMb: number; serverAnonPeakMb: number; stderr: string }> {
   const fd = openSync(outFile, 'w');
   const started = performance.now();
   const child = spawn(process.execPath, [cliPath, ...args], { cwd: repoRoot, stdio: ['ignore', fd, 'pipe'] });
   closeSync(fd);
   let cliPeakMb = 0;
   let serverPeakMb = 0;
+  let serverAnonPeakMb = 0;
   let stderr = '';
   child.stderr!.on('data', (d) => (stderr = (stderr + d).slice(-2000)));
   const sample = () => {
     try {
       cliPeakMb = Math.max(cliPeakMb, memoryOf(child.pid!).peakMb);
-      serverPeakMb = Math.max(serverPeakMb, memoryOf(serverPid).rssMb);
+      const server = memoryOf(serverPid);
+      serverPeakMb = Math.max(serverPeakMb, server.rssMb);
+      serverAnonPeakMb = Math.max(serverAnonPeakMb, server.anonMb);
     } catch {}
   };
   const sampler = setInterval(sample, 100);
   const code: number = await new Promise((r) => child.on('exit', (c) => r(c ?? 1)));
   clearInterval(sampler);
-  return { code, seconds: (performance.now() - started) / 1000, cliPeakMb, serverPeakMb, stderr };
+  return { code, seconds: (performance.now() - started) / 1000, cliPeakMb, serverPeakMb, serverAnonPeakMb, stderr };
 }
 
 async function benchExport(server: Running, auth: string): Promise<ExportResult> {
@@ -127,7 +133,7 @@ async function benchExport(server: Running, auth: string): Promise<ExportResult>
   if (r.code !== 0) return { available: true, note: `export failed (${r.code}): ${r.stderr.trim().slice(-300)}` };
   const lines = readFileSync(out, 'utf8').split('\n').filter((l) => l.length > 0).length;
   const exported = lines - 1;
-  return { available: true, users: exported, seconds: r.seconds, usersPerSecond: exported / r.seconds, cliPeakMb: r.cliPeakMb, serverPeakMb: r.serverPeakMb };
+  return { available: true, users: exported, seconds: r.seconds, usersPerSecond: exported / r.seconds, cliPeakMb: r.cliPeakMb, serverPeakMb: r.serverPeakMb, serverAnonPeakMb: r.serverAnonPeakMb };
 }
 
 /** `tenantry users import` of a bulk-upload CSV: users created per second (scrypt runs per user). */
@@ -171,11 +177,10 @@ async function benchStore(store: 'sqlite' | 'postgres', results: BenchResults): 
 
   // 2. Depth: first page vs last page, over HTTP and as bare queries beside OFFSET + count(*).
   const depthSeconds = Math.max(3, Math.round(seconds / 2));
-  const first = await wrk({ url: listUrl, connections: 1, seconds: depthSeconds, auth });
-  const last = await wrk({ url: seekUrl, connections: 1, seconds: depthSeconds, auth, token: walked.tokens.at(-1) });
+  const http = await alternateFirstAndLast(listUrl, auth, walked.tokens.at(-1)!, 300);
   const lastOffset = (walked.pages - 1) * 100;
   const queries = await timeQueries(dataset.database, benchCustomerId, positionOf(walked.tokens.at(-1)!), lastOffset, store === 'sqlite' ? 9 : 5);
-  log(`${store}: depth ${(last.p50Ms / first.p50Ms).toFixed(2)}; OFFSET last ${queries.offsetLastMs.toFixed(1)} ms`);
+  log(`${store}: depth ${(http.lastP50Ms / http.firstP50Ms).toFixed(2)}; OFFSET last ${queries.offsetLastMs.toFixed(1)} ms`);
 
   // 5. Search at a million users.
   const search: Record<string, WrkResult> = {};
@@ -208,7 +213,7 @@ async function benchStore(store: 'sqlite' | 'postgres', results: BenchResults): 
     dataset,
     walk: { pages: walked.pages, seconds: walked.seconds },
     list,
-    depth: { first, last, queries },
+    depth: { http, queries },
     search,
     writes: { create, hash, import: imported },
     export: exported,
@@ -217,8 +222,19 @@ async function benchStore(store: 'sqlite' | 'postgres', results: BenchResults): 
   return server;
 }
 
+/** Writes the raw figures and the report; called after each phase so a late failure loses nothing. */
+function save(results: BenchResults, started: number) {
+  results.durationSeconds = (performance.now() - started) / 1000;
+  // Paths inside the checkout are written relative to it: the files are committed.
+  const relative = (text: string) => text.split(repoRoot).join('');
+  writeFileSync(join(repoRoot, 'bench/results.json'), relative(JSON.stringify(results, null, 2) + '\n'));
+  writeFileSync(join(repoRoot, 'BENCHMARKS.md'), relative(renderReport(results)));
+}
+
 async function main() {
   const started = performance.now();
+  // Holds the event loop open until the end, so a lost child exit event cannot end the run early.
+  const keepAlive = setInterval(() => {}, 60_000);
   mkdirSync(benchDir, { recursive: true });
   const wrkVersion = ensureWrk();
   log('building the server (npm run build:server)');
@@ -257,14 +273,16 @@ async function main() {
     tokens: walkedTokens,
     userIds,
     seconds: soakSeconds,
-    ratePerSecond: 200,
+    ratePerSecond: 100,
   });
   results.soak = { ...soak, store: 'sqlite' };
   log(`soak: ${soak.requests} requests, ${soak.errors} errors, RSS growth ${soak.rssGrowth.toFixed(2)}`);
   await sqliteServer.stop();
+  save(results, started);
 
   const pgServer = await benchStore('postgres', results);
   await pgServer.stop();
+  save(results, started);
   // `serve --workers` (node:cluster, PostgreSQL only) on the same data, when this build has it.
   const pg = results.stores.postgres!;
   try {
@@ -284,10 +302,9 @@ async function main() {
     log(`postgres --workers 2 skipped: ${(e as Error).message.slice(0, 200)}`);
   }
 
-  results.durationSeconds = (performance.now() - started) / 1000;
-  writeFileSync(join(repoRoot, 'bench/results.json'), JSON.stringify(results, null, 2) + '\n');
-  writeFileSync(join(repoRoot, 'BENCHMARKS.md'), renderReport(results));
-  log(`done in ${(results.durationSeconds / 60).toFixed(1)} min: BENCHMARKS.md, bench/results.json`);
+  save(results, started);
+  clearInterval(keepAlive);
+  log(`done in ${((results.durationSeconds ?? 0) / 60).toFixed(1)} min: BENCHMARKS.md, bench/results.json`);
 }
 
 main().catch((e) => {

@@ -21,11 +21,15 @@ export interface Running {
   stop(): Promise<void>;
 }
 
-/** Resident and peak resident memory of a live process, in MB (Linux /proc). */
-export function memoryOf(pid: number): { rssMb: number; peakMb: number } {
+/**
+ * Resident, peak resident and anonymous resident memory of a live process, in MB (Linux /proc).
+ * `anonMb` leaves out file pages mapped into the process, such as SQLite's memory-mapped
+ * database, which the kernel can drop at will: it is the process's own memory.
+ */
+export function memoryOf(pid: number): { rssMb: number; peakMb: number; anonMb: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? 0);
-  return { rssMb: kb('VmRSS') / 1024, peakMb: kb('VmHWM') / 1024 };
+  return { rssMb: kb('VmRSS') / 1024, peakMb: kb('VmHWM') / 1024, anonMb: kb('RssAnon') / 1024 };
 }
 
 /** Starts a process that prints `listening on http://…` and resolves once it does. */
@@ -50,10 +54,18 @@ function startListening(command: string, args: string[], env: NodeJS.ProcessEnv 
           url: m[1],
           stop: () =>
             new Promise<void>((done) => {
-              if (child.exitCode !== null) return done();
-              child.once('exit', () => done());
+              // A child killed by a signal has signalCode set and exitCode null.
+              if (child.exitCode !== null || child.signalCode !== null) return done();
+              // Kept referenced: the pending exit alone does not keep the event loop alive. If no
+              // exit event arrives at all (seen with `serve --workers`), give up waiting after 8 s.
+              const force = setTimeout(() => child.kill('SIGKILL'), 5000);
+              const giveUp = setTimeout(done, 8000);
+              child.once('exit', () => {
+                clearTimeout(force);
+                clearTimeout(giveUp);
+                done();
+              });
               child.kill('SIGTERM');
-              setTimeout(() => child.kill('SIGKILL'), 5000).unref();
             }),
         });
       }
