@@ -3,6 +3,7 @@
  * filter on the customer, the company name or the resource type.
  */
 import { faults } from './fault.js';
+import { parseSingleFieldFilter } from './field-filter.js';
 
 export type AuditFilter =
   | { field: 'customerId'; value: string }
@@ -50,17 +51,8 @@ export function parseAuditQuery(params: { startDate?: string; endDate?: string; 
 /** Parses `{"Field":"CustomerId"|"ResourceType"|"CompanyName","Value":…,"Operator":"equals"|"substring"}`, keys in any case. */
 export function parseAuditFilter(filter: string | undefined): AuditFilter | undefined {
   if (!filter) return undefined;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(filter);
-  } catch {
-    throw faults.invalidInput('filter must be JSON', ['filter']);
-  }
-  const o = typeof parsed === 'object' && parsed !== null ? Object.fromEntries(Object.entries(parsed).map(([k, v]) => [k.toLowerCase(), v])) : {};
-  const field = String(o.field ?? '').toLowerCase();
-  const operator = String(o.operator ?? '').toLowerCase();
-  const value = o.value;
   const usage = 'Supported filters: CustomerId or ResourceType with equals, CompanyName with substring';
+  const { field, operator, value } = parseSingleFieldFilter(filter, usage);
   if (typeof value !== 'string' || value.length === 0 || value.length > 256) throw faults.invalidInput(usage, ['filter']);
   if (field === 'customerid' && operator === 'equals') return { field: 'customerId', value: value.toLowerCase() };
   // The SDK's enum spelling (CustomerUser) and the wire spelling (customer_user) both work.

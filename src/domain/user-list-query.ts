@@ -3,6 +3,7 @@
  * `filter` JSON and `sortField`/`sortDirection` parameters.
  */
 import { faults } from './fault.js';
+import { parseFieldFilters } from './field-filter.js';
 import type { UserState } from './user.js';
 
 export type UserSortField = 'displayName' | 'userPrincipalName';
@@ -28,29 +29,6 @@ const fieldNames: Record<string, UserSortField> = {
   userprincipalname: 'userPrincipalName',
 };
 
-interface SimpleFilter {
-  field: string;
-  value: unknown;
-  operator: string;
-}
-
-function lowerKeys(value: unknown): Record<string, unknown> | undefined {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k.toLowerCase(), v]));
-}
-
-/** Flattens a SimpleFieldFilter or an `and` CompoundFieldFilter into its simple parts. */
-function flatten(node: unknown, depth = 0): SimpleFilter[] {
-  const o = lowerKeys(node);
-  if (!o || depth > 4) throw faults.invalidInput('filter must be a field filter object', ['filter']);
-  const operator = String(o.operator ?? '').toLowerCase();
-  if ('leftfilter' in o || 'rightfilter' in o) {
-    if (operator !== 'and') throw faults.invalidInput('Only the and operator combines filters', ['filter']);
-    return [...flatten(o.leftfilter, depth + 1), ...flatten(o.rightfilter, depth + 1)];
-  }
-  return [{ field: String(o.field ?? ''), value: o.value, operator }];
-}
-
 const supportedFilters =
   'Supported filters: UserState equals Active|Inactive; DisplayName or UserPrincipalName with starts_with, substring or equals';
 
@@ -75,14 +53,8 @@ export function parseUserListQuery(filter: string | undefined, sortField: string
     else throw faults.invalidInput('sortDirection must be Ascending or Descending', ['sortDirection']);
   }
   if (filter === undefined || filter === '') return query;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(filter);
-  } catch {
-    throw faults.invalidInput('filter must be JSON', ['filter']);
-  }
-  for (const part of flatten(parsed)) {
-    const field = part.field.toLowerCase();
+  for (const part of parseFieldFilters(filter)) {
+    const field = part.field;
     if (field === 'userstate' || field === 'userstatus') {
       const value = String(part.value ?? '').toLowerCase();
       if (part.operator !== 'equals' || (value !== 'active' && value !== 'inactive')) {

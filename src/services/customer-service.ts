@@ -8,6 +8,7 @@ import { seekCollectionJson } from '../domain/collection.js';
 import { decodeContinuationToken, encodeContinuationToken, parsePageSize } from '../domain/continuation-token.js';
 import { customerListItem, customerResource, normalizeDomain, type BillingProfile, type CustomerRecord } from '../domain/customer.js';
 import { faults } from '../domain/fault.js';
+import { parseSingleFieldFilter } from '../domain/field-filter.js';
 import { generateTemporaryPassword } from '../domain/password-policy.js';
 import { isoSeconds, toUserRow, type UserRecord } from '../domain/user.js';
 import type { CustomerSearch, IdempotencyClaim, Store } from '../store/store.js';
@@ -106,17 +107,10 @@ export class CustomerService {
 /** Parses the customers `filter`: CompanyName or Domain with starts_with, as Partner Center allows. */
 export function parseCustomerFilter(filter: string | undefined): CustomerSearch | undefined {
   if (!filter) return undefined;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(filter);
-  } catch {
-    throw faults.invalidInput('filter must be JSON', ['filter']);
+  const usage = 'Supported filter: CompanyName or Domain with starts_with and a value';
+  const { field, operator, value } = parseSingleFieldFilter(filter, usage);
+  if ((field !== 'companyname' && field !== 'domain') || operator !== 'starts_with' || typeof value !== 'string' || value.length === 0 || value.length > 256) {
+    throw faults.invalidInput(usage, ['filter']);
   }
-  const o = typeof parsed === 'object' && parsed !== null ? Object.fromEntries(Object.entries(parsed).map(([k, v]) => [k.toLowerCase(), v])) : {};
-  const field = String(o.field ?? '').toLowerCase();
-  const operator = String(o.operator ?? '').toLowerCase();
-  if ((field !== 'companyname' && field !== 'domain') || operator !== 'starts_with' || typeof o.value !== 'string' || o.value.length === 0 || o.value.length > 256) {
-    throw faults.invalidInput('Supported filter: CompanyName or Domain with starts_with and a value', ['filter']);
-  }
-  return { field: field === 'domain' ? 'domain' : 'companyName', prefix: o.value };
+  return { field: field === 'domain' ? 'domain' : 'companyName', prefix: value };
 }
