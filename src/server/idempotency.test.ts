@@ -9,6 +9,13 @@ import { idempotencyKey, leaseMs } from './idempotency.js';
 
 const domain = 'dtdemocspcustomer005.onmicrosoft.com';
 
+/** Every stored idempotency row, read straight from the database. */
+async function storedIdempotencyRows(h: Harness): Promise<unknown[]> {
+  const sql = 'SELECT request_id, body FROM idempotency';
+  if (h.store.dialect === 'sqlite') return (h.store as unknown as { db: { prepare(s: string): { all(): unknown[] } } }).db.prepare(sql).all();
+  return (await (h.store as unknown as { pool: { query(s: string): Promise<{ rows: unknown[] }> } }).pool.query(sql)).rows;
+}
+
 for (const factory of storeFactories) {
   describe(`MS-RequestId idempotency on ${factory.name}`, () => {
     let h: Harness;
@@ -59,6 +66,19 @@ for (const factory of storeFactories) {
       assert.equal(first.status, 400);
       assert.equal(second.status, 400);
       assert.equal(second.text, first.text);
+    });
+
+    it('keeps neither the request id nor the temporary password readable in the database', async () => {
+      const requestId = newRequestId();
+      const created = await h.request('POST', users(), { body: { userPrincipalName: `sealed@${domain}`, displayName: 'Sealed' }, headers: { 'ms-requestid': requestId } });
+      const password: string = created.json.passwordProfile.password;
+      const rows = await storedIdempotencyRows(h);
+      assert.ok(rows.length > 0);
+      const dump = JSON.stringify(rows);
+      assert.ok(!dump.includes(requestId), 'only a hash of the request id is stored');
+      assert.ok(!dump.includes(password), 'the stored answer is sealed');
+      const replay = await h.request('POST', users(), { body: { userPrincipalName: `sealed@${domain}`, displayName: 'Sealed' }, headers: { 'ms-requestid': requestId } });
+      assert.equal(replay.json.passwordProfile.password, password, 'the caller with the id still gets the answer back');
     });
 
     it('keeps partners apart: the same request id from another partner is its own request', async () => {

@@ -12,6 +12,7 @@
 import { createHash } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { Fault } from '../domain/fault.js';
+import { deriveRequestKeys, openResponse, sealResponse } from '../domain/sealed-response.js';
 import type { JsonResult } from '../services/user-service.js';
 import { ClaimLostError, type IdempotencyClaim, type IdempotencyKey, type Store } from '../store/store.js';
 
@@ -72,14 +73,15 @@ export async function idempotent(store: Store, request: FastifyRequest, work: (c
 export function idempotencyKey(partnerId: string, requestId: string, method: string, url: string, body: unknown): IdempotencyKey {
   const path = url.split('?')[0].replace(/\/{2,}/g, '/').replace(/\/$/, '').toLowerCase();
   const fingerprint = createHash('sha256').update(`${method} ${path}\n${JSON.stringify(body ?? null)}`).digest('base64url');
-  return { partnerId, requestId, fingerprint };
+  const { storedId, sealingKey } = deriveRequestKeys(partnerId, requestId);
+  return { partnerId, requestId: storedId, fingerprint, sealingKey };
 }
 
 async function runOnce(store: Store, key: IdempotencyKey, work: (claim?: IdempotencyClaim) => Promise<JsonResult>): Promise<Outcome> {
   const started = Date.now();
   for (;;) {
     const claim = await store.claimRequest(key, new Date(), leaseMs);
-    if (claim.kind === 'done') return { result: claim.response, replayed: true };
+    if (claim.kind === 'done') return { result: openResponse(key.sealingKey, claim.response), replayed: true };
     if (claim.kind === 'claimed') {
       const result = await attempt(store, claim.claim, work);
       if (result) return { result, replayed: false };
@@ -100,12 +102,12 @@ async function attempt(store: Store, claim: IdempotencyClaim, work: (claim?: Ide
     if (e instanceof ClaimLostError) return undefined;
     if (e instanceof Fault && e.status < 500) {
       // Business failures are answers too: a retry must see the same one.
-      if (await store.completeRequest(claim, { status: e.status, body: JSON.stringify(e.toJSON()) })) throw e;
+      if (await store.completeRequest(claim, sealResponse(claim.sealingKey, { status: e.status, body: JSON.stringify(e.toJSON()) }))) throw e;
       return undefined;
     }
     await store.releaseRequest(claim).catch(() => {});
     throw e;
   }
   // A write that completed the claim in its own transaction stored the same answer; this is then a no-op rewrite.
-  return (await store.completeRequest(claim, result)) ? result : undefined;
+  return (await store.completeRequest(claim, sealResponse(claim.sealingKey, result))) ? result : undefined;
 }

@@ -7,6 +7,7 @@ import { hashPassword } from '../auth/password-hash.js';
 import { seekCollectionJson } from '../domain/collection.js';
 import { decodeContinuationToken, encodeContinuationToken, parsePageSize } from '../domain/continuation-token.js';
 import { customerListItem, customerResource, normalizeDomain, type BillingProfile, type CustomerRecord } from '../domain/customer.js';
+import { sealResponse } from '../domain/sealed-response.js';
 import { faults } from '../domain/fault.js';
 import { parseSingleFieldFilter } from '../domain/field-filter.js';
 import { generateTemporaryPassword } from '../domain/password-policy.js';
@@ -98,7 +99,7 @@ export class CustomerService {
       updatedAt: now,
     };
     const response = { status: 201, body: JSON.stringify(customerResource(customer, { userName: 'admin', password })) };
-    const created = await this.store.insertCustomer(customer, [{ row: toUserRow(admin), passwordHash: await hashPassword(password) }], claim && { claim, response });
+    const created = await this.store.insertCustomer(customer, [{ row: toUserRow(admin), passwordHash: await hashPassword(password) }], claim && { claim, response: sealResponse(claim.sealingKey, response) });
     if (!created) throw faults.domainTaken(domain);
     return response;
   }

@@ -8,6 +8,7 @@ import type { Operation } from '../auth/permissions.js';
 import { seekCollectionJson } from '../domain/collection.js';
 import { decodeContinuationToken, encodeContinuationToken, parsePageSize } from '../domain/continuation-token.js';
 import { customerDomains, type CustomerRecord } from '../domain/customer.js';
+import { sealResponse } from '../domain/sealed-response.js';
 import { faults } from '../domain/fault.js';
 import { unrestoredLicensesHeader } from '../domain/licensing.js';
 import { generateTemporaryPassword } from '../domain/password-policy.js';
@@ -132,7 +133,7 @@ export class UserService {
       updatedAt: now,
     };
     const response = { status: 201, body: serializeCustomerUser(record, { password, forceChangePassword }) };
-    const result = await this.store.insertUser(toUserRow(record), await hashPassword(password), claim && { claim, response });
+    const result = await this.store.insertUser(toUserRow(record), await hashPassword(password), claim && { claim, response: sealResponse(claim.sealingKey, response) });
     if (result === 'upn_taken') throw faults.userPrincipalNameTaken(record.userPrincipalName);
     return response;
   }

@@ -32,9 +32,12 @@ export type CustomerSearch = { field: 'companyName' | 'domain'; prefix: string }
 /** Identifies one logical request for idempotent replay. */
 export interface IdempotencyKey {
   partnerId: string;
+  /** A hash of the caller's MS-RequestId (see `deriveRequestKeys`), never the id itself. */
   requestId: string;
   /** Hash of method, path and body: the same id with another request is a new request. */
   fingerprint: string;
+  /** Seals the stored answer; derived from the raw request id, kept in memory only, never stored. */
+  sealingKey?: Buffer;
 }
 
 export interface StoredResponse {
