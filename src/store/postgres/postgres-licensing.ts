@@ -6,6 +6,7 @@
  * SKU row and never oversubscribe.
  */
 import type pg from 'pg';
+import { inTransaction } from './transaction.js';
 import type { KeysetPosition } from '../../domain/continuation-token.js';
 import type { RoleMember } from '../../domain/directory-roles.js';
 import type { LicenseUpdateOutcome, LicenseUpdatePlan, SubscribedSkuRecord, SubscribedSkuWriteResult, UserLicenseRecord } from '../../domain/licensing.js';
@@ -27,19 +28,8 @@ const upsertSku =
 export class PostgresLicensing {
   constructor(private readonly pool: pg.Pool) {}
 
-  private async transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      const result = await work(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (e) {
-      await client.query('ROLLBACK').catch(() => {});
-      throw e;
-    } finally {
-      client.release();
-    }
+  private transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    return inTransaction(this.pool, work);
   }
 
   async putSubscribedSku(sku: SubscribedSkuRecord): Promise<SubscribedSkuWriteResult> {

@@ -3,6 +3,7 @@
  * the tests use to give every run a database of its own.
  */
 import pg from 'pg';
+import { inTransaction } from './transaction.js';
 import type { KeysetPosition } from '../../domain/continuation-token.js';
 import type { CustomerRecord } from '../../domain/customer.js';
 import { userNameKey, type PartnerAccount } from '../../domain/partner-account.js';
@@ -109,19 +110,8 @@ export class PostgresStore implements Store {
     await this.q('INSERT INTO signing_keys (kid, private_jwk, public_jwk, created_at, retired_at) VALUES ($1, $2, $3, $4, $5)', [k.kid, k.privateJwk, k.publicJwk, k.createdAt, k.retiredAt ?? null]);
   }
 
-  private async transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      const result = await work(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (e) {
-      await client.query('ROLLBACK').catch(() => {});
-      throw e;
-    } finally {
-      client.release();
-    }
+  private transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    return inTransaction(this.pool, work);
   }
 
   private insertUserSql = `INSERT INTO users (${userColumns.join(', ')}) VALUES (${placeholders(userColumns.length)})`;
