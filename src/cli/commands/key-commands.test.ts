@@ -1,41 +1,15 @@
 import assert from 'node:assert/strict';
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, describe, it } from 'node:test';
+import { startServerProcess } from '../../test-support/server-process.js';
 
 const run = promisify(execFile);
 const cli = new URL('../../../bin/tenantry.js', import.meta.url).pathname;
 const usersPath = '/v1/customers/4d3cf487-70f4-4e1e-9ff1-b2bfce8d9f04/users';
-
-/** Starts the compiled `tenantry serve` and waits for its `listening on` line. */
-function serve(args: string[], env: Record<string, string> = {}): Promise<{ child: ChildProcess; url: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, 'serve', '--port', '0', '--log-level', 'warn', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${out}`)), 20_000);
-    const onData = (chunk: Buffer) => {
-      out += chunk.toString();
-      const m = /^listening on (http:\/\/\S+)$/m.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ child, url: m[1] });
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.on('exit', (code) => reject(new Error(`server exited with ${code}: ${out}`)));
-  });
-}
-
-const stop = (child: ChildProcess) =>
-  new Promise<void>((resolve) => {
-    child.removeAllListeners('exit');
-    child.on('exit', () => resolve());
-    child.kill('SIGTERM');
-  });
 
 describe('the security commands and flags', () => {
   const dir = mkdtempSync(join(tmpdir(), 'tenantry-keys-'));
@@ -43,7 +17,7 @@ describe('the security commands and flags', () => {
 
   it('rotates the signing key while a server runs: old and new tokens both work, and keys list shows the roll-over', async () => {
     const database = `sqlite:${join(dir, 'keys.db')}`;
-    const server = await serve(['--demo', '--database', database]);
+    const server = await startServerProcess(['--port', '0', '--log-level', 'warn', '--demo', '--database', database]);
     try {
       const oldToken = (await run(process.execPath, [cli, 'token', '--database', database])).stdout.trim();
       const rotated = await run(process.execPath, [cli, 'keys', 'rotate', '--database', database, '--retire-after', '2h']);
@@ -61,14 +35,14 @@ describe('the security commands and flags', () => {
       assert.match(listed, /verifying until/);
       await assert.rejects(run(process.execPath, [cli, 'keys', 'rotate', '--database', database, '--retire-after', 'soon']), /Invalid duration/);
     } finally {
-      await stop(server.child);
+      await server.stop();
     }
   });
 
   it('throttles over real HTTP with --rate-limit-budgets, and not at all with TENANTRY_RATE_LIMIT=off', async () => {
     const database = `sqlite:${join(dir, 'throttle.db')}`;
     const token = (await run(process.execPath, [cli, 'token', '--database', database])).stdout.trim();
-    const limited = await serve(['--demo', '--database', database, '--rate-limit-budgets', 'customer-reads=2,window=3600']);
+    const limited = await startServerProcess(['--port', '0', '--log-level', 'warn', '--demo', '--database', database, '--rate-limit-budgets', 'customer-reads=2,window=3600']);
     try {
       const responses: Response[] = [];
       for (let i = 0; i < 3; i++) responses.push(await fetch(`${limited.url}${usersPath}`, { headers: { authorization: `Bearer ${token}` } }));
@@ -81,9 +55,9 @@ describe('the security commands and flags', () => {
         assert.match((await responses[2].json()).message, /^Rate limit is exceeded\. Try again in \d+ seconds\.$/);
       }
     } finally {
-      await stop(limited.child);
+      await limited.stop();
     }
-    const open = await serve(['--database', database, '--rate-limit-budgets', 'customer-reads=1'], { TENANTRY_RATE_LIMIT: 'off' });
+    const open = await startServerProcess(['--port', '0', '--log-level', 'warn', '--database', database, '--rate-limit-budgets', 'customer-reads=1'], { TENANTRY_RATE_LIMIT: 'off' });
     try {
       for (let i = 0; i < 3; i++) {
         const res = await fetch(`${open.url}${usersPath}`, { headers: { authorization: `Bearer ${token}` } });
@@ -91,7 +65,7 @@ describe('the security commands and flags', () => {
         assert.equal(res.headers.get('x-ratelimit-limit'), null);
       }
     } finally {
-      await stop(open.child);
+      await open.stop();
     }
   });
 });

@@ -7,43 +7,12 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, describe, it } from 'node:test';
 import pg from 'pg';
+import { startServerProcess } from '../../test-support/server-process.js';
 import { testPostgresUrl } from '../../test-support/stores.js';
 
 const run = promisify(execFile);
 const cli = new URL('../../../bin/tenantry.js', import.meta.url).pathname;
 const seedUrlPath = '/v1/customers/4d3cf487-70f4-4e1e-9ff1-b2bfce8d9f04/users';
-
-interface Served {
-  child: ChildProcess;
-  url: string;
-  output: () => string;
-}
-
-/** Starts `tenantry serve` and waits for its `listening on` line. */
-function serve(args: string[], env: Record<string, string> = {}): Promise<Served> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, 'serve', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${out}`)), 20_000);
-    const onData = (chunk: Buffer) => {
-      out += chunk.toString();
-      const m = /^listening on (http:\/\/\S+)$/m.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ child, url: m[1], output: () => out });
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.on('exit', (code) => reject(new Error(`server exited with ${code}: ${out}`)));
-  });
-}
-
-const stop = (s: Served) => new Promise<void>((resolve) => {
-  s.child.removeAllListeners('exit');
-  s.child.on('exit', () => resolve());
-  s.child.kill('SIGTERM');
-});
 
 describe('the tenantry command', () => {
   const dir = mkdtempSync(join(tmpdir(), 'tenantry-cli-'));
@@ -51,7 +20,7 @@ describe('the tenantry command', () => {
 
   it('serves the demo data on a free port and replays the documented request with a token from `tenantry token`', async () => {
     const database = `sqlite:${join(dir, 'demo.db')}`;
-    const server = await serve(['--demo', '--port', '0', '--database', database, '--log-level', 'info']);
+    const server = await startServerProcess(['--demo', '--port', '0', '--database', database, '--log-level', 'info']);
     try {
       assert.match(server.url, /^http:\/\/127\.0\.0\.1:\d+$/);
       const { stdout: token } = await run(process.execPath, [cli, 'token', '--database', database]);
@@ -76,13 +45,13 @@ describe('the tenantry command', () => {
       assert.ok(!logs.includes(token.trim()), 'no token in the logs');
       assert.ok(!logs.includes('Secret!Passw0rd'), 'no password in the logs');
     } finally {
-      await stop(server);
+      await server.stop();
     }
   });
 
   it('takes the database and port from TENANTRY_DATABASE_URL and TENANTRY_PORT, and keeps data across restarts', async () => {
     const database = `sqlite:${join(dir, 'env.db')}`;
-    const first = await serve(['--demo', '--log-level', 'warn'], { TENANTRY_DATABASE_URL: database, TENANTRY_PORT: '0' });
+    const first = await startServerProcess(['--demo', '--log-level', 'warn'], { TENANTRY_DATABASE_URL: database, TENANTRY_PORT: '0' });
     const { stdout } = await run(process.execPath, [cli, 'token'], { env: { ...process.env, TENANTRY_DATABASE_URL: database } });
     const token = stdout.trim();
     const create = await fetch(`${first.url}/v1/customers/4d3cf487-70f4-4e1e-9ff1-b2bfce8d9f04/users`, {
@@ -91,14 +60,14 @@ describe('the tenantry command', () => {
       body: JSON.stringify({ userPrincipalName: 'kept@dtdemocspcustomer005.onmicrosoft.com', displayName: 'Kept' }),
     });
     assert.equal(create.status, 201);
-    await stop(first);
-    const second = await serve(['--demo', '--log-level', 'warn'], { TENANTRY_DATABASE_URL: database, TENANTRY_PORT: '0' });
+    await first.stop();
+    const second = await startServerProcess(['--demo', '--log-level', 'warn'], { TENANTRY_DATABASE_URL: database, TENANTRY_PORT: '0' });
     try {
       const res = await fetch(`${second.url}${seedUrlPath}`, { headers: { authorization: `Bearer ${token}` } });
       const body = await res.json();
       assert.equal(body.totalCount, 3, 'the token still verifies and the user is still there');
     } finally {
-      await stop(second);
+      await second.stop();
     }
   });
 
@@ -110,14 +79,14 @@ describe('the tenantry command', () => {
     const url = testPostgresUrl.replace(/\/[^/]*$/, `/${name}`);
     try {
       await run(process.execPath, [cli, 'migrate', '--database', url]);
-      const server = await serve(['--demo', '--port', '0', '--database', url, '--log-level', 'warn']);
+      const server = await startServerProcess(['--demo', '--port', '0', '--database', url, '--log-level', 'warn']);
       try {
         const { stdout } = await run(process.execPath, [cli, 'token', '--database', url, '--role', 'HelpdeskAgent']);
         const res = await fetch(`${server.url}${seedUrlPath}`, { headers: { authorization: `Bearer ${stdout.trim()}` } });
         assert.equal(res.status, 200);
         assert.equal((await res.json()).totalCount, 2);
       } finally {
-        await stop(server);
+        await server.stop();
       }
     } finally {
       await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
