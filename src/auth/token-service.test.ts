@@ -191,6 +191,48 @@ for (const factory of storeFactories) {
       await assert.rejects(server.verify(token), (e: { status?: number }) => e.status === 401);
     });
 
+    it('checks a repeated token\'s signature once, yet refuses it the moment it expires', async () => {
+      let clock = Date.now();
+      const tokens = new TokenService(store, defaultIssuer, defaultAudience, [], { now: () => clock });
+      await tokens.rotate(); // earlier tests retired the keys in this store
+      const token = await tokens.issue({ partnerId: demoPartnerId, roles: ['SalesAgent'], expiresIn: 120 });
+      const first = await tokens.verify(token);
+      const second = await tokens.verify(token);
+      assert.deepEqual(second, first);
+      assert.deepEqual(second.roles, ['SalesAgent']);
+      assert.equal(tokens.signatureChecks, 1, 'the second call is answered from memory');
+      assert.throws(() => (second.roles as string[]).push('AdminAgent'), 'a shared principal cannot be changed by one request');
+      clock += 121_000;
+      await assert.rejects(tokens.verify(token), (e: { status?: number; data?: string[] }) => e.status === 401 && /expired/.test(String(e.data?.[0])));
+    });
+
+    it('does not remember tokens it refused', async () => {
+      const tokens = new TokenService(store);
+      await tokens.rotate();
+      const { kid, key } = await serverKey(store);
+      const early = await sign(key, kid, { nbf: nowSeconds() + 300 });
+      await assert.rejects(tokens.verify(early));
+      await assert.rejects(tokens.verify(early));
+      assert.equal(tokens.signatureChecks, 2);
+    });
+
+    it('refuses a remembered token once its key is retired, and forgets the oldest tokens beyond its size', async () => {
+      let clock = Date.now();
+      const tokens = new TokenService(store, defaultIssuer, defaultAudience, [], { now: () => clock, verifiedCacheSize: 2 });
+      await tokens.rotate();
+      const issued = await Promise.all([1, 2, 3].map((n) => tokens.issue({ partnerId: demoPartnerId, subject: `s${n}`, expiresIn: 86_400 })));
+      for (const t of issued) await tokens.verify(t);
+      assert.equal(tokens.signatureChecks, 3);
+      await tokens.verify(issued[2]);
+      assert.equal(tokens.signatureChecks, 3, 'the newest is remembered');
+      await tokens.verify(issued[0]);
+      assert.equal(tokens.signatureChecks, 4, 'the oldest was forgotten');
+      await tokens.rotate({ retireAfterMs: 60_000 });
+      assert.equal((await tokens.verify(issued[0])).subject, 's1', 'still inside the grace period');
+      clock += 61_000;
+      await assert.rejects(tokens.verify(issued[0]), (e: { data?: string[] }) => /retired/.test(String(e.data?.[0])));
+    });
+
     it('reloads keys for unknown kids at most once per interval, however many arrive', async () => {
       let clock = Date.now();
       const counted = countingKeyReads(store);
