@@ -7,24 +7,67 @@ import type { PartnerClient } from './partner-client.js';
 import type { CallOptions } from './request-context.js';
 import type { SeekBasedResourceCollection } from './types.js';
 
+/** Call options of a paged walk. */
+export interface PagingOptions extends CallOptions {
+  /**
+   * Pages fetched ahead of the one the caller is working on (default 0: each page is requested
+   * when asked for). With 1, the next page downloads while the caller handles the current one, so
+   * client and server work at the same time; memory grows by that many pages. Pages still arrive
+   * in order, an error surfaces at the page that failed, and stopping early cancels what is in flight.
+   */
+  readAhead?: number;
+}
+
 /**
  * Yields the given page and every page after it.
  *
  * @example
  * for await (const page of followPages(client, await users.query({ size: 500 }))) console.log(page.totalCount);
+ * for await (const page of followPages(client, first, { readAhead: 1 })) await save(page.items);
  */
 export async function* followPages<T>(
   client: PartnerClient,
   first: SeekBasedResourceCollection<T>,
-  call: CallOptions = {},
+  call: PagingOptions = {},
 ): AsyncGenerator<SeekBasedResourceCollection<T>, void, undefined> {
-  let page: SeekBasedResourceCollection<T> = first;
-  for (;;) {
-    yield page;
-    const next = page.links?.next;
-    if (!next) return;
-    // Each page is its own call: a new MS-RequestId unless the context pinned one.
-    page = await client.follow<SeekBasedResourceCollection<T>>(next, { signal: call.signal, headers: call.headers });
+  const ahead = Math.max(0, Math.floor(call.readAhead ?? 0));
+  if (ahead === 0) {
+    let page: SeekBasedResourceCollection<T> = first;
+    for (;;) {
+      yield page;
+      const next = page.links?.next;
+      if (!next) return;
+      // Each page is its own call: a new MS-RequestId unless the context pinned one.
+      page = await client.follow<SeekBasedResourceCollection<T>>(next, { signal: call.signal, headers: call.headers });
+    }
+  }
+
+  // Each next link is only known once the page before it has arrived, so the pages ahead form a
+  // chain of requests; `stop` cancels it when the caller stops early or aborts.
+  const stop = new AbortController();
+  const onAbort = () => stop.abort(call.signal?.reason);
+  if (call.signal?.aborted) onAbort();
+  else call.signal?.addEventListener('abort', onAbort, { once: true });
+  const after = (previous: Promise<SeekBasedResourceCollection<T> | undefined>) => {
+    const page = previous.then((p) => {
+      const next = p?.links?.next;
+      return next ? client.follow<SeekBasedResourceCollection<T>>(next, { signal: stop.signal, headers: call.headers }) : undefined;
+    });
+    // Awaited in turn below; this only keeps a failure of a page never asked for from going unhandled.
+    page.catch(() => {});
+    return page;
+  };
+  const queue: Promise<SeekBasedResourceCollection<T> | undefined>[] = [Promise.resolve(first)];
+  try {
+    for (;;) {
+      while (queue.length <= ahead) queue.push(after(queue[queue.length - 1]));
+      const page = await queue.shift()!;
+      if (!page) return;
+      yield page;
+    }
+  } finally {
+    stop.abort();
+    call.signal?.removeEventListener('abort', onAbort);
   }
 }
 
@@ -34,7 +77,7 @@ export async function* followPages<T>(
  * @example
  * for await (const user of followItems(client, firstPage)) console.log(user.displayName);
  */
-export async function* followItems<T>(client: PartnerClient, first: SeekBasedResourceCollection<T>, call: CallOptions = {}): AsyncGenerator<T, void, undefined> {
+export async function* followItems<T>(client: PartnerClient, first: SeekBasedResourceCollection<T>, call: PagingOptions = {}): AsyncGenerator<T, void, undefined> {
   for await (const page of followPages(client, first, call)) yield* page.items;
 }
 

@@ -3,7 +3,7 @@
  * U4 patch / reset password / restore, U5 delete.
  */
 import { type CollectionQuery, type SeekQuery, toWire } from '../filters.js';
-import { followItems, followPages } from '../paging.js';
+import { followItems, followPages, type PagingOptions } from '../paging.js';
 import type { CallOptions } from '../request-context.js';
 import type { CustomerUser, CustomerUserCreate, CustomerUserPatch, SeekBasedResourceCollection } from '../types.js';
 import { UserDirectoryRoleOperations } from './directory-roles.js';
@@ -35,12 +35,13 @@ export class CustomerUserCollectionOperations extends ResourceOperations {
   }
 
   /**
-   * Every page of a query, following `links.next`.
+   * Every page of a query, following `links.next`; `readAhead: 1` fetches the next page while you handle one.
    *
    * @example
    * for await (const page of users.pages({ size: 500 })) console.log(page.items.length);
+   * for await (const page of users.pages({ size: 500 }, { readAhead: 1 })) await save(page.items);
    */
-  async *pages(query: CollectionQuery = {}, call: CallOptions = {}): AsyncGenerator<SeekBasedResourceCollection<CustomerUser>, void, undefined> {
+  async *pages(query: CollectionQuery = {}, call: PagingOptions = {}): AsyncGenerator<SeekBasedResourceCollection<CustomerUser>, void, undefined> {
     yield* followPages(this.client, await this.query(query, call), call);
   }
 
@@ -50,7 +51,7 @@ export class CustomerUserCollectionOperations extends ResourceOperations {
    * @example
    * for await (const user of partner.customers.byId(cid).users.all()) console.log(user.userPrincipalName);
    */
-  async *all(query: CollectionQuery = {}, call: CallOptions = {}): AsyncGenerator<CustomerUser, void, undefined> {
+  async *all(query: CollectionQuery = {}, call: PagingOptions = {}): AsyncGenerator<CustomerUser, void, undefined> {
     yield* followItems(this.client, await this.query(query, call), call);
   }
 

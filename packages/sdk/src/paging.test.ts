@@ -1,0 +1,97 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { PartnerClient } from './partner-client.js';
+import { followPages } from './paging.js';
+import type { SeekBasedResourceCollection } from './types.js';
+
+type Page = SeekBasedResourceCollection<{ n: number }>;
+
+/** Page `i` of `count`, its next link carrying the number of the page after it. */
+function page(i: number, count: number): Page {
+  const next = i + 1 < count ? { uri: '/customers/c/users?seekOperation=Next', method: 'GET', headers: [{ key: 'MS-ContinuationToken', value: String(i + 1) }] } : undefined;
+  return { totalCount: 2, items: [{ n: 2 * i }, { n: 2 * i + 1 }], links: next ? { next } : {}, attributes: { objectType: 'Collection' } } as unknown as Page;
+}
+
+/** A server of `count` pages over a fake fetch that records each request and whether it was aborted. */
+function fakeServer(count: number, options: { failAt?: number; hold?: (i: number) => Promise<void> } = {}) {
+  const requests: { page: number; signal?: AbortSignal }[] = [];
+  const fetch = (async (_url: string, init: RequestInit) => {
+    const i = Number((init.headers as Record<string, string>)['MS-ContinuationToken']);
+    requests.push({ page: i, signal: init.signal ?? undefined });
+    await options.hold?.(i);
+    init.signal?.throwIfAborted();
+    if (i === options.failAt) return new Response(JSON.stringify({ code: 404, description: `page ${i} is gone` }), { status: 404 });
+    return new Response(JSON.stringify(page(i, count)), { status: 200 });
+  }) as typeof globalThis.fetch;
+  const client = new PartnerClient({ baseUrl: 'http://tenantry.test', fetch, retry: { maxRetries: 0 } });
+  return { client, requests };
+}
+
+const numbers = async (pages: AsyncIterable<Page>) => {
+  const seen: number[] = [];
+  for await (const p of pages) seen.push(...p.items.map((x) => x.n));
+  return seen;
+};
+
+describe('followPages with read-ahead', () => {
+  test('yields the same items in the same order as without read-ahead, for any depth', async () => {
+    const expected = await numbers(followPages(fakeServer(7).client, page(0, 7)));
+    assert.deepEqual(expected, Array.from({ length: 14 }, (_, i) => i));
+    for (const readAhead of [1, 2, 10]) {
+      const { client, requests } = fakeServer(7);
+      assert.deepEqual(await numbers(followPages(client, page(0, 7), { readAhead })), expected, `readAhead ${readAhead}`);
+      assert.deepEqual(requests.map((r) => r.page), [1, 2, 3, 4, 5, 6], 'each page requested once');
+    }
+    assert.deepEqual(await numbers(followPages(fakeServer(1).client, page(0, 1), { readAhead: 1 })), [0, 1], 'a single page');
+  });
+
+  test('requests the next page while the caller still holds the current one, and no further', async () => {
+    const { client, requests } = fakeServer(5);
+    const pages = followPages(client, page(0, 5), { readAhead: 1 });
+    await pages.next();
+    await new Promise((r) => setTimeout(r, 20));
+    assert.deepEqual(requests.map((r) => r.page), [1], 'page 1 is on its way while page 0 is handled');
+    await pages.next();
+    await new Promise((r) => setTimeout(r, 20));
+    assert.deepEqual(requests.map((r) => r.page), [1, 2]);
+    await pages.return();
+  });
+
+  test('an error surfaces at the failing page, after every page before it', async () => {
+    const { client } = fakeServer(6, { failAt: 3 });
+    const seen: number[] = [];
+    await assert.rejects(async () => {
+      for await (const p of followPages(client, page(0, 6), { readAhead: 2 })) seen.push(p.items[0].n / 2);
+    }, /page 3 is gone/);
+    assert.deepEqual(seen, [0, 1, 2]);
+  });
+
+  test('stopping early cancels the request in flight and starts no other', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const { client, requests } = fakeServer(6, { hold: (i) => (i === 2 ? held : Promise.resolve()) });
+    for await (const p of followPages(client, page(0, 6), { readAhead: 1 })) {
+      if (p.items[0].n === 2) break;
+    }
+    assert.deepEqual(requests.map((r) => r.page), [1, 2]);
+    assert.equal(requests[1].signal?.aborted, true, 'the read-ahead request is aborted');
+    release();
+    await new Promise((r) => setTimeout(r, 20));
+    assert.deepEqual(requests.map((r) => r.page), [1, 2], 'nothing after it');
+  });
+
+  test("the caller's abort signal stops the walk and the requests ahead", async () => {
+    const controller = new AbortController();
+    const { client, requests } = fakeServer(6, { hold: () => new Promise((r) => setTimeout(r, 10)) });
+    const seen: number[] = [];
+    await assert.rejects(async () => {
+      for await (const p of followPages(client, page(0, 6), { readAhead: 1, signal: controller.signal })) {
+        seen.push(p.items[0].n / 2);
+        if (seen.length === 2) controller.abort(new Error('stop now'));
+      }
+    }, /stop now/);
+    assert.deepEqual(seen, [0, 1]);
+    assert.ok(requests.every((r) => r.page <= 2));
+    assert.ok(requests.at(-1)!.signal?.aborted);
+  });
+});
