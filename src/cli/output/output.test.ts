@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
 import { describe, test } from 'node:test';
+import { parse } from 'csv-parse/sync';
+import { stringify } from 'csv-stringify/sync';
+import { csvRecord } from './csv.js';
 import { startProgress } from './progress.js';
 import { fitWidths, renderRecord, renderTable } from './table.js';
-import { listWriter } from './writer.js';
+import { type ListWriter, listWriter, type OutputFormat } from './writer.js';
 
 const columns = [
   { header: 'NAME', value: (r: { name: string; id: string }) => r.name },
@@ -40,6 +43,43 @@ describe('CLI output', () => {
     const w = listWriter({ format: 'csv', out, tableColumns: columns, csvColumns: columns });
     await w.end();
     assert.equal(csv, 'NAME,ID\n');
+  });
+
+  test('csv records are what csv-stringify writes: quoted only for comma, quote, CR or LF, quotes doubled', () => {
+    const tricky = ['', 'plain', 'a,b', 'say "hi"', '"', 'line\nbreak', 'cr\rhere', 'crlf\r\n', ' spaced ', "it's", '=1+2', 'tab\there', 'émile ünïcode 日本', ';', '""', ',', '\n'];
+    assert.equal(csvRecord(['a', 'b,c', 'say "hi"', undefined, null, '']), 'a,"b,c","say ""hi""",,,\n');
+    for (const a of tricky) for (const b of tricky) assert.equal(csvRecord([a, b, a]), stringify([[a, b, a]]), JSON.stringify([a, b]));
+    // Values that are not strings keep csv-stringify's casts.
+    for (const odd of [[1, 'x'], [true, false], [{ a: 1 }, 'y'], [new Date(0), 'z'], [10n, '']]) assert.equal(csvRecord(odd), stringify([odd]));
+    const record = ['a,"b"', 'c\r\nd', '', 'e'];
+    assert.deepEqual(parse(csvRecord(record)), [record], 'reads back the same fields');
+  });
+
+  test('writeAll writes in one chunk exactly what write writes item by item, in every format', async () => {
+    type Row = { name: string; id: string };
+    const rows: Row[] = [{ name: 'Ada, "the first"', id: '1' }, { name: 'Line\nbreak', id: '2' }, { name: 'plain', id: '3' }];
+    const capture = async (format: OutputFormat, run: (w: ListWriter<Row>) => Promise<void>) => {
+      const out = new PassThrough();
+      const chunks: string[] = [];
+      out.on('data', (d) => chunks.push(String(d)));
+      await run(listWriter<Row>({ format, out, tableColumns: columns, csvColumns: columns }));
+      return chunks;
+    };
+    for (const format of ['csv', 'jsonl', 'json', 'table'] as const) {
+      const oneByOne = await capture(format, async (w) => {
+        for (const r of rows) await w.write(r);
+        await w.end();
+      });
+      const paged = await capture(format, async (w) => {
+        await w.writeAll(rows.slice(0, 2));
+        await w.writeAll([]);
+        await w.writeAll(rows.slice(2));
+        await w.end();
+      });
+      assert.equal(paged.join(''), oneByOne.join(''), format);
+      if (format !== 'table') assert.ok(paged.length <= 3, `${format}: one write per page`);
+    }
+    assert.equal((await capture('csv', async (w) => w.writeAll(rows))).join(''), 'NAME,ID\n"Ada, ""the first""",1\n"Line\nbreak",2\nplain,3\n');
   });
 
   test('the progress bar draws rate and ETA on a terminal and nothing elsewhere', async () => {

@@ -5,6 +5,7 @@
 import type { Writable } from 'node:stream';
 import { stringify } from 'csv-stringify/sync';
 import type { Column } from './columns.js';
+import { csvRecord } from './csv.js';
 import { renderRecord, renderTable } from './table.js';
 
 export const outputFormats = ['table', 'json', 'jsonl', 'csv'] as const;
@@ -39,8 +40,21 @@ export function writeText(out: Writable, text: string): Promise<void> | void {
   });
 }
 
+function joinText<T>(items: readonly T[], text: (item: T) => string): string {
+  let chunk = '';
+  for (const item of items) chunk += text(item);
+  return chunk;
+}
+
+/** One write for a whole batch; nothing for an empty one. */
+function writeChunk<T>(out: Writable, items: readonly T[], text: (item: T) => string): Promise<void> | void {
+  if (items.length) return writeText(out, joinText(items, text));
+}
+
 export interface ListWriter<T> {
   write(item: T): Promise<void> | void;
+  /** Writes many items as one chunk (one write per page instead of one per item), same text as `write` each. */
+  writeAll(items: readonly T[]): Promise<void> | void;
   end(): Promise<void> | void;
 }
 
@@ -64,30 +78,38 @@ export interface ListWriterOptions<T> {
 export function listWriter<T>(options: ListWriterOptions<T>): ListWriter<T> {
   const { out, format } = options;
   switch (format) {
-    case 'jsonl':
-      return { write: (item) => writeText(out, `${JSON.stringify(item)}\n`), end: () => {} };
+    case 'jsonl': {
+      const line = (item: T) => `${JSON.stringify(item)}\n`;
+      return { write: (item) => writeText(out, line(item)), writeAll: (items) => writeChunk(out, items, line), end: () => {} };
+    }
     case 'json': {
       let first = true;
+      const text = (item: T) => {
+        const t = `${first ? '[\n' : ',\n'}${JSON.stringify(item)}`;
+        first = false;
+        return t;
+      };
       return {
-        write(item) {
-          const text = `${first ? '[\n' : ',\n'}${JSON.stringify(item)}`;
-          first = false;
-          return writeText(out, text);
-        },
+        write: (item) => writeText(out, text(item)),
+        writeAll: (items) => writeChunk(out, items, text),
         end: () => writeText(out, first ? '[]\n' : '\n]\n'),
       };
     }
     case 'csv': {
+      const columns = options.csvColumns;
       let headerWritten = false;
       const header = () => {
         headerWritten = true;
-        return stringify([options.csvColumns.map((c) => c.header)]);
+        return csvRecord(columns.map((c) => c.header));
+      };
+      const row = (item: T) => {
+        const values = new Array<string>(columns.length);
+        for (let i = 0; i < columns.length; i++) values[i] = columns[i].value(item) ?? '';
+        return csvRecord(values);
       };
       return {
-        write(item) {
-          const row = stringify([options.csvColumns.map((c) => c.value(item) ?? '')]);
-          return writeText(out, headerWritten ? row : header() + row);
-        },
+        write: (item) => writeText(out, headerWritten ? row(item) : header() + row(item)),
+        writeAll: (items) => (items.length ? writeText(out, (headerWritten ? '' : header()) + joinText(items, row)) : undefined),
         end: () => (headerWritten ? undefined : writeText(out, header())),
       };
     }
@@ -95,6 +117,9 @@ export function listWriter<T>(options: ListWriterOptions<T>): ListWriter<T> {
       const rows: T[] = [];
       return {
         write: (item) => void rows.push(item),
+        writeAll(items) {
+          for (const item of items) rows.push(item);
+        },
         end: () => writeText(out, rows.length ? renderTable(rows, options.tableColumns, options.width) : '(none)\n'),
       };
     }
