@@ -41,6 +41,8 @@ describe('followPages with read-ahead', () => {
       const { client, requests } = fakeServer(7);
       assert.deepEqual(await numbers(followPages(client, page(0, 7), { readAhead })), expected, `readAhead ${readAhead}`);
       assert.deepEqual(requests.map((r) => r.page), [1, 2, 3, 4, 5, 6], 'each page requested once');
+      // fetch leaves a listener on its signal until GC: a signal per request keeps that from piling up.
+      assert.equal(new Set(requests.map((r) => r.signal)).size, requests.length, 'a signal per request');
     }
     assert.deepEqual(await numbers(followPages(fakeServer(1).client, page(0, 1), { readAhead: 1 })), [0, 1], 'a single page');
   });

@@ -43,15 +43,29 @@ export async function* followPages<T>(
   }
 
   // Each next link is only known once the page before it has arrived, so the pages ahead form a
-  // chain of requests; `stop` cancels it when the caller stops early or aborts.
-  const stop = new AbortController();
-  const onAbort = () => stop.abort(call.signal?.reason);
+  // chain of requests. Each request gets a signal of its own: fetch keeps its listener on a signal
+  // until garbage collection, so one signal shared by thousands of pages slowed every request.
+  const inFlight = new Set<AbortController>();
+  let stopped: { reason: unknown } | undefined;
+  const stop = (reason?: unknown) => {
+    stopped ??= { reason };
+    for (const controller of inFlight) controller.abort(reason);
+  };
+  const onAbort = () => stop(call.signal?.reason);
   if (call.signal?.aborted) onAbort();
   else call.signal?.addEventListener('abort', onAbort, { once: true });
   const after = (previous: Promise<SeekBasedResourceCollection<T> | undefined>) => {
-    const page = previous.then((p) => {
+    const page = previous.then(async (p) => {
       const next = p?.links?.next;
-      return next ? client.follow<SeekBasedResourceCollection<T>>(next, { signal: stop.signal, headers: call.headers }) : undefined;
+      if (!next) return undefined;
+      if (stopped) throw stopped.reason ?? new Error('Paging stopped');
+      const controller = new AbortController();
+      inFlight.add(controller);
+      try {
+        return await client.follow<SeekBasedResourceCollection<T>>(next, { signal: controller.signal, headers: call.headers });
+      } finally {
+        inFlight.delete(controller);
+      }
     });
     // Awaited in turn below; this only keeps a failure of a page never asked for from going unhandled.
     page.catch(() => {});
@@ -66,7 +80,8 @@ export async function* followPages<T>(
       yield page;
     }
   } finally {
-    stop.abort();
+    // The caller stopped early, failed or finished: cancel what is still on its way.
+    stop();
     call.signal?.removeEventListener('abort', onAbort);
   }
 }
