@@ -9,20 +9,34 @@ export function nextLink(collectionPath: string, token: string) {
 }
 
 /**
- * A `SeekBasedResourceCollection` body. `continuationToken` and `links.next` appear only while
- * more pages follow; `totalCount` counts this page's items, as Partner Center's does.
+ * A `SeekBasedResourceCollection` body, split around its items: `head + items.join(',') + tail`.
+ * Lets a page whose items arrive already joined (as bytes) be framed without touching them.
+ * `continuationToken` and `links.next` appear only while more pages follow; `totalCount`
+ * counts this page's items, as Partner Center's does.
  *
  * @example
- * seekCollectionJson(['{"id":"…"}'], '/customers/c/users', '/customers/c/users', undefined);
+ * const { head, tail } = seekCollectionEnvelope(1, '/customers/c/users', '/customers/c/users', undefined);
+ * const body = `${head}{"id":"…"}${tail}`;
  */
-export function seekCollectionJson(itemsJson: readonly string[], selfUri: string, collectionPath: string, continuationToken: string | undefined): string {
+export function seekCollectionEnvelope(count: number, selfUri: string, collectionPath: string, continuationToken: string | undefined): { head: string; tail: string } {
   const links: Record<string, unknown> = { self: { uri: selfUri, method: 'GET', headers: [] } };
   let head = '{';
   if (continuationToken) {
     links.next = nextLink(collectionPath, continuationToken);
     head += `"continuationToken":${JSON.stringify(continuationToken)},`;
   }
-  return `${head}"totalCount":${itemsJson.length},"items":[${itemsJson.join(',')}],"links":${JSON.stringify(links)},"attributes":{"objectType":"Collection"}}`;
+  return { head: `${head}"totalCount":${count},"items":[`, tail: `],"links":${JSON.stringify(links)},"attributes":{"objectType":"Collection"}}` };
+}
+
+/**
+ * A `SeekBasedResourceCollection` body from items that are JSON text.
+ *
+ * @example
+ * seekCollectionJson(['{"id":"…"}'], '/customers/c/users', '/customers/c/users', undefined);
+ */
+export function seekCollectionJson(itemsJson: readonly string[], selfUri: string, collectionPath: string, continuationToken: string | undefined): string {
+  const { head, tail } = seekCollectionEnvelope(itemsJson.length, selfUri, collectionPath, continuationToken);
+  return head + itemsJson.join(',') + tail;
 }
 
 /** A plain `Collection` body (no paging), as licences, SKUs and directory roles use. */

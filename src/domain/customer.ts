@@ -30,6 +30,21 @@ export const customerDomains = (c: Pick<CustomerRecord, 'domain' | 'customDomain
 
 const domainPattern = /^(?=.{4,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 
+const customerGuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/**
+ * The customer tenant id a route names, lower-cased; anything but a GUID is refused with
+ * Partner Center's invalid-customer fault.
+ *
+ * @example
+ * customerIdFrom('0C39D6D5-C70D-4C55-BC02-F620844F3FD1'); // '0c39d6d5-c70d-4c55-bc02-f620844f3fd1'
+ */
+export function customerIdFrom(param: string): string {
+  const id = param.toLowerCase();
+  if (!customerGuidPattern.test(id)) throw faults.invalidCustomerId(param);
+  return id;
+}
+
 /**
  * Normalizes a requested domain: a bare prefix becomes `<prefix>.onmicrosoft.com`, as in
  * Partner Center's customer sign-up.

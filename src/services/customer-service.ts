@@ -6,7 +6,7 @@ import type { Principal } from '../auth/principal.js';
 import { hashPassword } from '../auth/password-hash.js';
 import { seekCollectionJson } from '../domain/collection.js';
 import { decodeContinuationToken, encodeContinuationToken, parsePageSize } from '../domain/continuation-token.js';
-import { customerListItem, customerResource, normalizeDomain, type BillingProfile, type CustomerRecord } from '../domain/customer.js';
+import { customerIdFrom, customerListItem, customerResource, normalizeDomain, type BillingProfile, type CustomerRecord } from '../domain/customer.js';
 import { sealResponse } from '../domain/sealed-response.js';
 import { faults } from '../domain/fault.js';
 import { parseSingleFieldFilter } from '../domain/field-filter.js';
@@ -15,7 +15,6 @@ import { isoSeconds, toUserRow, type UserRecord } from '../domain/user.js';
 import type { CustomerSearch, IdempotencyClaim, Store } from '../store/store.js';
 import type { JsonResult } from './user-service.js';
 
-const guidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export interface CustomerCreateInput {
   companyProfile?: { domain?: string; companyName?: string };
@@ -37,8 +36,7 @@ export class CustomerService {
    * const customer = await customers.require(principal, params.customerId);
    */
   async require(principal: Principal, customerIdParam: string): Promise<CustomerRecord> {
-    const id = customerIdParam.toLowerCase();
-    if (!guidPattern.test(id)) throw faults.invalidCustomerId(customerIdParam);
+    const id = customerIdFrom(customerIdParam);
     const customer = await this.store.findCustomer(principal.partnerId, id);
     if (!customer) throw faults.noRelationship(principal.partnerId, id);
     return customer;

@@ -5,9 +5,9 @@
 import { randomUUID } from 'node:crypto';
 import { hashPassword } from '../auth/password-hash.js';
 import type { Operation } from '../auth/permissions.js';
-import { seekCollectionJson } from '../domain/collection.js';
+import { seekCollectionEnvelope } from '../domain/collection.js';
 import { decodeContinuationToken, encodeContinuationToken, parsePageSize } from '../domain/continuation-token.js';
-import { customerDomains, type CustomerRecord } from '../domain/customer.js';
+import { customerDomains, customerIdFrom, type CustomerRecord } from '../domain/customer.js';
 import { sealResponse } from '../domain/sealed-response.js';
 import { faults } from '../domain/fault.js';
 import { unrestoredLicensesHeader } from '../domain/licensing.js';
@@ -58,6 +58,12 @@ export interface JsonResult {
 /** What a PATCH did, most significant first: the audit log names the operation after it. */
 export type UserPatchKind = 'restore' | 'resetPassword' | 'rename' | 'update';
 
+/** A page of users: JSON text, or its UTF-8 bytes when the store hands the page over as bytes. */
+export interface PageResult {
+  status: number;
+  body: string | Buffer;
+}
+
 export interface UserPatchResult extends JsonResult {
   kind: UserPatchKind;
 }
@@ -77,31 +83,41 @@ export class UserService {
   }
 
   /**
-   * One page of a customer's users, continuing from a token when the request seeks.
+   * One page of a customer's users, continuing from a token when the request seeks. The
+   * partner's access to the customer is checked by the same store read that fetches the page.
    *
    * @example
-   * const { body } = await users.list(customer, { size: '100' }, '/customers/…/users');
+   * const { body } = await users.list(principal.partnerId, customerIdParam, { size: '100' }, '/customers/…/users');
    */
-  async list(customer: CustomerRecord, params: ListUsersParams, selfUri: string, tokenHeader?: string): Promise<JsonResult> {
-    const collectionPath = `/customers/${customer.id}/users`;
-    const scope = `users:${customer.id}`;
+  async list(partnerId: string, customerIdParam: string, params: ListUsersParams, selfUri: string, tokenHeader?: string): Promise<PageResult> {
+    const customerId = customerIdFrom(customerIdParam);
+    const collectionPath = `/customers/${customerId}/users`;
+    const scope = `users:${customerId}`;
     const token = tokenHeader || params.continuationToken;
     let query: UserListQuery;
     let size: number;
     let after;
-    if (token) {
-      const state = decodeContinuationToken<UserListQuery>(this.options.pagingSecret, token, scope);
-      ({ query, size, after } = state);
-    } else {
-      if (params.seekOperation && params.seekOperation.toLowerCase() === 'next') {
-        throw faults.invalidInput('seekOperation=Next needs the MS-ContinuationToken header', ['MS-ContinuationToken']);
+    try {
+      if (token) {
+        ({ query, size, after } = decodeContinuationToken<UserListQuery>(this.options.pagingSecret, token, scope));
+      } else {
+        if (params.seekOperation && params.seekOperation.toLowerCase() === 'next') {
+          throw faults.invalidInput('seekOperation=Next needs the MS-ContinuationToken header', ['MS-ContinuationToken']);
+        }
+        query = parseUserListQuery(params.filter, params.sortField, params.sortDirection);
+        size = parsePageSize(params.size);
       }
-      query = parseUserListQuery(params.filter, params.sortField, params.sortDirection);
-      size = parsePageSize(params.size);
+    } catch (e) {
+      // Another partner's customer answers 403 whatever the request's other faults, as before.
+      if (!(await this.store.findCustomer(partnerId, customerId))) throw faults.noRelationship(partnerId, customerId);
+      throw e;
     }
-    const page = await this.store.listUserJson(customer.id, query, size, after);
+    const page = await this.store.readUserPage(partnerId, customerId, query, size, after);
+    if (!page) throw faults.noRelationship(partnerId, customerId);
     const next = page.next ? encodeContinuationToken(this.options.pagingSecret, { scope, query, size, after: page.next }) : undefined;
-    return { status: 200, body: seekCollectionJson(page.items, selfUri, collectionPath, next) };
+    const { head, tail } = seekCollectionEnvelope(page.count, selfUri, collectionPath, next);
+    const body = typeof page.itemsJson === 'string' ? head + page.itemsJson + tail : Buffer.concat([Buffer.from(head), page.itemsJson, Buffer.from(tail)]);
+    return { status: 200, body };
   }
 
   async get(customer: CustomerRecord, userId: string): Promise<JsonResult> {

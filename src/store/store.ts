@@ -27,6 +27,14 @@ export interface Page<T> {
   next?: KeysetPosition;
 }
 
+/** A page of users as JSON text: `itemsJson` is the items joined with commas (no brackets). */
+export interface UserPageJson {
+  /** UTF-8 bytes (SQLite) or text (PostgreSQL); empty when the page has no users. */
+  itemsJson: Buffer | string;
+  count: number;
+  next?: KeysetPosition;
+}
+
 export type CustomerSearch = { field: 'companyName' | 'domain'; prefix: string };
 
 /** Identifies one logical request for idempotent replay. */
@@ -102,8 +110,12 @@ export interface Store {
   findUser(customerId: string, userId: string): Promise<UserRecord | undefined>;
   /** The stored wire JSON of a user, for GET without re-serializing. */
   findUserJson(customerId: string, userId: string): Promise<string | undefined>;
-  /** Keyset page of users' wire JSON in the query's order. */
-  listUserJson(customerId: string, query: UserListQuery, size: number, after?: KeysetPosition): Promise<Page<string>>;
+  /**
+   * A keyset page of users' wire JSON in the query's order, already joined with commas, read in
+   * one statement together with the partner's ownership of the customer. Undefined when the
+   * customer is not the partner's (or does not exist).
+   */
+  readUserPage(partnerId: string, customerId: string, query: UserListQuery, size: number, after?: KeysetPosition): Promise<UserPageJson | undefined>;
   /** Replaces a user's row; a new password hash is written only when given. */
   updateUser(row: UserRow, passwordHash?: string): Promise<UserWriteResult>;
   countUsers(customerId: string, state: 'active' | 'inactive'): Promise<number>;

@@ -6,16 +6,17 @@ import { unusablePasswordHash } from '../../demo/synthetic-users.js';
 import { verifyPassword } from '../../auth/password-hash.js';
 import { storeFactories } from '../../test-support/stores.js';
 import type { Store } from '../../store/store.js';
+import type { KeysetPosition } from '../../domain/continuation-token.js';
 import { seedUsers } from './seed.js';
 
 const everyUser = { state: 'active', sortField: 'displayName', direction: 'asc' } as const;
 
 async function listAll(store: Store, customerId: string): Promise<{ id: string; displayName: string }[]> {
   const out: { id: string; displayName: string }[] = [];
-  let after;
+  let after: KeysetPosition | undefined;
   do {
-    const page = await store.listUserJson(customerId, everyUser, 500, after);
-    out.push(...page.items.map((json) => JSON.parse(json)));
+    const page = (await store.readUserPage(demoPartnerId, customerId, everyUser, 500, after))!;
+    out.push(...JSON.parse(`[${page.itemsJson.toString()}]`));
     after = page.next;
   } while (after);
   return out;

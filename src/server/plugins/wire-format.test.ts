@@ -72,7 +72,18 @@ describe('without --bom', () => {
     assert.equal(del.status, 204);
   });
 
-  it('continues a correlation vector the caller sent', async () => {
+  it('starts a fresh correlation vector per response when the caller sends none, never repeating one', async () => {
+    const seen = new Set<string>();
+    // 300 responses cross a refill of the random pool (256 vectors a fill).
+    for (let i = 0; i < 300; i++) {
+      const cv = String((await h.request('GET', '/healthz', { token: null })).headers['ms-cv']);
+      assert.match(cv, /^[A-Za-z0-9+/]{16}\.0$/);
+      seen.add(cv);
+    }
+    assert.equal(seen.size, 300);
+  });
+
+    it('continues a correlation vector the caller sent', async () => {
     const res = await h.request('GET', `/v1/customers/${h.customerId}/users`, { headers: { 'ms-cv': 'abc.0' } });
     assert.equal(res.headers['ms-cv'], 'abc.0.1');
   });

@@ -63,8 +63,21 @@ export function bindToSchema(value: unknown, schema: JsonSchema | undefined): un
   return out;
 }
 
-// Correlation vector: 16 base64 characters and a counter, the form Partner Center sends.
-const newCorrelationVector = () => `${randomBytes(12).toString('base64')}.0`;
+// Correlation vector: 16 base64 characters and a counter, the form Partner Center sends. The
+// random bytes come from a pool refilled every 256 responses: one randomBytes call per response
+// showed in the list profile, and these ids need uniqueness, not secrecy.
+const correlationPoolSize = 12 * 256;
+let correlationPool = Buffer.alloc(0);
+let correlationOffset = 0;
+const newCorrelationVector = () => {
+  if (correlationOffset + 12 > correlationPool.length) {
+    correlationPool = randomBytes(correlationPoolSize);
+    correlationOffset = 0;
+  }
+  const vector = correlationPool.toString('base64', correlationOffset, correlationOffset + 12);
+  correlationOffset += 12;
+  return `${vector}.0`;
+};
 
 const headerValue = (request: FastifyRequest, name: string) => {
   const v = request.headers[name];
@@ -121,9 +134,12 @@ async function wireFormat(app: FastifyInstance, { config }: { config: ServerConf
   });
 
   if (config.bom) {
+    const utf8Bom = Buffer.from([0xef, 0xbb, 0xbf]);
     app.addHook('onSend', async (_request, reply, payload) => {
       const type = String(reply.getHeader('content-type') ?? '');
-      return typeof payload === 'string' && type.startsWith('application/json') ? `\uFEFF${payload}` : payload;
+      if (!type.startsWith('application/json')) return payload;
+      if (typeof payload === 'string') return `\uFEFF${payload}`;
+      return Buffer.isBuffer(payload) ? Buffer.concat([utf8Bom, payload]) : payload;
     });
   }
 }

@@ -57,9 +57,8 @@ export default async function userRoutes(app: FastifyInstance, ctx: AppContext) 
       response: { 200: SeekCollection(CustomerUser), ...errors },
     },
   }, async (request, reply) => {
-    const customer = await ctx.customers.require(request.principal, request.params.customerId);
     const token = request.headers['ms-continuationtoken'];
-    return sendJson(reply, await ctx.users.list(customer, request.query, selfUri(request), typeof token === 'string' ? token : undefined));
+    return sendJson(reply, await ctx.users.list(request.principal.partnerId, request.params.customerId, request.query, selfUri(request), typeof token === 'string' ? token : undefined));
   });
 
   app.get<{ Params: { customerId: string; userId: string } }>('/customers/:customerId/users/:userId', {

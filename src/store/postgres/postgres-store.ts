@@ -11,8 +11,8 @@ import type { UserRecord, UserRow } from '../../domain/user.js';
 import type { UserListQuery } from '../../domain/user-list-query.js';
 import { customerColumns, customerFromRow, customerListSql, customerValues, userColumns, userFromRow, userRecordColumns, userValues } from '../queries/columns.js';
 import { partnerAccountFromRow } from '../queries/partner-account-row.js';
-import { numberPlaceholders, userListSql } from '../queries/user-list-sql.js';
-import type { ClaimResult, CustomerSearch, IdempotencyKey, Page, RateCounterKey, SigningKey, Store, StoredResponse, UserWriteResult } from '../store.js';
+import { numberPlaceholders, userPageFromRows, userPageSql, type UserPageRow } from '../queries/user-list-sql.js';
+import type { ClaimResult, CustomerSearch, IdempotencyKey, Page, RateCounterKey, SigningKey, Store, StoredResponse, UserPageJson, UserWriteResult } from '../store.js';
 import { postgresMigrations } from './migrations.js';
 import type { RoleMember } from '../../domain/directory-roles.js';
 import type { LicenseUpdateOutcome, LicenseUpdatePlan, SubscribedSkuRecord, SubscribedSkuWriteResult, UserLicenseRecord } from '../../domain/licensing.js';
@@ -207,16 +207,12 @@ export class PostgresStore implements Store {
     return rows[0]?.item_json;
   }
 
-  async listUserJson(customerId: string, query: UserListQuery, size: number, after?: KeysetPosition): Promise<Page<string>> {
-    const sql = userListSql('postgres', query, customerId, size + 1, after);
-    const text = numberPlaceholders(sql.text);
+  async readUserPage(partnerId: string, customerId: string, query: UserListQuery, size: number, after?: KeysetPosition): Promise<UserPageJson | undefined> {
+    const sql = userPageSql('postgres', query, partnerId, customerId, size, after);
     // Named statements are prepared once per connection; the name encodes the query's shape.
-    const name = `ul_${query.sortField}_${query.direction}_${query.search ? `${query.search.field}_${query.search.operator}` : 'all'}_${after ? 'a' : 'f'}`;
-    const { rows } = await this.pool.query({ name, text, values: sql.params, rowMode: 'array' });
-    const more = rows.length > size;
-    if (more) rows.length = size;
-    const last = rows[rows.length - 1];
-    return { items: rows.map((r) => r[2] as string), next: more ? { key: String(last[0]), id: String(last[1]) } : undefined };
+    const name = `up_${query.sortField}_${query.direction}_${query.search ? `${query.search.field}_${query.search.operator}` : 'all'}_${after ? 'a' : 'f'}`;
+    const { rows } = await this.pool.query({ name, text: numberPlaceholders(sql.text), values: sql.params, rowMode: 'array' });
+    return userPageFromRows(rows as UserPageRow[], size);
   }
 
   async updateUser(row: UserRow, passwordHash?: string): Promise<UserWriteResult> {

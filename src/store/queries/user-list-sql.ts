@@ -4,6 +4,7 @@
  */
 import type { KeysetPosition } from '../../domain/continuation-token.js';
 import type { UserListQuery } from '../../domain/user-list-query.js';
+import type { UserPageJson } from '../store.js';
 
 export interface SqlText {
   text: string;
@@ -15,14 +16,16 @@ const maxChar = '\u{10FFFF}';
 
 const keyColumn = { displayName: 'display_name_key', userPrincipalName: 'upn_key' } as const;
 
-/**
- * SQL selecting `sort_key, id, item_json` for up to `limit` users after `after`.
- * Placeholders are `?`; the PostgreSQL store numbers them.
- *
- * @example
- * userListSql('sqlite', { state: 'active', sortField: 'displayName', direction: 'asc' }, 'c1', 101);
- */
-export function userListSql(dialect: 'sqlite' | 'postgres', query: UserListQuery, customerId: string, limit: number, after?: KeysetPosition): SqlText {
+interface UserRange {
+  where: string;
+  params: unknown[];
+  order: string;
+  key: string;
+  dir: 'ASC' | 'DESC';
+}
+
+/** The WHERE clause and ORDER BY of a keyset range: it starts at `after` in index order. */
+function userRange(dialect: 'sqlite' | 'postgres', query: UserListQuery, customerId: string, after?: KeysetPosition): UserRange {
   const key = keyColumn[query.sortField];
   const params: unknown[] = [customerId, query.state];
   const where = ['customer_id = ?', 'state = ?'];
@@ -46,11 +49,68 @@ export function userListSql(dialect: 'sqlite' | 'postgres', query: UserListQuery
     where.push(`(${key}, id) ${cmp} (?, ?)`);
     params.push(after.key, after.id);
   }
-  params.push(limit);
+  return { where: where.join(' AND '), params, order: `${key} ${dir}, id ${dir}`, key, dir };
+}
+
+/** What each row of {@link userPageSql} carries, by its first column. */
+export const userPagePart = { items: 0, boundary: 1, owned: 2 } as const;
+
+/**
+ * One statement (so one snapshot) that reads a whole page of users as a single value, for both
+ * dialects. Rows, told apart by their first column `part`:
+ * - `items`: the page's stored item JSON joined with commas (SQLite: as a BLOB, so the bytes go
+ *   to the socket without a round trip through a JS string), and `n`, how many;
+ * - `boundary`: the page's last user (`k`, `id`) and, when more users follow, the next one;
+ * - `owned`: present only when the customer belongs to the partner, so no separate look-up is
+ *   needed before the page.
+ * Joining in the database spares creating 100 row objects per page in JavaScript.
+ *
+ * @example
+ * userPageSql('sqlite', { state: 'active', sortField: 'displayName', direction: 'asc' }, partnerId, customerId, 100);
+ */
+export function userPageSql(dialect: 'sqlite' | 'postgres', query: UserListQuery, partnerId: string, customerId: string, size: number, after?: KeysetPosition): SqlText {
+  const range = userRange(dialect, query, customerId, after);
+  // SQLite's group_concat follows the order of its ordered subquery (a co-routine; the store
+  // tests compare every page with row-by-row reads); PostgreSQL gets an explicit ORDER BY.
+  const items =
+    dialect === 'sqlite'
+      ? `SELECT ${userPagePart.items} AS part, CAST(group_concat(item_json, ',') AS BLOB) AS items, count(*) AS n, NULL AS k, NULL AS id FROM (SELECT item_json FROM users WHERE ${range.where} ORDER BY ${range.order} LIMIT ?)`
+      : `SELECT ${userPagePart.items} AS part, string_agg(item_json, ',' ORDER BY k ${range.dir}, id ${range.dir}) AS items, count(*) AS n, NULL AS k, NULL AS id FROM (SELECT ${range.key} AS k, id, item_json FROM users WHERE ${range.where} ORDER BY ${range.order} LIMIT ?) page`;
+  // OFFSET skips inside this page only (at most its size, ≤ 500 index entries), never into the
+  // collection: the range itself starts at the keyset position.
+  const boundary = `SELECT ${userPagePart.boundary}, NULL, NULL, k, id FROM (SELECT ${range.key} AS k, id FROM users WHERE ${range.where} ORDER BY ${range.order} LIMIT 2 OFFSET ?) edge`;
+  const owned = `SELECT ${userPagePart.owned}, NULL, NULL, NULL, NULL FROM customers WHERE id = ? AND partner_id = ?`;
   return {
-    text: `SELECT ${key} AS k, id, item_json FROM users WHERE ${where.join(' AND ')} ORDER BY ${key} ${dir}, id ${dir} LIMIT ?`,
-    params,
+    text: `${items} UNION ALL ${boundary} UNION ALL ${owned}`,
+    params: [...range.params, size, ...range.params, size - 1, customerId, partnerId],
   };
+}
+
+/** A row of {@link userPageSql}: part, items, n, k, id. */
+export type UserPageRow = [number, Buffer | string | null, number | string | null, string | null, string | null];
+
+/**
+ * Turns the rows of {@link userPageSql} into a page; undefined when the customer is not the
+ * partner's.
+ *
+ * @example
+ * const page = userPageFromRows(statement.raw(true).all(...sql.params), 100);
+ */
+export function userPageFromRows(rows: UserPageRow[], size: number): UserPageJson | undefined {
+  let owned = false;
+  let itemsJson: Buffer | string = '';
+  let count = 0;
+  const edge: KeysetPosition[] = [];
+  for (const [part, items, n, k, id] of rows) {
+    if (part === userPagePart.owned) owned = true;
+    else if (part === userPagePart.items) {
+      count = Number(n);
+      if (items !== null) itemsJson = items;
+    } else edge.push({ key: String(k), id: String(id) });
+  }
+  if (!owned) return undefined;
+  // The boundary rows are the page's last user and the one after it; a second one means more.
+  return { itemsJson, count, next: count === size && edge.length === 2 ? edge[0] : undefined };
 }
 
 /** Numbers `?` placeholders as `$1, $2, …` for PostgreSQL. */

@@ -12,8 +12,8 @@ import type { UserRecord, UserRow } from '../../domain/user.js';
 import type { UserListQuery } from '../../domain/user-list-query.js';
 import { customerColumns, customerFromRow, customerListSql, customerValues, userColumns, userFromRow, userRecordColumns, userValues } from '../queries/columns.js';
 import { partnerAccountFromRow } from '../queries/partner-account-row.js';
-import { userListSql } from '../queries/user-list-sql.js';
-import type { ClaimResult, CustomerSearch, IdempotencyKey, Page, RateCounterKey, SigningKey, Store, StoredResponse, UserWriteResult } from '../store.js';
+import { userPageFromRows, userPageSql, type UserPageRow } from '../queries/user-list-sql.js';
+import type { ClaimResult, CustomerSearch, IdempotencyKey, Page, RateCounterKey, SigningKey, Store, StoredResponse, UserPageJson, UserWriteResult } from '../store.js';
 import { sqliteMigrations } from './migrations.js';
 import type { RoleMember } from '../../domain/directory-roles.js';
 import type { LicenseUpdateOutcome, LicenseUpdatePlan, SubscribedSkuRecord, SubscribedSkuWriteResult, UserLicenseRecord } from '../../domain/licensing.js';
@@ -182,13 +182,9 @@ export class SqliteStore implements Store {
     return this.stmt('SELECT item_json FROM users WHERE customer_id = ? AND id = ?').pluck().get(customerId, userId) as string | undefined;
   }
 
-  async listUserJson(customerId: string, query: UserListQuery, size: number, after?: KeysetPosition): Promise<Page<string>> {
-    const sql = userListSql('sqlite', query, customerId, size + 1, after);
-    const rows = this.stmt(sql.text).raw(true).all(...sql.params) as [string, string, string][];
-    const more = rows.length > size;
-    if (more) rows.length = size;
-    const last = rows[rows.length - 1];
-    return { items: rows.map((r) => r[2]), next: more ? { key: last[0], id: last[1] } : undefined };
+  async readUserPage(partnerId: string, customerId: string, query: UserListQuery, size: number, after?: KeysetPosition): Promise<UserPageJson | undefined> {
+    const sql = userPageSql('sqlite', query, partnerId, customerId, size, after);
+    return userPageFromRows(this.stmt(sql.text).raw(true).all(...sql.params) as UserPageRow[], size);
   }
 
   async updateUser(row: UserRow, passwordHash?: string): Promise<UserWriteResult> {
