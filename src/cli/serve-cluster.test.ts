@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { demoCustomerId } from '../demo/demo-data.js';
 import { createScratchDatabase, requestOnce, runCli, startServerProcess, type ServerProcess } from '../test-support/server-process.js';
@@ -16,21 +19,33 @@ const childPids = (pid: number) => {
 };
 
 describe('--workers', () => {
-  it('takes 1 to 64 processes, and more than one only with PostgreSQL', () => {
-    assert.equal(parseWorkerCount('1', 'sqlite:./data/t.db'), 1);
+  it('takes 1 to 64 processes, and more than one only on a database every process can open', () => {
+    assert.equal(parseWorkerCount('1', 'sqlite::memory:'), 1);
     assert.equal(parseWorkerCount('4', 'postgres://127.0.0.1/t'), 4);
-    assert.throws(() => parseWorkerCount('2', 'sqlite:./data/t.db'), /needs PostgreSQL/);
+    assert.equal(parseWorkerCount('2', 'sqlite:./data/t.db'), 2);
+    assert.throws(() => parseWorkerCount('2', 'sqlite::memory:'), /in-memory SQLite/);
     assert.throws(() => parseWorkerCount('0', 'postgres://127.0.0.1/t'), /whole number/);
     assert.throws(() => parseWorkerCount('two', 'postgres://127.0.0.1/t'), /whole number/);
   });
 
-  it('refuses several workers on SQLite with a clear message', async () => {
-    await assert.rejects(runCli(['serve', '--workers', '2', '--port', '0', '--database', 'sqlite::memory:']), /needs PostgreSQL/);
+  it('refuses several workers on an in-memory SQLite database with a clear message', async () => {
+    await assert.rejects(runCli(['serve', '--workers', '2', '--port', '0', '--database', 'sqlite::memory:']), /in-memory SQLite/);
   });
 });
 
-describe('tenantry serve --workers 2 on PostgreSQL', { timeout: 180_000 }, () => {
-  let db: Awaited<ReturnType<typeof createScratchDatabase>>;
+/** A SQLite file in the temp folder, removed with its WAL files afterwards. */
+function scratchSqliteFile(): { url: string; drop(): Promise<void> } {
+  const file = join(tmpdir(), `tenantry-cluster-${randomUUID()}.db`);
+  return { url: `sqlite:${file}`, drop: async () => { for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true }); } };
+}
+
+const clusterDatabases: { name: string; create(): Promise<{ url: string; drop(): Promise<void> }> }[] = [
+  { name: 'PostgreSQL', create: createScratchDatabase },
+  { name: 'a SQLite file', create: async () => scratchSqliteFile() },
+];
+
+for (const database of clusterDatabases) describe(`tenantry serve --workers 2 on ${database.name}`, { timeout: 180_000 }, () => {
+  let db: { url: string; drop(): Promise<void> };
   let server: ServerProcess;
   let auth: Record<string, string>;
   const users = `/v1/customers/${demoCustomerId}/users`;
@@ -38,7 +53,7 @@ describe('tenantry serve --workers 2 on PostgreSQL', { timeout: 180_000 }, () =>
   const workerOf = (res: { headers: Record<string, unknown> }) => String(res.headers['x-tenantry-worker']);
 
   before(async () => {
-    db = await createScratchDatabase();
+    db = await database.create();
     server = await startServerProcess(
       ['--workers', '2', '--port', '0', '--database', db.url, '--demo', '--log-level', 'warn', '--rate-limit-budgets', 'customer-reads=40,window=86400'],
     );

@@ -1,6 +1,6 @@
 /**
  * `tenantry serve --workers N`: N server processes (node:cluster) sharing one port and one
- * PostgreSQL database. The primary prepares the database once (migrations, demo data), then forks;
+ * database (PostgreSQL, or a SQLite file). The primary prepares the database once (migrations, demo data), then forks;
  * it prints the `listening on …` line when every worker listens, replaces a worker that dies, and
  * on SIGTERM or SIGINT stops them all. Everything workers share lives in the database: signing
  * keys, the paging secret, idempotency claims, throttling counters and the audit log.
@@ -17,8 +17,9 @@ const isListeningMessage = (m: unknown): m is ListeningMessage =>
   typeof m === 'object' && m !== null && (m as ListeningMessage).type === 'tenantry:listening' && typeof (m as ListeningMessage).port === 'number';
 
 /**
- * Parses `--workers`. More than one needs PostgreSQL: SQLite takes one writer at a time and a
- * single process already keeps it busy, so extra processes would only queue on its lock.
+ * Parses `--workers`. Several processes share one database file or server; an in-memory SQLite
+ * database lives inside one process, so it takes one. On SQLite, workers add read capacity (WAL
+ * lets readers in every process run beside the one writer); writes still take turns.
  *
  * @example
  * parseWorkerCount('2', 'postgres://db/tenantry'); // 2
@@ -26,8 +27,8 @@ const isListeningMessage = (m: unknown): m is ListeningMessage =>
 export function parseWorkerCount(value: string, databaseUrl: string): number {
   if (!/^\d{1,3}$/.test(value.trim()) || Number(value) < 1 || Number(value) > 64) throw new Error(`Invalid --workers ${value}: use a whole number from 1 to 64`);
   const workers = Number(value);
-  if (workers > 1 && databaseUrl.startsWith('sqlite:')) {
-    throw new Error('--workers > 1 needs PostgreSQL (--database postgres://…): SQLite allows one writer at a time, so more processes would only wait on its lock');
+  if (workers > 1 && databaseUrl === 'sqlite::memory:') {
+    throw new Error('--workers > 1 needs a database every process can open: an in-memory SQLite database belongs to one process (use sqlite:PATH or postgres://…)');
   }
   return workers;
 }

@@ -35,7 +35,7 @@ export function registerServerCommands(program: Command) {
     .option('--rate-limit-budgets <spec>', 'e.g. customer-reads=500,customer-writes=100,partner-reads=3000,partner-writes=600,window=60 (env TENANTRY_RATE_LIMIT_BUDGETS)', process.env.TENANTRY_RATE_LIMIT_BUDGETS)
     .option('--cors-origin <origin>', 'allow browser calls from this origin (repeatable; default: CORS off)', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option('--hsts', 'send Strict-Transport-Security (only when clients reach the server over HTTPS)')
-    .option('--workers <n>', 'server processes sharing the port, PostgreSQL only (env TENANTRY_WORKERS)', process.env.TENANTRY_WORKERS ?? '1')
+    .option('--workers <n>', 'server processes sharing the port and the database (env TENANTRY_WORKERS)', process.env.TENANTRY_WORKERS ?? '1')
     .addHelpText('after', '\nExample:\n  tenantry serve --demo --port 8080\n  tenantry serve --workers 4 --database postgres://127.0.0.1/tenantry\n')
     .action(async (opts) => {
       const workers = parseWorkerCount(String(opts.workers), databaseUrl(opts.database));
