@@ -31,7 +31,7 @@ export interface StoreResults {
   depth: { http: DepthResult; queries: QueryTimings };
   search: Record<string, WrkResult>;
   writes: { create: WrkResult; hash: { perSecond: number; p50Ms: number }; import: ImportResult };
-  /** PostgreSQL only: the same list runs against `serve --workers 2`. */
+  /** The same list runs against `serve --workers 2`. */
   listWorkers?: { workers: number; server: WrkResult[] };
   export?: ExportResult;
   serverPeakMb: number;
@@ -278,33 +278,37 @@ async function main() {
   results.soak = { ...soak, store: 'sqlite' };
   log(`soak: ${soak.requests} requests, ${soak.errors} errors, RSS growth ${soak.rssGrowth.toFixed(2)}`);
   await sqliteServer.stop();
+  await benchWorkers('sqlite', results);
   save(results, started);
 
   const pgServer = await benchStore('postgres', results);
   await pgServer.stop();
   save(results, started);
-  // `serve --workers` (node:cluster, PostgreSQL only) on the same data, when this build has it.
-  const pg = results.stores.postgres!;
+  await benchWorkers('postgres', results);
+  save(results, started);
+  clearInterval(keepAlive);
+  log(`done in ${((results.durationSeconds ?? 0) / 60).toFixed(1)} min: BENCHMARKS.md, bench/results.json`);
+}
+
+/** The list runs again against `serve --workers 2` (node:cluster) on the same data. */
+async function benchWorkers(store: 'sqlite' | 'postgres', results: BenchResults) {
+  const x = results.stores[store]!;
   try {
-    const workers = await startServer(pg.dataset.database, {}, [], ['--workers', '2']);
-    const auth = await bearerToken(pg.dataset.database);
+    const workers = await startServer(x.dataset.database, {}, [], ['--workers', '2']);
+    const auth = await bearerToken(x.dataset.database);
     const seekUrl = `${workers.url}/v1/customers/${benchCustomerId}/users?size=100&seekOperation=Next`;
-    const tokensFile = join(benchDir, 'tokens-postgres.txt');
+    const tokensFile = join(benchDir, `tokens-${store}.txt`);
     const server: WrkResult[] = [];
     for (const c of [1, 50]) {
       await runWrk({ url: seekUrl, connections: c, seconds: 2, tokensFile, auth });
       server.push(await wrk({ url: seekUrl, connections: c, seconds, tokensFile, auth }));
     }
-    pg.listWorkers = { workers: 2, server };
-    log(`postgres --workers 2: c50 ${server[1].requestsPerSecond.toFixed(0)} req/s`);
+    x.listWorkers = { workers: 2, server };
+    log(`${store} --workers 2: c50 ${server[1].requestsPerSecond.toFixed(0)} req/s`);
     await workers.stop();
   } catch (e) {
-    log(`postgres --workers 2 skipped: ${(e as Error).message.slice(0, 200)}`);
+    log(`${store} --workers 2 skipped: ${(e as Error).message.slice(0, 200)}`);
   }
-
-  save(results, started);
-  clearInterval(keepAlive);
-  log(`done in ${((results.durationSeconds ?? 0) / 60).toFixed(1)} min: BENCHMARKS.md, bench/results.json`);
 }
 
 main().catch((e) => {
