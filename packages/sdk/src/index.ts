@@ -8,7 +8,7 @@
  * const deleted = await partner.customers.byId(cid).users.query({ size: 500, filter: filters.deletedUsers() });
  */
 export { createPartnerOperations, PartnerOperations, type PartnerOperationsOptions } from './partner-operations.js';
-export { PartnerClient, type Credentials, type HttpRequest, type PartnerClientOptions, type TokenProvider } from './partner-client.js';
+export { type Credentials, type FetchLike, type FetchLikeResponse, type HttpRequest, PartnerClient, type PartnerClientOptions, type TokenProvider } from './partner-client.js';
 export { categoryOfStatus, PartnerError, type PartnerErrorCategory } from './errors.js';
 export { defaultBackoffMs, isRetryableStatus, type RetryOptions } from './retry-policy.js';
 export { newGuid, type CallOptions, type RequestContext } from './request-context.js';

@@ -14,14 +14,31 @@ export type TokenProvider = (signal?: AbortSignal) => string | Promise<string>;
 /** A fixed token, or a function that returns one. */
 export type Credentials = { token: string } | { tokenProvider: TokenProvider } | TokenProvider;
 
+/** The part of a fetch response the client reads. */
+export interface FetchLikeResponse {
+  ok: boolean;
+  status: number;
+  headers: { get(name: string): string | null };
+  text(): Promise<string>;
+}
+
+/**
+ * The part of `fetch` the client uses: the global `fetch` is one; a lighter one (such as the CLI's
+ * keep-alive node:http client for long exports) may be given instead.
+ */
+export type FetchLike = (
+  url: string,
+  init: { method: string; headers: Record<string, string>; body?: string; signal?: AbortSignal },
+) => Promise<FetchLikeResponse>;
+
 export interface PartnerClientOptions {
   /** The API root, e.g. `http://127.0.0.1:8080` or `https://api.partnercenter.microsoft.com` (a trailing `/v1` is accepted). */
   baseUrl: string;
   credentials?: Credentials;
   /** Retry tuning; tests shorten the back-off. */
   retry?: RetryOptions;
-  /** A fetch implementation (default: the global one). */
-  fetch?: typeof fetch;
+  /** A fetch implementation (default: the global one); only what {@link FetchLike} names is used. */
+  fetch?: FetchLike;
   /**
    * Sent as MS-PartnerCenter-Client when given. Off by default: a header a server's CORS policy
    * does not list would make browsers refuse cross-origin calls.
@@ -106,7 +123,7 @@ export class PartnerClient {
       if (token) headers.Authorization = `Bearer ${token}`;
       if (body !== undefined) headers['Content-Type'] = 'application/json';
 
-      let response: Response;
+      let response: FetchLikeResponse;
       let text: string;
       try {
         response = await doFetch(url, { method: request.method, headers, body, signal });
@@ -177,7 +194,7 @@ export class PartnerClient {
     return c.tokenProvider(signal);
   }
 
-  private error(response: Response, text: string, requestId: string, retryAfterSeconds?: number): PartnerError {
+  private error(response: FetchLikeResponse, text: string, requestId: string, retryAfterSeconds?: number): PartnerError {
     return new PartnerError({
       status: response.status,
       ...faultFromBody(text),
