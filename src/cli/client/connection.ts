@@ -1,7 +1,7 @@
 /**
  * Where the client commands connect and as whom: flags, then environment, then the login profile.
  */
-import { createPartnerOperations, type PartnerOperations } from '@tenantry/sdk';
+import { createPartnerOperations, type FetchLike, type PartnerOperations } from '@tenantry/sdk';
 import type { Command } from 'commander';
 import { readProfile } from './profile.js';
 import { UsageError } from './run-action.js';
@@ -30,12 +30,12 @@ const sameServer = (a: string, b: string) => a.replace(/\/+$/, '').toLowerCase()
  * @example
  * const { partner } = connect(command.optsWithGlobals());
  */
-export function connect(options: GlobalOptions, env: NodeJS.ProcessEnv = process.env): Connection {
+export function connect(options: GlobalOptions, env: NodeJS.ProcessEnv = process.env, transport: { fetch?: FetchLike } = {}): Connection {
   const profile = readProfile(env);
   const url = options.url || env.TENANTRY_URL || profile?.url || defaultUrl;
   const fromProfile = profile && sameServer(profile.url, url) ? profile : undefined;
   const token = options.token || env.TENANTRY_TOKEN || fromProfile?.token;
-  const partner = createPartnerOperations({ baseUrl: url, credentials: token ? { token } : undefined, clientName: 'Tenantry CLI' });
+  const partner = createPartnerOperations({ baseUrl: url, credentials: token ? { token } : undefined, clientName: 'Tenantry CLI', fetch: transport.fetch });
   return { url, token, customer: fromProfile?.customer, partner };
 }
 

@@ -7,6 +7,7 @@ import { stringify } from 'csv-stringify/sync';
 import { type Command, Option } from 'commander';
 import { createWriteStream, readFileSync } from 'node:fs';
 import { connect, customerOf, withCustomerOption } from '../client/connection.js';
+import { httpFetch } from '../client/http-fetch.js';
 import { exitCodes, runAction, UsageError } from '../client/run-action.js';
 import { parseBulkTemplate, type RowProblem } from '../import/bulk-template.js';
 import { importUsers, type RowResult } from '../import/import-users.js';
@@ -128,7 +129,8 @@ export function registerUserTransferCommands(users: Command) {
     .addHelpText('after', '\nThe CSV columns are named as the API names them, so an export can be imported again.\n\nExample:\n  tenantry users export --customer $CUSTOMER -o csv > users.csv\n')
     .action(
       runAction(async (opts, command: Command) => {
-        const connection = connect(command.optsWithGlobals());
+        // Thousands of page requests: the lighter keep-alive client instead of the global fetch.
+        const connection = connect(command.optsWithGlobals(), process.env, { fetch: httpFetch });
         const collection = connection.partner.customers.byId(customerOf(opts, connection)).users;
         const writer = listWriter<CustomerUser>({ format: parseFormat(opts.output, ['csv', 'jsonl']), out: process.stdout, tableColumns: userTableColumns(false), csvColumns: userCsvColumns });
         const progress = startProgress('exporting', undefined);

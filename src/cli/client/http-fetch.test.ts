@@ -1,0 +1,85 @@
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { gzipSync } from 'node:zlib';
+import { after, before, describe, test } from 'node:test';
+import { PartnerClient } from '@tenantry/sdk';
+import { httpFetch } from './http-fetch.js';
+
+describe('the CLI keep-alive http client', () => {
+  let server: http.Server;
+  let base: string;
+  const sockets = new Set<unknown>();
+
+  before(async () => {
+    server = http.createServer((req, res) => {
+      sockets.add(req.socket);
+      let body = '';
+      req.on('data', (d) => (body += d));
+      req.on('end', () => {
+        if (req.url === '/echo') {
+          res.writeHead(201, { 'content-type': 'application/json; charset=utf-8', 'x-seen-length': String(req.headers['content-length'] ?? '') });
+          return res.end(JSON.stringify({ method: req.method, body, auth: req.headers.authorization ?? null, text: 'émile 日本 ✓' }));
+        }
+        if (req.url === '/moved') {
+          res.writeHead(307, { location: '/echo' });
+          return res.end();
+        }
+        if (req.url === '/gzip') {
+          res.writeHead(200, { 'content-encoding': 'gzip', 'content-type': 'application/json' });
+          return res.end(gzipSync('{"zipped":true}'));
+        }
+        if (req.url === '/throttled') {
+          res.writeHead(429, { 'retry-after': '7' });
+          return res.end('{"code":429}');
+        }
+        if (req.url === '/slow') return setTimeout(() => res.end('{}'), 2000);
+        res.writeHead(404);
+        res.end();
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  after(() => {
+    server.closeAllConnections();
+    server.close();
+  });
+
+  test('sends method, headers and body with its length, and reads status, headers and UTF-8 text', async () => {
+    const res = await httpFetch(`${base}/echo`, { method: 'POST', headers: { Authorization: 'Bearer t' }, body: '{"name":"é"}' });
+    assert.equal(res.status, 201);
+    assert.equal(res.ok, true);
+    assert.equal(res.headers.get('X-Seen-Length'), '13', 'Content-Length in bytes, not chunked');
+    assert.equal(res.headers.get('x-missing'), null);
+    assert.deepEqual(JSON.parse(await res.text()), { method: 'POST', body: '{"name":"é"}', auth: 'Bearer t', text: 'émile 日本 ✓' });
+  });
+
+  test('keeps one connection for requests in sequence', async () => {
+    sockets.clear();
+    for (let i = 0; i < 5; i++) await (await httpFetch(`${base}/echo`, { method: 'GET', headers: {} })).text();
+    assert.equal(sockets.size, 1);
+  });
+
+  test('leaves redirects and compressed answers to fetch, and answers errors as they are', async () => {
+    assert.equal(JSON.parse(await (await httpFetch(`${base}/moved`, { method: 'GET', headers: {} })).text()).method, 'GET');
+    assert.deepEqual(JSON.parse(await (await httpFetch(`${base}/gzip`, { method: 'GET', headers: {} })).text()), { zipped: true });
+    const throttled = await httpFetch(`${base}/throttled`, { method: 'GET', headers: {} });
+    assert.equal(throttled.ok, false);
+    assert.equal(throttled.headers.get('Retry-After'), '7');
+  });
+
+  test('an abort stops the request with the signal’s reason through the SDK', async () => {
+    const controller = new AbortController();
+    const client = new PartnerClient({ baseUrl: base, fetch: httpFetch, retry: { maxRetries: 0 } });
+    setTimeout(() => controller.abort(new Error('enough')), 50);
+    const started = Date.now();
+    await assert.rejects(client.send({ method: 'GET', path: '/../slow' }, { signal: controller.signal }), /enough/);
+    assert.ok(Date.now() - started < 1500);
+  });
+
+  test('an unreachable server is a network error after the retries, as with fetch', async () => {
+    const client = new PartnerClient({ baseUrl: 'http://127.0.0.1:9', fetch: httpFetch, retry: { maxRetries: 1, backoffMs: () => 1 } });
+    await assert.rejects(client.send({ method: 'GET', path: '/customers' }), /No answer from http:\/\/127\.0\.0\.1:9/);
+  });
+});
