@@ -14,7 +14,7 @@ import Database from 'better-sqlite3';
 import { bearerToken, benchCustomerId, benchDir, benchDomain, pgAdminUrl, pgBenchDatabase, seedDataset, walkPages, type Dataset, type Walk } from './lib/dataset.js';
 import { alternateFirstAndLast, type DepthResult } from './lib/depth.js';
 import { positionOf, timeQueries, type QueryTimings } from './lib/offset-peer.js';
-import { cliPath, memoryOf, repoRoot, runCli, startBaseline, startServer, type Running } from './lib/processes.js';
+import { cliPath, memoryOf, repoRoot, runCli, startBaseline, startFastifyFloor, startServer, type Running } from './lib/processes.js';
 import { renderReport } from './lib/report.js';
 import { runSoak, type SoakResult } from './lib/soak.js';
 import { ensureWrk, runWrk, type WrkResult } from './lib/wrk.js';
@@ -27,7 +27,8 @@ const log = (line: string) => process.stderr.write(`[bench ${new Date().toISOStr
 export interface StoreResults {
   dataset: Dataset;
   walk: { pages: number; seconds: number };
-  list: { baseline: WrkResult[]; server: WrkResult[] };
+  /** `floor`: bare fastify serving the ceiling's bytes (absent in older results). */
+  list: { baseline: WrkResult[]; server: WrkResult[]; floor?: WrkResult[] };
   depth: { http: DepthResult; queries: QueryTimings };
   search: Record<string, WrkResult>;
   writes: { create: WrkResult; hash: { perSecond: number; p50Ms: number }; import: ImportResult };
@@ -163,16 +164,22 @@ async function benchStore(store: 'sqlite' | 'postgres', results: BenchResults): 
   const listUrl = `${server.url}/v1/customers/${benchCustomerId}/users?size=100`;
   const seekUrl = `${listUrl}&seekOperation=Next`;
 
-  // 1. List at random depth, against the bare node:http ceiling serving the same bytes.
+  // 1. List at random depth, against the bare node:http ceiling serving the same bytes, and bare
+  // fastify serving them too (the framework's own floor), with each server's CPU per request.
   const baseline = await startBaseline(walked.sampleBodyFile);
-  const list: StoreResults['list'] = { baseline: [], server: [] };
+  const floor = await startFastifyFloor(walked.sampleBodyFile);
+  const list: StoreResults['list'] = { baseline: [], server: [], floor: [] };
+  const pageUrl = (base: string) => `${base}/v1/customers/${benchCustomerId}/users?size=100&seekOperation=Next`;
   for (const c of [1, 50]) {
     await runWrk({ url: `${baseline.url}/`, connections: c, seconds: 2, tokensFile: walked.tokensFile, auth });
-    list.baseline.push(await wrk({ url: `${baseline.url}/v1/customers/${benchCustomerId}/users?size=100&seekOperation=Next`, connections: c, seconds, tokensFile: walked.tokensFile, auth }));
+    list.baseline.push(await wrk({ url: pageUrl(baseline.url), connections: c, seconds, tokensFile: walked.tokensFile, auth, pid: baseline.child.pid }));
+    await runWrk({ url: `${floor.url}/`, connections: c, seconds: 2, tokensFile: walked.tokensFile, auth });
+    list.floor!.push(await wrk({ url: pageUrl(floor.url), connections: c, seconds, tokensFile: walked.tokensFile, auth, pid: floor.child.pid }));
     await runWrk({ url: seekUrl, connections: c, seconds: 2, tokensFile: walked.tokensFile, auth });
-    list.server.push(await wrk({ url: seekUrl, connections: c, seconds, tokensFile: walked.tokensFile, auth }));
-    log(`${store}: list c${c}: ${list.server.at(-1)!.requestsPerSecond.toFixed(0)} req/s vs ceiling ${list.baseline.at(-1)!.requestsPerSecond.toFixed(0)}`);
+    list.server.push(await wrk({ url: seekUrl, connections: c, seconds, tokensFile: walked.tokensFile, auth, pid: server.child.pid }));
+    log(`${store}: list c${c}: ${list.server.at(-1)!.requestsPerSecond.toFixed(0)} req/s vs ceiling ${list.baseline.at(-1)!.requestsPerSecond.toFixed(0)}, bare fastify ${list.floor!.at(-1)!.requestsPerSecond.toFixed(0)}`);
   }
+  await floor.stop();
   await baseline.stop();
 
   // 2. Depth: first page vs last page, over HTTP and as bare queries beside OFFSET + count(*).

@@ -91,6 +91,11 @@ export function startBaseline(bodyFile: string): Promise<Running> {
   return startListening(process.execPath, [fileURLToPath(new URL('../baseline-server.mjs', import.meta.url)), bodyFile]);
 }
 
+/** The framework floor: bare fastify answering every request with the bytes in `bodyFile`. */
+export function startFastifyFloor(bodyFile: string): Promise<Running> {
+  return startListening(process.execPath, [fileURLToPath(new URL('../fastify-floor.mjs', import.meta.url)), bodyFile]);
+}
+
 /** Runs the tenantry CLI to completion and returns its stdout. */
 export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<string> {
   return new Promise((resolve, reject) => {

@@ -51,17 +51,20 @@ function targets(r: BenchResults): string {
 
 const wrkCells = (w: WrkResult) => `${f0(w.requestsPerSecond)} | ${ms(w.p50Ms)} | ${ms(w.p99Ms)}`;
 
+const cpu = (w: WrkResult) => (w.cpuMicrosPerRequest === undefined ? '—' : f0(w.cpuMicrosPerRequest));
+const cpuRatio = (b: WrkResult, w: WrkResult) => (b.cpuMicrosPerRequest && w.cpuMicrosPerRequest ? f2(b.cpuMicrosPerRequest / w.cpuMicrosPerRequest) : '—');
+
 function listSection(r: BenchResults): string {
-  const rows = ['| store | connections | ceiling req/s | p50 ms | p99 ms | tenantry req/s | p50 ms | p99 ms | req/s ratio | p50 ratio | errors |', '|---|---|---|---|---|---|---|---|---|---|---|'];
+  const rows = [
+    '| store | connections | ceiling req/s | p50 ms | p99 ms | ceiling CPU µs/req | server | req/s | p50 ms | p99 ms | CPU µs/req | req/s ratio | p50 ratio | CPU ratio | errors |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+  ];
+  const row = (s: keyof typeof storeName, label: string, b: WrkResult, w: WrkResult) =>
+    `| ${storeName[s]} | ${w.connections} | ${wrkCells(b)} | ${cpu(b)} | ${label} | ${wrkCells(w)} | ${cpu(w)} | **${f2(w.requestsPerSecond / b.requestsPerSecond)}** | ${f2(w.p50Ms / b.p50Ms)} | ${cpuRatio(b, w)} | ${w.errors} |`;
   for (const [s, x] of entries(r)) {
-    x.list.server.forEach((w, i) => {
-      const b = x.list.baseline[i];
-      rows.push(`| ${storeName[s]} | ${w.connections} | ${wrkCells(b)} | ${wrkCells(w)} | **${f2(w.requestsPerSecond / b.requestsPerSecond)}** | ${f2(w.p50Ms / b.p50Ms)} | ${w.errors} |`);
-    });
-    x.listWorkers?.server.forEach((w, i) => {
-      const b = x.list.baseline[i];
-      rows.push(`| ${storeName[s]}, \`serve --workers ${x.listWorkers!.workers}\` | ${w.connections} | ${wrkCells(b)} | ${wrkCells(w)} | **${f2(w.requestsPerSecond / b.requestsPerSecond)}** | ${f2(w.p50Ms / b.p50Ms)} | ${w.errors} |`);
-    });
+    x.list.floor?.forEach((w, i) => rows.push(row(s, 'bare fastify, same bytes (framework floor)', x.list.baseline[i], w)));
+    x.list.server.forEach((w, i) => rows.push(row(s, 'tenantry', x.list.baseline[i], w)));
+    x.listWorkers?.server.forEach((w, i) => rows.push(row(s, `tenantry \`serve --workers ${x.listWorkers!.workers}\``, x.list.baseline[i], w)));
   }
   return rows.join('\n');
 }
@@ -162,7 +165,12 @@ ${targets(r)}
 
 Each request sends a continuation token picked at random from all ${f0(Object.values(r.stores)[0]?.walk.pages ?? 0)} pages of the
 customer (collected by walking the list first). The ceiling is a bare \`node:http\` server that
-answers every request with a precomputed body of the same bytes (a real page of this run).
+answers every request with a precomputed body of the same bytes (a real page of this run). Bare
+fastify serving the same bytes (no plugins, no store) shows what the web framework alone costs:
+its ratio bounds what any fastify server can reach here. CPU µs/req is each server's own CPU time
+(user + system, from /proc) over the run divided by the requests it answered; it moves much less
+with the machine's load than req/s does. (With \`--workers\` the CPU of the worker processes is not
+sampled.)
 
 ${listSection(r)}
 

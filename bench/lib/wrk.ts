@@ -4,6 +4,7 @@
  * server does.
  */
 import { execFileSync, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const script = fileURLToPath(new URL('../lua/requests.lua', import.meta.url));
@@ -17,6 +18,8 @@ export interface WrkResult {
   p99Ms: number;
   meanMs: number;
   errors: number;
+  /** With `pid`: the server's CPU time (user + system) per answered request, in µs. */
+  cpuMicrosPerRequest?: number;
 }
 
 export interface WrkOptions {
@@ -27,6 +30,17 @@ export interface WrkOptions {
   tokensFile?: string;
   token?: string;
   createDomain?: string;
+  /** The server process (all its threads) whose CPU time to measure over the run. */
+  pid?: number;
+}
+
+/**
+ * CPU time a process has used, user plus system, in µs (Linux /proc). Per request it moves far
+ * less with the machine's load than requests per second do.
+ */
+export function cpuMicrosOf(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1e6) / 100; // utime + stime, in 1/100 s ticks
 }
 
 /** Makes sure `wrk` is on the PATH, installing the Debian package when it is not. */
@@ -58,6 +72,7 @@ export function runWrk(o: WrkOptions): Promise<WrkResult> {
     BENCH_TOKEN: o.token ?? '',
     BENCH_CREATE_DOMAIN: o.createDomain ?? '',
   };
+  const cpuBefore = o.pid ? cpuMicrosOf(o.pid) : 0;
   return new Promise((resolve, reject) => {
     const child = spawn('wrk', args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
@@ -76,6 +91,7 @@ export function runWrk(o: WrkOptions): Promise<WrkResult> {
         p99Ms: r.p99Us / 1000,
         meanMs: r.meanUs / 1000,
         errors: r.socketErrors + r.non2xx,
+        cpuMicrosPerRequest: o.pid && r.requests > 0 ? (cpuMicrosOf(o.pid) - cpuBefore) / r.requests : undefined,
       });
     });
   });
