@@ -180,9 +180,10 @@ export interface Store {
   // Bulk loading (issue 6: `tenantry seed`, benchmarks).
   /**
    * Appends many new users sharing one password hash, all batches in ONE transaction, by the
-   * store's fastest path (SQLite: a large page cache so the load never re-writes a page;
-   * PostgreSQL: arrays unnested, one statement per batch). Batches are pulled one at a time, so
-   * memory holds one batch. Fails on any clash; returns how many were written.
+   * store's fastest path (SQLite: a large page cache so the load never re-writes a page, and a
+   * rollback journal for the load when no other connection is open; PostgreSQL: one COPY).
+   * Rows given in primary-key order load fastest. Batches are pulled one at a time, so memory
+   * holds one batch. Fails on any clash, writing nothing; returns how many were written.
    */
   insertUsersBulk(batches: Iterable<UserRow[]>, passwordHash: string): Promise<number>;
 }
