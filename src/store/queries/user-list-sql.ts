@@ -15,6 +15,7 @@ export interface SqlText {
 const maxChar = '\u{10FFFF}';
 
 const keyColumn = { displayName: 'display_name_key', userPrincipalName: 'upn_key' } as const;
+const stateLiteral = { active: 'active', inactive: 'inactive' } as const;
 
 interface UserRange {
   where: string;
@@ -27,8 +28,13 @@ interface UserRange {
 /** The WHERE clause and ORDER BY of a keyset range: it starts at `after` in index order. */
 function userRange(dialect: 'sqlite' | 'postgres', query: UserListQuery, customerId: string, after?: KeysetPosition): UserRange {
   const key = keyColumn[query.sortField];
-  const params: unknown[] = [customerId, query.state];
-  const where = ['customer_id = ?', 'state = ?'];
+  const params: unknown[] = [customerId];
+  // The state is written into the SQL, not bound: SQLite marks a parameter compared with a column
+  // that a partial index's WHERE mentions (users_active_upn: state = 'active') and re-prepares the
+  // statement on every new binding of it, which cost a page more than reading it.
+  const state = stateLiteral[query.state];
+  if (!state) throw new Error(`unknown user state ${String(query.state)}`);
+  const where = ['customer_id = ?', `state = '${state}'`];
   const search = query.search;
   if (search) {
     const col = keyColumn[search.field];
@@ -72,9 +78,13 @@ export function userPageSql(dialect: 'sqlite' | 'postgres', query: UserListQuery
   const range = userRange(dialect, query, customerId, after);
   // SQLite's group_concat follows the order of its ordered subquery (a co-routine; the store
   // tests compare every page with row-by-row reads); PostgreSQL gets an explicit ORDER BY.
+  if (!Number.isInteger(size) || size < 1 || size > 500) throw new Error(`page size ${size} is not 1 to 500`);
+  // SQLite re-prepares a statement on every execution when a subquery's LIMIT is a bound
+  // parameter (seen with perf: most of a page's time went to parsing), so there the size is
+  // written into the SQL; PostgreSQL keeps one prepared statement per shape with the size bound.
   const items =
     dialect === 'sqlite'
-      ? `SELECT ${userPagePart.items} AS part, CAST(group_concat(item_json, ',') AS BLOB) AS items, count(*) AS n, NULL AS k, NULL AS id FROM (SELECT item_json FROM users WHERE ${range.where} ORDER BY ${range.order} LIMIT ?)`
+      ? `SELECT ${userPagePart.items} AS part, CAST(group_concat(item_json, ',') AS BLOB) AS items, count(*) AS n, NULL AS k, NULL AS id FROM (SELECT item_json FROM users WHERE ${range.where} ORDER BY ${range.order} LIMIT ${size})`
       : `SELECT ${userPagePart.items} AS part, string_agg(item_json, ',' ORDER BY k ${range.dir}, id ${range.dir}) AS items, count(*) AS n, NULL AS k, NULL AS id FROM (SELECT ${range.key} AS k, id, item_json FROM users WHERE ${range.where} ORDER BY ${range.order} LIMIT ?) page`;
   // OFFSET skips inside this page only (at most its size, ≤ 500 index entries), never into the
   // collection: the range itself starts at the keyset position.
@@ -82,7 +92,7 @@ export function userPageSql(dialect: 'sqlite' | 'postgres', query: UserListQuery
   const owned = `SELECT ${userPagePart.owned}, NULL, NULL, NULL, NULL FROM customers WHERE id = ? AND partner_id = ?`;
   return {
     text: `${items} UNION ALL ${boundary} UNION ALL ${owned}`,
-    params: [...range.params, size, ...range.params, size - 1, customerId, partnerId],
+    params: [...range.params, ...(dialect === 'sqlite' ? [] : [size]), ...range.params, size - 1, customerId, partnerId],
   };
 }
 

@@ -25,6 +25,8 @@ import { auditFromRow, auditListSql, auditValues, insertAuditSql } from '../quer
 import { randomUUID } from 'node:crypto';
 import { ClaimLostError, type IdempotencyClaim, type IdempotentCompletion } from '../store.js';
 
+const maxCachedStatements = 1000;
+
 const isUniqueViolation = (e: unknown) => (e as { code?: string }).code?.startsWith('SQLITE_CONSTRAINT') ?? false;
 
 /** Primary-key order of user rows. */
@@ -61,6 +63,8 @@ export class SqliteStore implements Store {
   private stmt(sql: string): Database.Statement {
     let s = this.statements.get(sql);
     if (!s) {
+      // Bounded: page SQL carries its size (1–500) as a literal, so shapes × sizes could pile up.
+      if (this.statements.size >= maxCachedStatements) this.statements.delete(this.statements.keys().next().value!);
       s = this.db.prepare(sql);
       this.statements.set(sql, s);
     }
@@ -169,7 +173,20 @@ export class SqliteStore implements Store {
           // In key order, consecutive inserts land on the same pages of the clustered table
           // (`tenantry seed` already sends its rows so: then this is one pass over the batch).
           if (!inKeyOrder(rows)) rows.sort(byKey);
-          for (const row of rows) insert.run(userValues(row, passwordHash, true));
+          const per = Number(process.env.SEED_MULTI ?? 1);
+          let i = 0;
+          if (per > 1) {
+            const multi = this.stmt(`INSERT INTO users (${userColumns.join(', ')}) VALUES ${Array.from({ length: per }, () => `(${userColumns.map(() => '?').join(', ')})`).join(', ')}`);
+            const values: unknown[] = new Array(per * userColumns.length);
+            for (; i + per <= rows.length; i += per) {
+              for (let j = 0; j < per; j++) {
+                const v = userValues(rows[i + j], passwordHash, true);
+                for (let k = 0; k < v.length; k++) values[j * v.length + k] = v[k];
+              }
+              multi.run(values);
+            }
+          }
+          for (; i < rows.length; i++) insert.run(userValues(rows[i], passwordHash, true));
           written += rows.length;
         }
       }).immediate();
