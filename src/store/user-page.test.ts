@@ -28,7 +28,9 @@ function customerFor(partnerId: string): CustomerRecord {
 /** Users whose display names tie in groups, mixed case and accents, so the id breaks ties. */
 function trickyUsers(customer: CustomerRecord, count: number): UserRow[] {
   const names = ['Émile Zola', 'émile zola', 'Ada Lovelace', 'ada lovelace', 'Zoë Ng', 'Bob', 'bob', 'Ünal Kaya'];
-  return syntheticUsers(customer.id, customer.domain, 0, count).map((row, i) => (i % 3 === 0 ? toUserRow({ ...row, displayName: names[i % names.length] }) : row));
+  return syntheticUsers(customer.id, customer.domain, 0, count)
+    .map((row, i) => (i % 3 === 0 ? toUserRow({ ...row, displayName: names[i % names.length] }) : row))
+    .map((row, i) => (i % 10 === 4 ? toUserRow({ ...row, state: 'inactive', softDeletionTime: '2026-01-02T00:00:00Z' }) : row));
 }
 
 /** The oracle: users in the query's order, computed in JavaScript from the rows. */
@@ -88,7 +90,16 @@ for (const factory of storeFactories) {
       });
     }
 
-    it('gives the same items as the stored JSON, byte for byte', async () => {
+    it('walks deleted and active users in turn, each list holding only its own state', async () => {
+      for (const state of ['inactive', 'active', 'inactive'] as const) {
+        const query: UserListQuery = { state, sortField: 'displayName', direction: 'asc' };
+        const { ids } = await walk(store, demoPartnerId, customer.id, query, 10);
+        assert.deepEqual(ids, expectedOrder(rows, query), state);
+      }
+      assert.ok(rows.some((r) => r.state === 'inactive'));
+    });
+
+        it('gives the same items as the stored JSON, byte for byte', async () => {
       const page = (await store.readUserPage(demoPartnerId, customer.id, queries[0], 5))!;
       const byId = new Map(rows.map((r) => [r.id, r.itemJson]));
       const ids = expectedOrder(rows, queries[0]).slice(0, 5);

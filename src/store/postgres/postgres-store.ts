@@ -233,7 +233,7 @@ export class PostgresStore implements Store {
   async readUserPage(partnerId: string, customerId: string, query: UserListQuery, size: number, after?: KeysetPosition): Promise<UserPageJson | undefined> {
     const sql = userPageSql('postgres', query, partnerId, customerId, size, after);
     // Named statements are prepared once per connection; the name encodes the query's shape.
-    const name = `up_${query.sortField}_${query.direction}_${query.search ? `${query.search.field}_${query.search.operator}` : 'all'}_${after ? 'a' : 'f'}`;
+    const name = `up_${query.state}_${query.sortField}_${query.direction}_${query.search ? `${query.search.field}_${query.search.operator}` : 'all'}_${after ? 'a' : 'f'}`;
     const { rows } = await this.pool.query({ name, text: numberPlaceholders(sql.text), values: sql.params, rowMode: 'array' });
     return userPageFromRows(rows as UserPageRow[], size);
   }
