@@ -160,7 +160,13 @@ export class SqliteStore implements Store {
   }
 
   async insertUsersBulk(batches: Iterable<UserRow[]>, passwordHash: string): Promise<number> {
-    const insert = this.stmt(`INSERT INTO users (${userColumns.join(', ')}) VALUES (${userColumns.map(() => '?').join(', ')})`);
+    const row = `(${userColumns.map(() => '?').join(', ')})`;
+    const insert = this.stmt(`INSERT INTO users (${userColumns.join(', ')}) VALUES ${row}`);
+    // 64 rows a statement (1,280 parameters): one statement step per 64 rows instead of per row
+    // takes ~15 % off the CPU of a 1 M-user load.
+    const rowsPerInsert = 64;
+    const insertMany = this.stmt(`INSERT INTO users (${userColumns.join(', ')}) VALUES ${Array(rowsPerInsert).fill(row).join(', ')}`);
+    const values: unknown[] = new Array(rowsPerInsert * userColumns.length);
     const cacheSize = this.db.pragma('cache_size', { simple: true }) as number;
     // A load touches every page of the table and its indexes; with the pages held in a cache
     // (allocated only as used) up to 2 GiB, each page is written once, at commit, not per batch.
@@ -173,18 +179,13 @@ export class SqliteStore implements Store {
           // In key order, consecutive inserts land on the same pages of the clustered table
           // (`tenantry seed` already sends its rows so: then this is one pass over the batch).
           if (!inKeyOrder(rows)) rows.sort(byKey);
-          const per = Number(process.env.SEED_MULTI ?? 1);
           let i = 0;
-          if (per > 1) {
-            const multi = this.stmt(`INSERT INTO users (${userColumns.join(', ')}) VALUES ${Array.from({ length: per }, () => `(${userColumns.map(() => '?').join(', ')})`).join(', ')}`);
-            const values: unknown[] = new Array(per * userColumns.length);
-            for (; i + per <= rows.length; i += per) {
-              for (let j = 0; j < per; j++) {
-                const v = userValues(rows[i + j], passwordHash, true);
-                for (let k = 0; k < v.length; k++) values[j * v.length + k] = v[k];
-              }
-              multi.run(values);
+          for (; i + rowsPerInsert <= rows.length; i += rowsPerInsert) {
+            for (let j = 0; j < rowsPerInsert; j++) {
+              const v = userValues(rows[i + j], passwordHash, true);
+              for (let k = 0; k < v.length; k++) values[j * v.length + k] = v[k];
             }
+            insertMany.run(values);
           }
           for (; i < rows.length; i++) insert.run(userValues(rows[i], passwordHash, true));
           written += rows.length;
