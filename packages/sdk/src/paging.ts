@@ -7,6 +7,14 @@ import type { PartnerClient } from './partner-client.js';
 import type { CallOptions } from './request-context.js';
 import type { SeekBasedResourceCollection } from './types.js';
 
+/** Resolves after pending ticks and I/O callbacks have run (setImmediate where there is one: browsers have none). */
+const nextMacrotask = () =>
+  new Promise<void>((resolve) => {
+    const { setImmediate } = globalThis as { setImmediate?: (callback: () => void) => unknown };
+    if (setImmediate) setImmediate(resolve);
+    else setTimeout(resolve, 0);
+  });
+
 /** Call options of a paged walk. */
 export interface PagingOptions extends CallOptions {
   /**
@@ -77,6 +85,10 @@ export async function* followPages<T>(
       while (queue.length <= ahead) queue.push(after(queue[queue.length - 1]));
       const page = await queue.shift()!;
       if (!page) return;
+      // The next request has been started, but HTTP clients write it to the socket on a later tick,
+      // which a caller busy with this page would hold back until it waits for the next one. One
+      // macrotask turn lets it go out first, so the server works while the caller does.
+      if (page.links?.next) await nextMacrotask();
       yield page;
     }
   } finally {
