@@ -5,6 +5,7 @@
 import type { KeysetPosition } from '../../domain/continuation-token.js';
 import type { AuditQuery } from '../../domain/audit-query.js';
 import type { AuditRecord } from '../../domain/audit-record.js';
+import { limitClause } from './limit-clause.js';
 
 export const auditColumns = [
   'partner_id', 'operation_date', 'id', 'customer_id', 'customer_name', 'subject', 'app_only', 'resource_type', 'resource_id',
@@ -72,6 +73,5 @@ export function auditListSql(partnerId: string, query: AuditQuery, limit: number
     where.push('(operation_date, id) > (?, ?)');
     params.push(after.key, after.id);
   }
-  params.push(limit);
-  return { text: `SELECT ${auditColumns.join(', ')} FROM audit_records WHERE ${where.join(' AND ')} ORDER BY operation_date, id LIMIT ?`, params };
+  return { text: `SELECT ${auditColumns.join(', ')} FROM audit_records WHERE ${where.join(' AND ')} ORDER BY operation_date, id ${limitClause(limit)}`, params };
 }

@@ -2,6 +2,7 @@
  * Column lists and row mapping shared by both stores, so the two schemas cannot drift.
  */
 import type { CustomerRecord } from '../../domain/customer.js';
+import { limitClause } from './limit-clause.js';
 import type { UserRecord, UserRow } from '../../domain/user.js';
 
 export const userColumns = [
@@ -81,6 +82,5 @@ export function customerListSql(partnerId: string, search: { field: 'companyName
     where.push(`(${key}, id) > (?, ?)`);
     params.push(after.key, after.id);
   }
-  params.push(limit);
-  return { text: `SELECT ${key} AS k, ${customerColumns.join(', ')} FROM customers WHERE ${where.join(' AND ')} ORDER BY ${key}, id LIMIT ?`, params };
+  return { text: `SELECT ${key} AS k, ${customerColumns.join(', ')} FROM customers WHERE ${where.join(' AND ')} ORDER BY ${key}, id ${limitClause(limit)}`, params };
 }

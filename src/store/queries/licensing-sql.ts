@@ -3,6 +3,7 @@
  * seat accounting cannot drift. Placeholders are `?`; the PostgreSQL side numbers them.
  */
 import type { RoleMember } from '../../domain/directory-roles.js';
+import { limitClause } from './limit-clause.js';
 import type { LicenseUpdateOutcome, ProductDefinition, SubscribedSkuRecord, UserLicenseRecord } from '../../domain/licensing.js';
 
 export const subscribedSkuColumns = [
@@ -82,11 +83,10 @@ export function roleMembersSql(customerId: string, roleId: string, limit: number
     after = ' AND m.user_id > ?';
     params.push(afterUserId);
   }
-  params.push(limit);
   return {
     text:
       'SELECT m.user_id, u.display_name, u.upn FROM directory_role_members m JOIN users u ON u.customer_id = m.customer_id AND u.id = m.user_id ' +
-      `WHERE m.customer_id = ? AND m.role_id = ? AND u.state = 'active'${after} ORDER BY m.user_id LIMIT ?`,
+      `WHERE m.customer_id = ? AND m.role_id = ? AND u.state = 'active'${after} ORDER BY m.user_id ${limitClause(limit)}`,
     params,
   };
 }

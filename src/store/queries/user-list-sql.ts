@@ -5,6 +5,7 @@
 import type { KeysetPosition } from '../../domain/continuation-token.js';
 import type { UserListQuery } from '../../domain/user-list-query.js';
 import type { UserPageJson } from '../store.js';
+import { limitClause } from './limit-clause.js';
 
 export interface SqlText {
   text: string;
@@ -84,7 +85,7 @@ export function userPageSql(dialect: 'sqlite' | 'postgres', query: UserListQuery
   // written into the SQL; PostgreSQL keeps one prepared statement per shape with the size bound.
   const items =
     dialect === 'sqlite'
-      ? `SELECT ${userPagePart.items} AS part, CAST(group_concat(item_json, ',') AS BLOB) AS items, count(*) AS n, NULL AS k, NULL AS id FROM (SELECT item_json FROM users WHERE ${range.where} ORDER BY ${range.order} LIMIT ${size})`
+      ? `SELECT ${userPagePart.items} AS part, CAST(group_concat(item_json, ',') AS BLOB) AS items, count(*) AS n, NULL AS k, NULL AS id FROM (SELECT item_json FROM users WHERE ${range.where} ORDER BY ${range.order} ${limitClause(size)})`
       : `SELECT ${userPagePart.items} AS part, string_agg(item_json, ',' ORDER BY k ${range.dir}, id ${range.dir}) AS items, count(*) AS n, NULL AS k, NULL AS id FROM (SELECT ${range.key} AS k, id, item_json FROM users WHERE ${range.where} ORDER BY ${range.order} LIMIT ?) page`;
   // OFFSET skips inside this page only (at most its size, ≤ 500 index entries), never into the
   // collection: the range itself starts at the keyset position.

@@ -4,6 +4,7 @@
  * from this process or another, are applied one after the other and can never oversubscribe.
  */
 import type Database from 'better-sqlite3';
+import { StatementCache } from './statement-cache.js';
 import type { KeysetPosition } from '../../domain/continuation-token.js';
 import type { RoleMember } from '../../domain/directory-roles.js';
 import type { LicenseUpdateOutcome, LicenseUpdatePlan, SubscribedSkuRecord, SubscribedSkuWriteResult, UserLicenseRecord } from '../../domain/licensing.js';
@@ -11,17 +12,14 @@ import { LicenseUpdateAborted, licensingSql as sql, roleMemberFromRow, roleMembe
 import type { Page, RoleMemberWriteResult } from '../store.js';
 
 export class SqliteLicensing {
-  private readonly statements = new Map<string, Database.Statement>();
+  private readonly statements: StatementCache;
 
-  constructor(private readonly db: Database.Database) {}
+  constructor(private readonly db: Database.Database) {
+    this.statements = new StatementCache(db);
+  }
 
   private stmt(text: string): Database.Statement {
-    let s = this.statements.get(text);
-    if (!s) {
-      s = this.db.prepare(text);
-      this.statements.set(text, s);
-    }
-    return s;
+    return this.statements.get(text);
   }
 
   putSubscribedSku(sku: SubscribedSkuRecord): SubscribedSkuWriteResult {

@@ -15,6 +15,7 @@ import { partnerAccountFromRow } from '../queries/partner-account-row.js';
 import { userPageFromRows, userPageSql, type UserPageRow } from '../queries/user-list-sql.js';
 import type { ClaimResult, CustomerSearch, IdempotencyKey, Page, RateCounterKey, SigningKey, Store, StoredResponse, UserPageJson, UserWriteResult } from '../store.js';
 import { sqliteMigrations } from './migrations.js';
+import { StatementCache } from './statement-cache.js';
 import type { RoleMember } from '../../domain/directory-roles.js';
 import type { LicenseUpdateOutcome, LicenseUpdatePlan, SubscribedSkuRecord, SubscribedSkuWriteResult, UserLicenseRecord } from '../../domain/licensing.js';
 import type { RoleMemberWriteResult } from '../store.js';
@@ -25,8 +26,6 @@ import { auditFromRow, auditListSql, auditValues, insertAuditSql } from '../quer
 import { randomUUID } from 'node:crypto';
 import { ClaimLostError, type IdempotencyClaim, type IdempotentCompletion } from '../store.js';
 
-const maxCachedStatements = 1000;
-
 const isUniqueViolation = (e: unknown) => (e as { code?: string }).code?.startsWith('SQLITE_CONSTRAINT') ?? false;
 
 /** Primary-key order of user rows. */
@@ -36,7 +35,7 @@ const inKeyOrder = (rows: UserRow[]) => rows.every((row, i) => i === 0 || byKey(
 export class SqliteStore implements Store {
   readonly dialect = 'sqlite' as const;
   private readonly db: Database.Database;
-  private readonly statements = new Map<string, Database.Statement>();
+  private readonly statements: StatementCache;
 
   /**
    * Opens (and creates) a database file; `:memory:` gives a private in-memory database.
@@ -48,6 +47,7 @@ export class SqliteStore implements Store {
   constructor(path: string) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     this.db = new Database(path);
+    this.statements = new StatementCache(this.db);
     // 16 KiB pages (taken only by a new, empty database): a user row is ~0.8 KB, so a 100-user
     // page of the clustered table spans ~6 pages instead of ~25, and bulk loads run ~30 % faster.
     this.db.pragma('page_size = 16384');
@@ -64,14 +64,7 @@ export class SqliteStore implements Store {
   }
 
   private stmt(sql: string): Database.Statement {
-    let s = this.statements.get(sql);
-    if (!s) {
-      // Bounded: page SQL carries its size (1–500) as a literal, so shapes × sizes could pile up.
-      if (this.statements.size >= maxCachedStatements) this.statements.delete(this.statements.keys().next().value!);
-      s = this.db.prepare(sql);
-      this.statements.set(sql, s);
-    }
-    return s;
+    return this.statements.get(sql);
   }
 
   async migrate(): Promise<void> {
