@@ -2,6 +2,7 @@
  * Customer tenants: the record, the rules for creating one, and their wire forms.
  */
 import { faults } from './fault.js';
+import { guidPattern } from './guid.js';
 
 export interface BillingProfile {
   firstName?: string;
@@ -30,8 +31,6 @@ export const customerDomains = (c: Pick<CustomerRecord, 'domain' | 'customDomain
 
 const domainPattern = /^(?=.{4,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 
-const customerGuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
 /**
  * The customer tenant id a route names, lower-cased; anything but a GUID is refused with
  * Partner Center's invalid-customer fault.
@@ -41,7 +40,7 @@ const customerGuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0
  */
 export function customerIdFrom(param: string): string {
   const id = param.toLowerCase();
-  if (!customerGuidPattern.test(id)) throw faults.invalidCustomerId(param);
+  if (!guidPattern.test(id)) throw faults.invalidCustomerId(param);
   return id;
 }
 

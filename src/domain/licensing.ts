@@ -5,6 +5,7 @@
  */
 import { faults } from './fault.js';
 import { licensingFaults } from './licensing-faults.js';
+import { guidPattern } from './guid.js';
 
 export type LicenseGroupId = 'group1' | 'group2';
 export type TargetType = 'User' | 'Tenant';
@@ -75,13 +76,12 @@ export const unrestoredLicensesHeader = 'Tenantry-Unrestored-Licenses';
 /** Seats still free: Partner Center's `availableUnits = totalUnits − consumedUnits`. */
 export const availableUnits = (sku: Pick<SubscribedSkuRecord, 'totalUnits' | 'consumedUnits'>) => sku.totalUnits - sku.consumedUnits;
 
-const guid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** Lower-cases a GUID; anything else is undefined. */
 export function normalizeGuid(value: unknown): string | undefined {
   if (typeof value !== 'string') return undefined;
   const v = value.trim().replace(/^\{(.*)\}$/, '$1').toLowerCase();
-  return guid.test(v) ? v : undefined;
+  return guidPattern.test(v) ? v : undefined;
 }
 
 /**

@@ -15,7 +15,6 @@ import { isoSeconds, toUserRow, type UserRecord } from '../domain/user.js';
 import type { CustomerSearch, IdempotencyClaim, Store } from '../store/store.js';
 import type { JsonResult } from './user-service.js';
 
-
 export interface CustomerCreateInput {
   companyProfile?: { domain?: string; companyName?: string };
   billingProfile?: BillingProfile;

@@ -10,6 +10,7 @@ import { syntheticUsersInKeyOrder, unusablePasswordHash } from '../../demo/synth
 import type { CustomerRecord } from '../../domain/customer.js';
 import { openStore } from '../../store/open-store.js';
 import type { Store } from '../../store/store.js';
+import { guidPattern } from '../../domain/guid.js';
 
 export interface SeedOptions {
   partnerId: string;
@@ -32,8 +33,6 @@ export interface SeedResult {
   seconds: number;
   usersPerSecond: number;
 }
-
-const guidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** A customer for seeded users; its domain derives from its id so it never clashes. */
 function seedCustomer(partnerId: string, id: string): CustomerRecord {

@@ -17,6 +17,7 @@ import type { Operation } from '../../auth/permissions.js';
 import type { AuditRecord } from '../../domain/audit-record.js';
 import type { Store } from '../../store/store.js';
 import { isReplay } from '../idempotency.js';
+import { guidPattern } from '../../domain/guid.js';
 
 /** Partner Center's names for a write. */
 export interface AuditNames {
@@ -75,7 +76,6 @@ export function auditNamesOf(method: string, config: { operation?: Operation; au
   return { resourceType, operationType: `${verbs[method.toUpperCase()] ?? method.toLowerCase()}_${resourceType}` };
 }
 
-const guidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const asGuid = (value: unknown) => (typeof value === 'string' && guidPattern.test(value.toLowerCase()) ? value.toLowerCase() : undefined);
 
 function parseBody(payload: unknown): Record<string, unknown> | undefined {

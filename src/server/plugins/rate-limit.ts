@@ -12,8 +12,7 @@ import fp from 'fastify-plugin';
 import { bindingCounter, isWrite, throttledBody, type RateLimitConfig } from '../../domain/rate-limit.js';
 import type { RateCounterKey, Store } from '../../store/store.js';
 import { jsonType } from '../reply.js';
-
-const guidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+import { guidPattern } from '../../domain/guid.js';
 
 export interface RateLimitOptions {
   store: Store;

@@ -83,7 +83,7 @@ describe('without --bom', () => {
     assert.equal(seen.size, 300);
   });
 
-    it('continues a correlation vector the caller sent', async () => {
+  it('continues a correlation vector the caller sent', async () => {
     const res = await h.request('GET', `/v1/customers/${h.customerId}/users`, { headers: { 'ms-cv': 'abc.0' } });
     assert.equal(res.headers['ms-cv'], 'abc.0.1');
   });

@@ -14,13 +14,12 @@ import { isAllowed, type Operation } from '../../auth/permissions.js';
 import { faults } from '../../domain/fault.js';
 import type { UserPatchKind } from '../../services/user-service.js';
 import { noteAudit } from '../plugins/audit.js';
+import { guidPattern } from '../../domain/guid.js';
 
 const CustomerParams = Type.Object({ customerId: Type.String({ description: 'Customer tenant id (GUID)' }) });
 const UserParams = Type.Object({ customerId: Type.String(), userId: Type.String({ description: 'User object id (GUID)' }) });
 const errors = { 400: ApiFault, 401: ApiFault, 403: ApiFault, 404: ApiFault, 409: ApiFault };
 const tags = ['Customer users'];
-
-const guidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** The user id of a route, lower-cased; a non-GUID can name no user. */
 function userIdOf(request: FastifyRequest<{ Params: { userId: string } }>) {

@@ -32,9 +32,9 @@ const { from: copyFrom } = copyStreams;
 
 // COPY's text format: NULL is \N, and backslash, tab, newline and carriage return are escaped.
 const copyEscapes: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
-const copySpecial = /[\\\t\n\r]/;
+const copySpecial = /[\\\t\n\r]/g;
 const copyField = (v: unknown): string =>
-  v === null || v === undefined ? '\\N' : v === true ? 't' : v === false ? 'f' : copySpecial.test(String(v)) ? String(v).replace(/[\\\t\n\r]/g, (ch) => copyEscapes[ch]) : String(v);
+  v === null || v === undefined ? '\\N' : v === true ? 't' : v === false ? 'f' : String(v).replace(copySpecial, (ch) => copyEscapes[ch]);
 /** One row of COPY text: the fields tab-separated, newline-terminated. */
 function copyLine(values: unknown[]): string {
   let line = copyField(values[0]);

@@ -76,10 +76,10 @@ export const userPagePart = { items: 0, boundary: 1, owned: 2 } as const;
  * userPageSql('sqlite', { state: 'active', sortField: 'displayName', direction: 'asc' }, partnerId, customerId, 100);
  */
 export function userPageSql(dialect: 'sqlite' | 'postgres', query: UserListQuery, partnerId: string, customerId: string, size: number, after?: KeysetPosition): SqlText {
+  if (!Number.isInteger(size) || size < 1 || size > 500) throw new Error(`page size ${size} is not 1 to 500`);
   const range = userRange(dialect, query, customerId, after);
   // SQLite's group_concat follows the order of its ordered subquery (a co-routine; the store
-  // tests compare every page with row-by-row reads); PostgreSQL gets an explicit ORDER BY.
-  if (!Number.isInteger(size) || size < 1 || size > 500) throw new Error(`page size ${size} is not 1 to 500`);
+  // tests compare every page with a JavaScript oracle); PostgreSQL gets an explicit ORDER BY.
   // SQLite re-prepares a statement on every execution when a subquery's LIMIT is a bound
   // parameter (seen with perf: most of a page's time went to parsing), so there the size is
   // written into the SQL; PostgreSQL keeps one prepared statement per shape with the size bound.
