@@ -10,6 +10,7 @@ describe('the CLI keep-alive http client', () => {
   let server: http.Server;
   let base: string;
   const sockets = new Set<unknown>();
+  let postHits = 0;
 
   before(async () => {
     server = http.createServer((req, res) => {
@@ -28,6 +29,11 @@ describe('the CLI keep-alive http client', () => {
         if (req.url === '/gzip') {
           res.writeHead(200, { 'content-encoding': 'gzip', 'content-type': 'application/json' });
           return res.end(gzipSync('{"zipped":true}'));
+        }
+        if (req.url === '/gzip-post') {
+          postHits++;
+          res.writeHead(201, { 'content-encoding': 'gzip', 'content-type': 'application/json', 'x-accept-encoding': String(req.headers['accept-encoding']) });
+          return res.end(gzipSync('{"created":true}'));
         }
         if (req.url === '/throttled') {
           res.writeHead(429, { 'retry-after': '7' });
@@ -67,6 +73,13 @@ describe('the CLI keep-alive http client', () => {
     const throttled = await httpFetch(`${base}/throttled`, { method: 'GET', headers: {} });
     assert.equal(throttled.ok, false);
     assert.equal(throttled.headers.get('Retry-After'), '7');
+  });
+
+  test('asks for an uncompressed answer, and reads a compressed answer to a POST itself instead of sending the POST again', async () => {
+    const res = await httpFetch(`${base}/gzip-post`, { method: 'POST', headers: {}, body: '{}' });
+    assert.equal(res.headers.get('x-accept-encoding'), 'identity');
+    assert.deepEqual(JSON.parse(await res.text()), { created: true });
+    assert.equal(postHits, 1);
   });
 
   test('an abort stops the request with the signal’s reason through the SDK', async () => {

@@ -6,10 +6,21 @@
  */
 import http from 'node:http';
 import https from 'node:https';
+import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import type { FetchLike, FetchLikeResponse } from '@tenantry/sdk';
 
 const agents = { 'http:': new http.Agent({ keepAlive: true }), 'https:': new https.Agent({ keepAlive: true }) };
 const redirects = new Set([301, 302, 303, 307, 308]);
+const safeMethods = new Set(['GET', 'HEAD']);
+
+/** The body of an answer that came compressed to a request that must not be sent again. */
+function decoded(body: Buffer, encoding: string | undefined): Buffer {
+  if (encoding === undefined) return body;
+  if (encoding === 'gzip' || encoding === 'x-gzip') return gunzipSync(body);
+  if (encoding === 'deflate') return inflateSync(body);
+  if (encoding === 'br') return brotliDecompressSync(body);
+  throw new Error(`cannot read an answer with Content-Encoding ${encoding}`);
+}
 
 /**
  * Sends one request and reads the whole answer as UTF-8 text.
@@ -20,14 +31,17 @@ const redirects = new Set([301, 302, 303, 307, 308]);
 export const httpFetch: FetchLike = (url, init) => {
   const target = new URL(url);
   if (target.protocol !== 'http:' && target.protocol !== 'https:') return globalThis.fetch(url, init);
-  const headers: Record<string, string> = { ...init.headers };
+  const headers: Record<string, string> = { 'Accept-Encoding': 'identity', ...init.headers };
   if (init.body !== undefined) headers['Content-Length'] = String(Buffer.byteLength(init.body));
   return new Promise<FetchLikeResponse>((resolve, reject) => {
     const client = target.protocol === 'https:' ? https : http;
     const request = client.request(target, { method: init.method, headers, agent: agents[target.protocol as 'http:' | 'https:'], signal: init.signal }, (response) => {
       const status = response.statusCode ?? 0;
       const encoding = response.headers['content-encoding'];
-      if ((redirects.has(status) && response.headers.location) || (encoding && encoding !== 'identity')) {
+      // A redirect was not acted on, so fetch can follow it. A compressed answer was, so only a
+      // safe method may be asked again (the request says identity, so servers rarely compress).
+      const compressed = encoding !== undefined && encoding !== 'identity';
+      if ((redirects.has(status) && response.headers.location) || (compressed && safeMethods.has(init.method.toUpperCase()))) {
         response.resume();
         globalThis.fetch(url, init).then(resolve, reject);
         return;
@@ -37,7 +51,12 @@ export const httpFetch: FetchLike = (url, init) => {
       response.on('error', reject);
       response.on('close', () => {
         if (!response.complete) return reject(new Error('the connection closed before the whole answer arrived'));
-        const text = Buffer.concat(chunks).toString('utf8');
+        let text: string;
+        try {
+          text = decoded(Buffer.concat(chunks), compressed ? encoding : undefined).toString('utf8');
+        } catch (e) {
+          return reject(e);
+        }
         resolve({
           ok: status >= 200 && status < 300,
           status,
