@@ -12,6 +12,10 @@ const locations = ['US', 'GB', 'DE', 'FR', 'JP', 'IN', 'BR', undefined];
 const ascii = (name: string) => name.normalize('NFD').replace(/[^\x00-\x7f]/g, '').toLowerCase();
 const firstAscii = firstNames.map(ascii);
 const lastAscii = lastNames.map(ascii);
+// User n's first and last name; multiplying by primes spreads names so consecutive users do not
+// sort together.
+const firstOf = (n: number) => (n * 7) % firstNames.length;
+const lastOf = (n: number) => (n * 11 + Math.floor(n / firstNames.length)) % lastNames.length;
 
 /**
  * Rows for users `start … start+count-1` of a customer; deterministic names, random ids.
@@ -23,9 +27,8 @@ export function syntheticUsers(customerId: string, domain: string, start: number
   const rows: UserRow[] = new Array(count);
   for (let i = 0; i < count; i++) {
     const n = start + i;
-    // Multiplying by primes spreads names so consecutive users do not sort together.
-    const f = (n * 7) % firstNames.length;
-    const l = (n * 11 + Math.floor(n / firstNames.length)) % lastNames.length;
+    const f = firstOf(n);
+    const l = lastOf(n);
     const first = firstNames[f];
     const last = lastNames[l];
     rows[i] = toUserRow({
@@ -79,9 +82,7 @@ function numbersInKeyOrder(start: number, count: number): Float64Array {
   for (let i = 0; i < count; i++) {
     const n = start + i;
     const len = n < 10 ? 1 : String(n).length;
-    const f = (n * 7) % firstNames.length;
-    const l = (n * 11 + Math.floor(n / firstNames.length)) % lastNames.length;
-    keys[i] = (pairRank[f * lastNames.length + l] * scale + n * 10 ** (digits - len)) * 16 + len;
+    keys[i] = (pairRank[firstOf(n) * lastNames.length + lastOf(n)] * scale + n * 10 ** (digits - len)) * 16 + len;
   }
   keys.sort();
   for (let i = 0; i < count; i++) {
@@ -128,7 +129,7 @@ export function* syntheticUsersInKeyOrder(customerId: string, domain: string, st
     const rows: UserRow[] = new Array(size);
     for (let i = 0; i < size; i++) {
       const n = numbers[done + i];
-      const p = ((n * 7) % firstNames.length) * lastNames.length + ((n * 11 + Math.floor(n / firstNames.length)) % lastNames.length);
+      const p = firstOf(n) * lastNames.length + lastOf(n);
       const pair = pairs[p];
       const prefix = prefixes[done + i];
       const hi = Math.floor(prefix / 0x10000);
