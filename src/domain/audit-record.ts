@@ -2,6 +2,7 @@
  * Audit records: one per write the API performs, in Partner Center's AuditRecord shape
  * (`GET /v1/auditrecords`). Plain data and its wire JSON; the audit plugin fills them in.
  */
+import { lookup } from './lookup.js';
 
 /** Partner Center's outcome names. */
 export type OperationStatus = 'succeeded' | 'failed';
@@ -48,7 +49,7 @@ const resourceIdKeys: Record<string, string> = {
  */
 export function serializeAuditRecord(r: AuditRecord): string {
   const customizedData = [
-    ...(r.resourceId ? [{ key: resourceIdKeys[r.resourceType] ?? 'ResourceId', value: r.resourceId }] : []),
+    ...(r.resourceId ? [{ key: lookup(resourceIdKeys, r.resourceType) ?? 'ResourceId', value: r.resourceId }] : []),
     ...r.customizedData,
     ...(r.requestId ? [{ key: 'RequestId', value: r.requestId }] : []),
     ...(r.operationStatus === 'failed' ? [{ key: 'HttpStatus', value: String(r.httpStatus) }] : []),

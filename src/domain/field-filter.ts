@@ -13,16 +13,19 @@ export interface SimpleFieldFilter {
   value: unknown;
 }
 
+/** The object's own properties under lower-cased names, in an object without a prototype (so `o.field` is never an inherited member). */
 function lowerKeys(value: unknown): Record<string, unknown> | undefined {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k.toLowerCase(), v]));
+  const out: Record<string, unknown> = Object.create(null);
+  for (const [k, v] of Object.entries(value)) out[k.toLowerCase()] = v;
+  return out;
 }
 
 function flatten(node: unknown, depth: number): SimpleFieldFilter[] {
   const o = lowerKeys(node);
   if (!o || depth > 4) throw faults.invalidInput('filter must be a field filter object', ['filter']);
   const operator = String(o.operator ?? '').toLowerCase();
-  if ('leftfilter' in o || 'rightfilter' in o) {
+  if (Object.hasOwn(o, 'leftfilter') || Object.hasOwn(o, 'rightfilter')) {
     if (operator !== 'and') throw faults.invalidInput('Only the and operator combines filters', ['filter']);
     return [...flatten(o.leftfilter, depth + 1), ...flatten(o.rightfilter, depth + 1)];
   }

@@ -3,6 +3,7 @@
  * (partner, customer), writes stricter than reads. Partner Center publishes one figure, 500
  * requests per minute per customer, which is the default customer read budget here.
  */
+import { lookup } from './lookup.js';
 
 export interface RateLimitBudgets {
   /** Window length in seconds; counters reset at each window boundary. */
@@ -64,7 +65,7 @@ export function parseRateLimitBudgets(spec: string | undefined, base: RateLimitB
   if (!spec?.trim()) return budgets;
   for (const part of spec.split(',')) {
     const [name, raw] = part.split('=').map((s) => s.trim());
-    const key = budgetNames[name?.toLowerCase() ?? ''];
+    const key = lookup(budgetNames, name?.toLowerCase() ?? '');
     const value = Number(raw);
     if (!key || !Number.isInteger(value) || value < 1) {
       throw new Error(`Invalid rate limit budget "${part}": use ${Object.keys(budgetNames).join(', ')} with a positive integer`);

@@ -4,6 +4,7 @@
  */
 import { faults } from './fault.js';
 import { parseFieldFilters } from './field-filter.js';
+import { lookup } from './lookup.js';
 import type { UserState } from './user.js';
 
 export type UserSortField = 'displayName' | 'userPrincipalName';
@@ -42,7 +43,7 @@ const supportedFilters =
 export function parseUserListQuery(filter: string | undefined, sortField: string | undefined, sortDirection: string | undefined): UserListQuery {
   const query: UserListQuery = { state: 'active', sortField: 'displayName', direction: 'asc' };
   if (sortField !== undefined && sortField !== '') {
-    const field = fieldNames[sortField.toLowerCase()];
+    const field = lookup(fieldNames, sortField.toLowerCase());
     if (!field) throw faults.invalidInput('sortField must be DisplayName or UserPrincipalName', ['sortField']);
     query.sortField = field;
   }
@@ -55,20 +56,21 @@ export function parseUserListQuery(filter: string | undefined, sortField: string
   if (filter === undefined || filter === '') return query;
   for (const part of parseFieldFilters(filter)) {
     const field = part.field;
+    const searchField = lookup(fieldNames, field);
     if (field === 'userstate' || field === 'userstatus') {
       const value = String(part.value ?? '').toLowerCase();
       if (part.operator !== 'equals' || (value !== 'active' && value !== 'inactive')) {
         throw faults.invalidInput(supportedFilters, ['filter']);
       }
       query.state = value;
-    } else if (fieldNames[field]) {
+    } else if (searchField) {
       const operator = part.operator;
       if (operator !== 'starts_with' && operator !== 'substring' && operator !== 'equals') throw faults.invalidInput(supportedFilters, ['filter']);
       if (typeof part.value !== 'string' || part.value.length === 0 || part.value.length > 256) {
         throw faults.invalidInput('A search value must be a string of 1 to 256 characters', ['filter']);
       }
       if (query.search) throw faults.invalidInput('Only one search filter may be given', ['filter']);
-      query.search = { field: fieldNames[field], operator, value: part.value.toLowerCase() };
+      query.search = { field: searchField, operator, value: part.value.toLowerCase() };
     } else {
       throw faults.invalidInput(supportedFilters, ['filter']);
     }

@@ -6,6 +6,7 @@
  */
 import { parse } from 'csv-parse/sync';
 import { Fault } from '../../domain/fault.js';
+import { lookup } from '../../domain/lookup.js';
 import { validateUsageLocation, validateUserPrincipalName } from '../../domain/user.js';
 
 export interface ImportRow {
@@ -76,7 +77,7 @@ export function parseBulkTemplate(input: string | Buffer, options: TemplateOptio
   }
   if (records.length === 0) return { rows: [], problems: [{ line: 1, message: 'the file is empty' }] };
 
-  const header = records[0].record.map((h) => headerFields[h.toLowerCase().replace(/[^a-z]/g, '')]);
+  const header = records[0].record.map((h) => lookup(headerFields, h.toLowerCase().replace(/[^a-z]/g, '')));
   const missing = (['userPrincipalName', 'displayName'] as Field[]).filter((f) => !header.includes(f));
   if (missing.length) {
     const names = { userPrincipalName: 'Email (or User name)', displayName: 'Display name' } as Record<string, string>;

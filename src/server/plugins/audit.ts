@@ -18,6 +18,7 @@ import type { AuditRecord } from '../../domain/audit-record.js';
 import type { Store } from '../../store/store.js';
 import { isReplay } from '../idempotency.js';
 import { guidPattern } from '../../domain/guid.js';
+import { lookup } from '../../domain/lookup.js';
 
 /** Partner Center's names for a write. */
 export interface AuditNames {
@@ -72,8 +73,8 @@ const verbs: Record<string, string> = { POST: 'create', PUT: 'update', PATCH: 'u
 export function auditNamesOf(method: string, config: { operation?: Operation; audit?: AuditNames }): AuditNames | undefined {
   if (!config.operation || readOnlyMethods.has(method.toUpperCase())) return undefined;
   if (config.audit) return config.audit;
-  const resourceType = resourceTypes[config.operation.split('.')[0]] ?? config.operation.split('.')[0];
-  return { resourceType, operationType: `${verbs[method.toUpperCase()] ?? method.toLowerCase()}_${resourceType}` };
+  const resourceType = lookup(resourceTypes, config.operation.split('.')[0]) ?? config.operation.split('.')[0];
+  return { resourceType, operationType: `${lookup(verbs, method.toUpperCase()) ?? method.toLowerCase()}_${resourceType}` };
 }
 
 const asGuid = (value: unknown) => (typeof value === 'string' && guidPattern.test(value.toLowerCase()) ? value.toLowerCase() : undefined);

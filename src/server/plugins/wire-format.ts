@@ -57,7 +57,8 @@ export function bindToSchema(value: unknown, schema: JsonSchema | undefined): un
   const out: Record<string, unknown> = {};
   for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
     const name = names.get(key.toLowerCase()) ?? key;
-    const bound = bindToSchema(v, schema.properties[name]);
+    // Own properties only: a body key such as `toString` must not find Object.prototype's member.
+    const bound = bindToSchema(v, Object.hasOwn(schema.properties, name) ? schema.properties[name] : undefined);
     if (bound !== undefined) out[name] = bound;
   }
   return out;

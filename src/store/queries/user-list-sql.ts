@@ -3,6 +3,7 @@
  * index `(customer_id, state, <sort key>, id)`, so any page costs the same as the first one.
  */
 import type { KeysetPosition } from '../../domain/continuation-token.js';
+import { lookup } from '../../domain/lookup.js';
 import type { UserListQuery } from '../../domain/user-list-query.js';
 import type { UserPageJson } from '../store.js';
 import { limitClause } from './limit-clause.js';
@@ -15,8 +16,15 @@ export interface SqlText {
 // Largest code point: `prefix || MAX` bounds a prefix range in binary (C collation) order.
 const maxChar = '\u{10FFFF}';
 
-const keyColumn = { displayName: 'display_name_key', userPrincipalName: 'upn_key' } as const;
-const stateLiteral = { active: 'active', inactive: 'inactive' } as const;
+const keyColumn: Readonly<Record<string, string>> = { displayName: 'display_name_key', userPrincipalName: 'upn_key' };
+const stateLiteral: Readonly<Record<string, string>> = { active: 'active', inactive: 'inactive' };
+
+/** A name written into the SQL text: only a table's own entries, never a prototype member. */
+function sqlName(table: Readonly<Record<string, string>>, key: string, what: string): string {
+  const name = lookup(table, key);
+  if (name === undefined) throw new Error(`unknown ${what} ${String(key)}`);
+  return name;
+}
 
 interface UserRange {
   where: string;
@@ -28,17 +36,16 @@ interface UserRange {
 
 /** The WHERE clause and ORDER BY of a keyset range: it starts at `after` in index order. */
 function userRange(dialect: 'sqlite' | 'postgres', query: UserListQuery, customerId: string, after?: KeysetPosition): UserRange {
-  const key = keyColumn[query.sortField];
+  const key = sqlName(keyColumn, query.sortField, 'sort field');
   const params: unknown[] = [customerId];
   // The state is written into the SQL, not bound: SQLite marks a parameter compared with a column
   // that a partial index's WHERE mentions (users_active_upn: state = 'active') and re-prepares the
   // statement on every new binding of it, which cost a page more than reading it.
-  const state = stateLiteral[query.state];
-  if (!state) throw new Error(`unknown user state ${String(query.state)}`);
+  const state = sqlName(stateLiteral, query.state, 'user state');
   const where = ['customer_id = ?', `state = '${state}'`];
   const search = query.search;
   if (search) {
-    const col = keyColumn[search.field];
+    const col = sqlName(keyColumn, search.field, 'search field');
     if (search.operator === 'equals') {
       where.push(`${col} = ?`);
       params.push(search.value);
