@@ -4,6 +4,7 @@
  */
 import { faults } from './fault.js';
 import { parseSingleFieldFilter } from './field-filter.js';
+import { parseWireDate } from './wire-date.js';
 
 export type AuditFilter =
   | { field: 'customerId'; value: string }
@@ -23,13 +24,12 @@ const dayMs = 24 * 3600 * 1000;
 export const defaultAuditDays = 30;
 export const auditRetentionDays = 90;
 
-const dateOnly = /^\d{4}-\d{2}-\d{2}$/;
-
+/** A bound in UTC milliseconds, in any form the official SDKs send (see wire-date.ts). */
 function parseDate(name: string, value: string, endOfDay: boolean): number {
+  const date = parseWireDate(value);
+  if (!date) throw faults.invalidInput(`${name} is not a date; use e.g. 2026-11-24 or 2026-11-24T08:00:00Z (UTC)`, [name]);
   // A bare date means the whole day, so startDate=endDate=2026-11-24 is that day's records.
-  const ms = dateOnly.test(value) ? Date.parse(`${value}T00:00:00Z`) + (endOfDay ? dayMs : 0) : Date.parse(value);
-  if (Number.isNaN(ms) || value.length > 64) throw faults.invalidInput(`${name} is not a date; use e.g. 2026-11-24 or 2026-11-24T08:00:00Z`, [name]);
-  return ms;
+  return date.dateOnly && endOfDay ? date.ms + dayMs : date.ms;
 }
 
 /**
