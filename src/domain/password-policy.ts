@@ -41,5 +41,9 @@ export function generateTemporaryPassword(length = 16): string {
     const j = randomInt(i + 1);
     [chars[i], chars[j]] = [chars[j], chars[i]];
   }
+  // A letter or digit first: results files are opened in spreadsheets, where a leading `@` would
+  // be taken for a formula and the CSV writers would prefix it with `'` (not part of the password).
+  const first = chars.findIndex((c) => !symbols.includes(c));
+  [chars[0], chars[first]] = [chars[first], chars[0]];
   return chars.join('');
 }

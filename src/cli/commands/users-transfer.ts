@@ -3,7 +3,6 @@
  * and `tenantry users export` (every page streamed to stdout as CSV or JSON lines).
  */
 import { type CustomerUser } from '@tenantry/sdk';
-import { stringify } from 'csv-stringify/sync';
 import { type Command, Option } from 'commander';
 import { createWriteStream, readFileSync } from 'node:fs';
 import { connect, customerOf, withCustomerOption } from '../client/connection.js';
@@ -12,14 +11,16 @@ import { exitCodes, runAction, UsageError } from '../client/run-action.js';
 import { parseBulkTemplate, type RowProblem } from '../import/bulk-template.js';
 import { importUsers, type RowResult } from '../import/import-users.js';
 import { userCsvColumns, userTableColumns } from '../output/columns.js';
+import { csvRecord } from '../output/csv.js';
 import { startProgress } from '../output/progress.js';
 import { listWriter, parseFormat, writeText } from '../output/writer.js';
 import { listQuery } from './users.js';
 
 const resultHeader = ['Line', 'First name', 'Last name', 'Display name', 'User name', 'Usage location', 'Status update', 'User id', 'Temporary password', 'Error'];
 
+// Written through csvRecord, which neutralizes formulas: the names come from the imported file.
 const resultRow = (r: RowResult) => [
-  r.row.line,
+  String(r.row.line),
   r.row.firstName ?? '',
   r.row.lastName ?? '',
   r.row.displayName ?? '',
@@ -79,11 +80,11 @@ export function registerUserTransferCommands(users: Command) {
         const resultsPath = opts.results ?? `${file.replace(/\.csv$/i, '')}.results.csv`;
         // The results hold temporary passwords: readable by the owner only.
         const results = createWriteStream(resultsPath, { mode: 0o600 });
-        await writeText(results, stringify([resultHeader]));
+        await writeText(results, csvRecord(resultHeader));
         const counts: Record<RowResult['status'], number> = { created: 0, exists: 0, invalid: 0, failed: 0 };
         for (const p of problems) {
           counts.invalid += 1;
-          await writeText(results, stringify([resultRow({ row: { ...p.row, line: p.line }, status: 'invalid', error: p.message })]));
+          await writeText(results, csvRecord(resultRow({ row: { ...p.row, line: p.line }, status: 'invalid', error: p.message })));
         }
 
         const controller = new AbortController();
@@ -102,7 +103,7 @@ export function registerUserTransferCommands(users: Command) {
             onResult: async (r) => {
               counts[r.status] += 1;
               progress.increment();
-              await writeText(results, stringify([resultRow(r)]));
+              await writeText(results, csvRecord(resultRow(r)));
             },
           });
         } finally {

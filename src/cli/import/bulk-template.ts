@@ -5,6 +5,7 @@
  * API-style headers (userPrincipalName, displayName, …) are accepted too, so an export imports again.
  */
 import { parse } from 'csv-parse/sync';
+import { restoreCsvCell } from '../../domain/csv-formula.js';
 import { Fault } from '../../domain/fault.js';
 import { lookup } from '../../domain/lookup.js';
 import { validateUsageLocation, validateUserPrincipalName } from '../../domain/user.js';
@@ -100,7 +101,8 @@ export function parseBulkTemplate(input: string | Buffer, options: TemplateOptio
     const line = info.lines;
     const values: Partial<Record<Field, string>> = {};
     header.forEach((field, i) => {
-      const v = record[i]?.trim();
+      // The cells Tenantry's own exports neutralized read back to their original text.
+      const v = record[i] === undefined ? undefined : restoreCsvCell(record[i].trim());
       if (field && v && values[field] === undefined) values[field] = v;
     });
     const partial = { line, ...values };

@@ -45,12 +45,15 @@ describe('CLI output', () => {
     assert.equal(csv, 'NAME,ID\n');
   });
 
-  test('csv records are what csv-stringify writes: quoted only for comma, quote, CR or LF, quotes doubled', () => {
-    const tricky = ['', 'plain', 'a,b', 'say "hi"', '"', 'line\nbreak', 'cr\rhere', 'crlf\r\n', ' spaced ', "it's", '=1+2', 'tab\there', 'émile ünïcode 日本', ';', '""', ',', '\n'];
+  test('csv records are what csv-stringify writes: quoted only for comma, quote, CR or LF, quotes doubled, formulas neutralized', () => {
+    const tricky = ['', 'plain', 'a,b', 'say "hi"', '"', 'line\nbreak', 'cr\rhere', 'crlf\r\n', ' spaced ', "it's", '=1+2', 'tab\there', 'émile ünïcode 日本', ';', '""', ',', '\n', '@x', '-1', '+"a,b"', "'=x", '\tlead', '\rlead', "'"];
+    // csv-stringify itself, told to write a formula as quoted text with a leading apostrophe (OWASP).
+    const neutralizing = { cast: { string: (v: string) => (/^'*[=+\-@\t\r]/.test(v) ? { value: `'${v}`, quoted: true } : v) } };
     assert.equal(csvRecord(['a', 'b,c', 'say "hi"', undefined, null, '']), 'a,"b,c","say ""hi""",,,\n');
-    for (const a of tricky) for (const b of tricky) assert.equal(csvRecord([a, b, a]), stringify([[a, b, a]]), JSON.stringify([a, b]));
+    assert.equal(csvRecord(['=1+2', '@SUM(1)', "'=x", 'a=b']), `"'=1+2","'@SUM(1)","''=x",a=b\n`);
+    for (const a of tricky) for (const b of tricky) assert.equal(csvRecord([a, b, a]), stringify([[a, b, a]], neutralizing), JSON.stringify([a, b]));
     // Values that are not strings keep csv-stringify's casts.
-    for (const odd of [[1, 'x'], [true, false], [{ a: 1 }, 'y'], [new Date(0), 'z'], [10n, '']]) assert.equal(csvRecord(odd), stringify([odd]));
+    for (const odd of [[1, 'x'], [true, false], [{ a: 1 }, 'y'], [new Date(0), 'z'], [10n, ''], [-1, '=x']]) assert.equal(csvRecord(odd), stringify([odd], neutralizing));
     const record = ['a,"b"', 'c\r\nd', '', 'e'];
     assert.deepEqual(parse(csvRecord(record)), [record], 'reads back the same fields');
   });

