@@ -30,6 +30,8 @@ function isTrigger(code: number): boolean {
  * isFormulaLike('Ada'); // false
  */
 export function isFormulaLike(text: string): boolean {
+  // Every trigger and the quote are at most `@` (0x40): cells starting with a letter stop here.
+  if (!(text.charCodeAt(0) <= 0x40)) return false;
   let i = 0;
   while (text.charCodeAt(i) === quote) i++;
   return i < text.length && isTrigger(text.charCodeAt(i));
