@@ -142,8 +142,8 @@ for (const factory of storeFactories) {
       const winner = userRow('winner');
       const loser = userRow('loser');
       const winnerAnswer = { status: 201, body: JSON.stringify({ id: winner.id }) };
-      assert.equal(await h.store.insertUser(winner, 'hash', { claim: taker.claim, response: winnerAnswer }), 'ok');
-      await assert.rejects(h.store.insertUser(loser, 'hash', { claim: slow.claim, response: { status: 201, body: '{}' } }), ClaimLostError);
+      assert.equal(await h.store.insertUser(winner, 'hash', { completion: { claim: taker.claim, response: winnerAnswer } }), 'ok');
+      await assert.rejects(h.store.insertUser(loser, 'hash', { completion: { claim: slow.claim, response: { status: 201, body: '{}' } } }), ClaimLostError);
       assert.equal(await h.store.findUser(h.customerId, loser.id), undefined, 'the losing write left nothing behind');
       assert.equal(await h.store.completeRequest(slow.claim, { status: 409, body: '{}' }), false, 'nor can it overwrite the answer');
       const replay = await h.store.claimRequest(key, new Date(), leaseMs);
@@ -159,7 +159,7 @@ for (const factory of storeFactories) {
       assert.ok(slow.kind === 'claimed');
       const customerId = randomUUID();
       const customer = { partnerId: h.partnerId, id: customerId, commerceId: randomUUID(), domain: `lost${Date.now()}.onmicrosoft.com`, companyName: 'Lost', customDomains: [], billingProfile: { companyName: 'Lost' }, createdAt: '2026-01-01T00:00:00Z' };
-      await assert.rejects(h.store.insertCustomer(customer, [], { claim: slow.claim, response: { status: 201, body: '{}' } }), ClaimLostError);
+      await assert.rejects(h.store.insertCustomer(customer, [], { completion: { claim: slow.claim, response: { status: 201, body: '{}' } } }), ClaimLostError);
       assert.equal(await h.store.findCustomer(h.partnerId, customerId), undefined);
     });
   });
