@@ -17,6 +17,7 @@ import { deriveRequestKeys, openResponse, sealResponse } from '../domain/sealed-
 import type { JsonResult } from '../services/user-service.js';
 import type { ReceiptFor } from '../services/write-receipt.js';
 import { ClaimLostError, type IdempotencyClaim, type IdempotencyKey, type Store } from '../store/store.js';
+import { failpoint } from '../store/failpoint.js';
 import { auditRecordFor, markAuditCommitted } from './plugins/audit.js';
 import { receiptFor, recorded } from './write-receipt.js';
 
@@ -122,6 +123,7 @@ async function attempt(store: Store, claim: IdempotencyClaim, request: FastifyRe
   }
   // The write committed its receipt (answer and record) in its own transaction.
   if (used) {
+    failpoint('after-commit');
     markAuditCommitted(request);
     return result;
   }

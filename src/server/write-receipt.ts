@@ -6,6 +6,7 @@
 import type { FastifyRequest } from 'fastify';
 import { sealResponse } from '../domain/sealed-response.js';
 import type { ReceiptFor } from '../services/write-receipt.js';
+import { failpoint } from '../store/failpoint.js';
 import type { IdempotencyClaim } from '../store/store.js';
 import { auditRecordFor, markAuditCommitted } from './plugins/audit.js';
 
@@ -31,6 +32,7 @@ export function receiptFor(request: FastifyRequest, claim?: IdempotencyClaim): R
  */
 export async function recorded<T>(request: FastifyRequest, work: (receipt: ReceiptFor) => Promise<T>): Promise<T> {
   const result = await work(receiptFor(request));
+  failpoint('after-commit');
   markAuditCommitted(request);
   return result;
 }
