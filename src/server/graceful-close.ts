@@ -22,6 +22,12 @@ export interface DrainOptions {
   timeoutMs: number;
   /** How long a keep-alive connection may stay idle during the drain before it is closed. */
   idleMs?: number;
+  /**
+   * Before the listener closes, how long no new connection must have arrived (at most 1 s): in a
+   * cluster the primary may still hold connections it accepted for this worker, and a listener
+   * closed under them resets them. Connections that arrive meanwhile are answered as above.
+   */
+  settleMs?: number;
 }
 
 export interface DrainResult {
@@ -51,7 +57,9 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export function trackConnections(server: Server): ConnectionTracker {
   const connections = new Map<Socket, Connection>();
   let draining = false;
+  let lastConnectionAt = 0;
   server.on('connection', (socket: Socket) => {
+    lastConnectionAt = Date.now();
     connections.set(socket, { inFlight: new Set(), idleSince: Date.now() });
     socket.once('close', () => connections.delete(socket));
   });
@@ -71,10 +79,11 @@ export function trackConnections(server: Server): ConnectionTracker {
     get draining() {
       return draining;
     },
-    async drain({ timeoutMs, idleMs = 1000 }) {
+    async drain({ timeoutMs, idleMs = 1000, settleMs = 100 }) {
       const started = Date.now();
       draining = true;
       for (const { inFlight } of connections.values()) for (const response of inFlight) if (!response.headersSent) response.setHeader('Connection', 'close');
+      while (Date.now() - lastConnectionAt < settleMs && Date.now() - started < Math.min(1000, timeoutMs)) await sleep(10);
       // The listening socket only (see above); in a cluster worker this also tells the primary to
       // hand new connections to the other workers (one already on its way here is handed back).
       NetServer.prototype.close.call(server, () => {});
