@@ -75,6 +75,8 @@ export async function runPrimary({ workers, prepare, announce, drainTimeoutMs }:
   let announced = false;
   // Workers a reload is stopping on purpose: their exit is not a crash to repair.
   const retiring = new Set<number>();
+  // Workers a reload started and that do not listen yet: if one dies, the reload gives up (no crash loop).
+  const onTrial = new Set<number>();
   const log = (line: string) => process.stderr.write(`${line}\n`);
 
   let sweeper: number | undefined;
@@ -126,13 +128,18 @@ export async function runPrimary({ workers, prepare, announce, drainTimeoutMs }:
     for (const previous of old) {
       if (stopping) return;
       if (previous.isDead()) continue; // died meanwhile, and was replaced already
-      const next = fork(previous.id === sweeper);
+      const wasSweeper = previous.id === sweeper;
+      const next = fork(wasSweeper);
+      onTrial.add(next.id);
       try {
         await started(next);
       } catch (e) {
-        // The new code does not start: the old workers keep serving.
+        // The new code does not start: the old workers keep serving (and sweeping).
+        if (wasSweeper) sweeper = previous.id;
         log(`reload stopped: ${(e as Error).message}; the running workers keep serving`);
         return;
+      } finally {
+        onTrial.delete(next.id);
       }
       retiring.add(previous.id);
       log(`reload: worker ${next.id} listens; stopping worker ${previous.id}`);
@@ -145,7 +152,7 @@ export async function runPrimary({ workers, prepare, announce, drainTimeoutMs }:
     listening.delete(worker.id);
     if (sweeper === worker.id) sweeper = undefined;
     if (stopping) return;
-    if (retiring.delete(worker.id)) return;
+    if (retiring.delete(worker.id) || onTrial.has(worker.id)) return;
     if (!announced) {
       // A worker that dies before the server is up would die again: give up with its exit status.
       log(`worker ${worker.id} exited during start-up (${signal ?? `code ${code}`})`);
