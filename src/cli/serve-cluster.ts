@@ -1,8 +1,9 @@
 /**
  * `tenantry serve --workers N`: N server processes (node:cluster) sharing one port and one
  * database (PostgreSQL, or a SQLite file). The primary prepares the database once (migrations, demo data), then forks;
- * it prints the `listening on …` line when every worker listens, replaces a worker that dies, and
- * on SIGTERM or SIGINT stops them all. Everything workers share lives in the database: signing
+ * it prints the `listening on …` line when every worker listens, replaces a worker that dies,
+ * replaces all of them one by one on SIGHUP (`tenantry serve reload`), and on SIGTERM or SIGINT
+ * stops them all, each after finishing its requests. Everything workers share lives in the database: signing
  * keys, the paging secret, idempotency claims, throttling counters and the audit log.
  */
 import cluster, { type Worker } from 'node:cluster';
@@ -54,29 +55,39 @@ export interface PrimaryOptions {
   prepare: () => Promise<void>;
   /** Prints the lines announcing the server, with the port the workers share. */
   announce: (port: number) => void;
+  /** How long a stopping worker may take to finish its requests before it is killed. */
+  drainTimeoutMs: number;
 }
 
 /**
- * Runs the primary: prepares, forks `workers` processes, announces once all of them listen, and
+ * Runs the primary: prepares, forks `workers` processes, announces once all of them listen,
+ * replaces a worker that dies, replaces them all one by one on SIGHUP (a reload: each new worker
+ * listens before an old one is stopped, and a stopped worker finishes its requests first), and
  * stops them all on SIGTERM/SIGINT. Resolves when the primary may exit.
  *
  * @example
- * if (workers > 1 && cluster.isPrimary) return runPrimary({ workers, prepare, announce });
+ * if (workers > 1 && cluster.isPrimary) return runPrimary({ workers, prepare, announce, drainTimeoutMs: 10_000 });
  */
-export async function runPrimary({ workers, prepare, announce }: PrimaryOptions): Promise<void> {
+export async function runPrimary({ workers, prepare, announce, drainTimeoutMs }: PrimaryOptions): Promise<void> {
   await prepare();
   let stopping = false;
   const listening = new Set<number>();
   let announced = false;
+  // Workers a reload is stopping on purpose: their exit is not a crash to repair.
+  const retiring = new Set<number>();
+  // Workers a reload started and that do not listen yet: if one dies, the reload gives up (no crash loop).
+  const onTrial = new Set<number>();
+  const log = (line: string) => process.stderr.write(`${line}\n`);
 
   let sweeper: number | undefined;
-  const fork = () => {
-    // One worker purges expired data; when it dies, its replacement takes the job over.
-    const worker = cluster.fork(sweeper === undefined ? { [sweeperVariable]: '1' } : {});
-    sweeper ??= worker.id;
+  const fork = (asSweeper = sweeper === undefined) => {
+    // One worker purges expired data; when it dies (or a reload retires it), its replacement takes the job over.
+    const worker = cluster.fork(asSweeper ? { [sweeperVariable]: '1' } : {});
+    if (asSweeper) sweeper = worker.id;
     worker.on('message', (message: unknown) => {
       if (!isListeningMessage(message)) return;
       listening.add(worker.id);
+      worker.emit('tenantry:listening');
       if (!announced && listening.size === workers) {
         announced = true;
         announce(message.port);
@@ -85,23 +96,94 @@ export async function runPrimary({ workers, prepare, announce }: PrimaryOptions)
     return worker;
   };
 
+  /** SIGTERM, then SIGKILL when the worker has not finished within the drain time; resolves on its exit. */
+  const stopWorker = (worker: Worker) =>
+    new Promise<void>((resolve) => {
+      if (worker.isDead()) return resolve();
+      const timer = setTimeout(() => worker.isDead() || worker.process.kill('SIGKILL'), drainTimeoutMs + 5000);
+      worker.once('exit', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      worker.process.kill('SIGTERM');
+    });
+
+  /** A new worker's start: resolves once it listens, rejects if it exits first. */
+  const started = (worker: Worker) =>
+    new Promise<void>((resolve, reject) => {
+      const onExit = (code: number | null, signal: string | null) => reject(new Error(`worker ${worker.id} exited during start-up (${signal ?? `code ${code}`})`));
+      worker.once('exit', onExit);
+      worker.once('tenantry:listening', () => {
+        worker.off('exit', onExit);
+        resolve();
+      });
+    });
+
+  let reloading = false;
+  let again = false;
+  /** Replaces every worker, one at a time, so that N workers (or N + 1) serve throughout. */
+  const reload = async () => {
+    const old = Object.values(cluster.workers ?? {}).filter((w): w is Worker => Boolean(w) && !retiring.has(w!.id));
+    log(`reload: replacing ${old.length} workers one by one`);
+    for (const previous of old) {
+      if (stopping) return;
+      if (previous.isDead()) continue; // died meanwhile, and was replaced already
+      const wasSweeper = previous.id === sweeper;
+      const next = fork(wasSweeper);
+      onTrial.add(next.id);
+      try {
+        await started(next);
+      } catch (e) {
+        // The new code does not start: the old workers keep serving (and sweeping).
+        if (wasSweeper) sweeper = previous.id;
+        log(`reload stopped: ${(e as Error).message}; the running workers keep serving`);
+        return;
+      } finally {
+        onTrial.delete(next.id);
+      }
+      retiring.add(previous.id);
+      log(`reload: worker ${next.id} listens; stopping worker ${previous.id}`);
+      await stopWorker(previous);
+    }
+    log(`reload complete: workers ${Object.keys(cluster.workers ?? {}).join(', ')}`);
+  };
+
   cluster.on('exit', (worker: Worker, code, signal) => {
     listening.delete(worker.id);
     if (sweeper === worker.id) sweeper = undefined;
     if (stopping) return;
+    if (retiring.delete(worker.id) || onTrial.has(worker.id)) return;
     if (!announced) {
       // A worker that dies before the server is up would die again: give up with its exit status.
-      process.stderr.write(`worker ${worker.id} exited during start-up (${signal ?? `code ${code}`})\n`);
+      log(`worker ${worker.id} exited during start-up (${signal ?? `code ${code}`})`);
       stopping = true;
       for (const w of Object.values(cluster.workers ?? {})) w?.process.kill('SIGTERM');
       process.exitCode = 1;
       return;
     }
-    process.stderr.write(`worker ${worker.id} exited (${signal ?? `code ${code}`}); starting another\n`);
+    log(`worker ${worker.id} exited (${signal ?? `code ${code}`}); starting another`);
     fork();
   });
 
   for (let i = 0; i < workers; i++) fork();
+
+  process.on('SIGHUP', async () => {
+    if (stopping || !announced) return;
+    // A SIGHUP during a reload asks for another one after it, so the newest code ends up running.
+    if (reloading) {
+      again = true;
+      return;
+    }
+    reloading = true;
+    try {
+      do {
+        again = false;
+        await reload();
+      } while (again && !stopping);
+    } finally {
+      reloading = false;
+    }
+  });
 
   await new Promise<void>((resolve) => {
     const stop = () => {
@@ -109,17 +191,8 @@ export async function runPrimary({ workers, prepare, announce }: PrimaryOptions)
       stopping = true;
       const alive = Object.values(cluster.workers ?? {}).filter((w): w is Worker => Boolean(w));
       if (alive.length === 0) return resolve();
-      let left = alive.length;
-      for (const w of alive) {
-        w.once('exit', () => {
-          if (--left === 0) resolve();
-        });
-        w.process.kill('SIGTERM');
-      }
-      // A worker that does not finish its requests in time is killed.
-      setTimeout(() => {
-        for (const w of alive) if (!w.isDead()) w.process.kill('SIGKILL');
-      }, 10_000).unref();
+      // Every worker finishes its requests (or is killed after the drain time), then the primary exits.
+      void Promise.all(alive.map(stopWorker)).then(() => resolve());
     };
     process.once('SIGTERM', stop);
     process.once('SIGINT', stop);

@@ -142,13 +142,44 @@ for (const factory of storeFactories) {
       const winner = userRow('winner');
       const loser = userRow('loser');
       const winnerAnswer = { status: 201, body: JSON.stringify({ id: winner.id }) };
-      assert.equal(await h.store.insertUser(winner, 'hash', { claim: taker.claim, response: winnerAnswer }), 'ok');
-      await assert.rejects(h.store.insertUser(loser, 'hash', { claim: slow.claim, response: { status: 201, body: '{}' } }), ClaimLostError);
+      assert.equal(await h.store.insertUser(winner, 'hash', { completion: { claim: taker.claim, response: winnerAnswer } }), 'ok');
+      await assert.rejects(h.store.insertUser(loser, 'hash', { completion: { claim: slow.claim, response: { status: 201, body: '{}' } } }), ClaimLostError);
       assert.equal(await h.store.findUser(h.customerId, loser.id), undefined, 'the losing write left nothing behind');
       assert.equal(await h.store.completeRequest(slow.claim, { status: 409, body: '{}' }), false, 'nor can it overwrite the answer');
       const replay = await h.store.claimRequest(key, new Date(), leaseMs);
       assert.deepEqual(replay, { kind: 'done', response: winnerAnswer });
       assert.ok(await h.store.findUser(h.customerId, winner.id));
+    });
+
+    it('commits a write\'s audit record with it, and keeps none from a write whose claim was lost', async () => {
+      const key = { partnerId: h.partnerId, requestId: newRequestId(), fingerprint: 'a' };
+      const t0 = Date.now();
+      const slow = await h.store.claimRequest(key, new Date(t0), leaseMs);
+      const taker = await h.store.claimRequest(key, new Date(t0 + leaseMs + 1), leaseMs);
+      assert.ok(slow.kind === 'claimed' && taker.kind === 'claimed');
+      const record = (resourceId: string) => ({
+        id: randomUUID(),
+        partnerId: h.partnerId,
+        operationDate: new Date().toISOString(),
+        customerId: h.customerId,
+        subject: 'someone@example.com',
+        appOnly: false,
+        resourceType: 'customer_user',
+        resourceId,
+        operationType: 'create_customer_user',
+        operationStatus: 'succeeded' as const,
+        httpStatus: 201,
+        customizedData: [],
+      });
+      const winner = userRow('audited.winner');
+      const loser = userRow('audited.loser');
+      const kept = record(winner.id);
+      const dropped = record(loser.id);
+      assert.equal(await h.store.insertUser(winner, 'hash', { completion: { claim: taker.claim, response: { status: 201, body: '{}' } }, audit: kept }), 'ok');
+      await assert.rejects(h.store.insertUser(loser, 'hash', { completion: { claim: slow.claim, response: { status: 201, body: '{}' } }, audit: dropped }), ClaimLostError);
+      const ids = (await h.store.listAuditRecords(h.partnerId, { from: new Date(t0 - 60_000).toISOString() }, 500)).items.map((r) => r.id);
+      assert.ok(ids.includes(kept.id), 'the write\'s record committed with it');
+      assert.ok(!ids.includes(dropped.id), 'the rolled-back write left no record');
     });
 
     it('writes nothing when the answer cannot be stored: a lost claim rolls back a new customer too', async () => {
@@ -159,7 +190,7 @@ for (const factory of storeFactories) {
       assert.ok(slow.kind === 'claimed');
       const customerId = randomUUID();
       const customer = { partnerId: h.partnerId, id: customerId, commerceId: randomUUID(), domain: `lost${Date.now()}.onmicrosoft.com`, companyName: 'Lost', customDomains: [], billingProfile: { companyName: 'Lost' }, createdAt: '2026-01-01T00:00:00Z' };
-      await assert.rejects(h.store.insertCustomer(customer, [], { claim: slow.claim, response: { status: 201, body: '{}' } }), ClaimLostError);
+      await assert.rejects(h.store.insertCustomer(customer, [], { completion: { claim: slow.claim, response: { status: 201, body: '{}' } } }), ClaimLostError);
       assert.equal(await h.store.findCustomer(h.partnerId, customerId), undefined);
     });
   });

@@ -3,9 +3,10 @@
  * gets the stored response and creates nothing twice, even when the retries race each other
  * (in one process through a shared promise, across processes through the store's claim row).
  *
- * Crash safety: writes that support it receive the attempt's claim and store their answer in the
- * same transaction as the write (see `IdempotentCompletion`), so after a crash the key is either
- * answered with the write done, or still claimed with nothing written. A claim left behind by a
+ * Crash safety: the write receives the attempt's receipt builder and stores its answer and its
+ * audit record in the same transaction as the write (see `WriteReceipt`), so after a crash the key
+ * is either answered with the write and its record done, or still claimed with nothing written.
+ * A refused write (a 4xx fault) stores its answer and its audit record in one transaction too. A claim left behind by a
  * dead process is taken over after `leaseMs`; the attempt that lost its claim rolls back and
  * replays the winner's answer instead.
  */
@@ -14,7 +15,11 @@ import type { FastifyRequest } from 'fastify';
 import { Fault } from '../domain/fault.js';
 import { deriveRequestKeys, openResponse, sealResponse } from '../domain/sealed-response.js';
 import type { JsonResult } from '../services/user-service.js';
+import type { ReceiptFor } from '../services/write-receipt.js';
 import { ClaimLostError, type IdempotencyClaim, type IdempotencyKey, type Store } from '../store/store.js';
+import { failpoint } from '../store/failpoint.js';
+import { auditRecordFor, markAuditCommitted } from './plugins/audit.js';
+import { receiptFor, recorded } from './write-receipt.js';
 
 /** How long a claim protects an attempt before a retry may take it over (a write takes milliseconds). */
 export const leaseMs = 10_000;
@@ -39,23 +44,24 @@ const replays = new WeakSet<FastifyRequest>();
 export const isReplay = (request: FastifyRequest) => replays.has(request);
 
 /**
- * Runs `work` once per logical request. `work` receives the attempt's claim when the request has an
- * MS-RequestId; passing it to the store write makes the write and its stored answer atomic.
+ * Runs `work` once per logical request. `work` receives the attempt's receipt builder; passing
+ * its receipt to the store write makes the write, its audit record and (with an MS-RequestId)
+ * its stored answer atomic.
  *
  * @example
- * const result = await idempotent(store, request, (claim) => users.create(customer, body, claim));
+ * const result = await idempotent(store, request, (receipt) => users.create(customer, body, receipt));
  */
-export async function idempotent(store: Store, request: FastifyRequest, work: (claim?: IdempotencyClaim) => Promise<JsonResult>): Promise<JsonResult> {
+export async function idempotent(store: Store, request: FastifyRequest, work: (receipt: ReceiptFor) => Promise<JsonResult>): Promise<JsonResult> {
   const requestId = request.headers['ms-requestid'];
   // Without a caller-chosen id there is nothing a retry could match.
-  if (typeof requestId !== 'string' || requestId === '') return work();
+  if (typeof requestId !== 'string' || requestId === '') return recorded(request, work);
   const key = idempotencyKey(request.principal.partnerId, requestId, request.method, request.url, request.body);
   const local = `${key.partnerId}|${requestId}|${key.fingerprint}`;
   let running = inFlight.get(local);
   let shared = true;
   if (!running) {
     shared = false;
-    running = runOnce(store, key, work).finally(() => inFlight.delete(local));
+    running = runOnce(store, key, request, work).finally(() => inFlight.delete(local));
     inFlight.set(local, running);
   }
   const outcome = await running;
@@ -77,13 +83,13 @@ export function idempotencyKey(partnerId: string, requestId: string, method: str
   return { partnerId, requestId: storedId, fingerprint, sealingKey };
 }
 
-async function runOnce(store: Store, key: IdempotencyKey, work: (claim?: IdempotencyClaim) => Promise<JsonResult>): Promise<Outcome> {
+async function runOnce(store: Store, key: IdempotencyKey, request: FastifyRequest, work: (receipt: ReceiptFor) => Promise<JsonResult>): Promise<Outcome> {
   const started = Date.now();
   for (;;) {
     const claim = await store.claimRequest(key, new Date(), leaseMs);
     if (claim.kind === 'done') return { result: openResponse(key.sealingKey, claim.response), replayed: true };
     if (claim.kind === 'claimed') {
-      const result = await attempt(store, claim.claim, work);
+      const result = await attempt(store, claim.claim, request, work);
       if (result) return { result, replayed: false };
       // Lost the claim to a take-over: nothing of ours was kept; the next round reads the winner's answer.
       continue;
@@ -94,20 +100,32 @@ async function runOnce(store: Store, key: IdempotencyKey, work: (claim?: Idempot
 }
 
 /** One attempt under a claim; undefined when another attempt took the claim over meanwhile. */
-async function attempt(store: Store, claim: IdempotencyClaim, work: (claim?: IdempotencyClaim) => Promise<JsonResult>): Promise<JsonResult | undefined> {
+async function attempt(store: Store, claim: IdempotencyClaim, request: FastifyRequest, work: (receipt: ReceiptFor) => Promise<JsonResult>): Promise<JsonResult | undefined> {
+  const build = receiptFor(request, claim);
+  let used = false;
   let result: JsonResult;
   try {
-    result = await work(claim);
+    result = await work((response, note) => {
+      used = true;
+      return build(response, note);
+    });
   } catch (e) {
     if (e instanceof ClaimLostError) return undefined;
     if (e instanceof Fault && e.status < 500) {
-      // Business failures are answers too: a retry must see the same one.
-      if (await store.completeRequest(claim, sealResponse(claim.sealingKey, { status: e.status, body: JSON.stringify(e.toJSON()) }))) throw e;
-      return undefined;
+      // Business failures are answers too: a retry must see the same one, and the log records it once.
+      const response = { status: e.status, body: JSON.stringify(e.toJSON()) };
+      if (!(await store.completeRequest(claim, sealResponse(claim.sealingKey, response), await auditRecordFor(request, response)))) return undefined;
+      markAuditCommitted(request);
+      throw e;
     }
     await store.releaseRequest(claim).catch(() => {});
     throw e;
   }
-  // A write that completed the claim in its own transaction stored the same answer; this is then a no-op rewrite.
+  // The write committed its receipt (answer and record) in its own transaction.
+  if (used) {
+    failpoint('after-commit');
+    markAuditCommitted(request);
+    return result;
+  }
   return (await store.completeRequest(claim, sealResponse(claim.sealingKey, result))) ? result : undefined;
 }

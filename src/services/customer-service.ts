@@ -7,12 +7,12 @@ import { hashPassword } from '../auth/password-hash.js';
 import { seekCollectionJson } from '../domain/collection.js';
 import { decodeContinuationToken, encodeContinuationToken, parsePageSize } from '../domain/continuation-token.js';
 import { customerIdFrom, customerListItem, customerResource, normalizeDomain, type BillingProfile, type CustomerRecord } from '../domain/customer.js';
-import { sealResponse } from '../domain/sealed-response.js';
 import { faults } from '../domain/fault.js';
 import { parseSingleFieldFilter } from '../domain/field-filter.js';
 import { generateTemporaryPassword } from '../domain/password-policy.js';
 import { isoSeconds, toUserRow, type UserRecord } from '../domain/user.js';
-import type { CustomerSearch, IdempotencyClaim, Store } from '../store/store.js';
+import type { CustomerSearch, Store } from '../store/store.js';
+import type { ReceiptFor } from './write-receipt.js';
 import type { JsonResult } from './user-service.js';
 
 export interface CustomerCreateInput {
@@ -61,10 +61,10 @@ export class CustomerService {
 
   /**
    * Creates a customer tenant with its first user, `admin@<domain>`, whose temporary password is
-   * returned once in `userCredentials`, as Partner Center does. With an idempotency claim, the
-   * answer is stored in the same transaction as the customer.
+   * returned once in `userCredentials`, as Partner Center does. The receipt (audit record, stored
+   * answer) commits in the same transaction as the customer.
    */
-  async create(principal: Principal, input: CustomerCreateInput, claim?: IdempotencyClaim): Promise<JsonResult> {
+  async create(principal: Principal, input: CustomerCreateInput, receipt?: ReceiptFor): Promise<JsonResult> {
     if (!input.companyProfile?.domain) throw faults.required('companyProfile.domain');
     const domain = normalizeDomain(input.companyProfile.domain);
     const companyName = (input.billingProfile?.companyName ?? input.companyProfile.companyName ?? '').trim();
@@ -96,7 +96,8 @@ export class CustomerService {
       updatedAt: now,
     };
     const response = { status: 201, body: JSON.stringify(customerResource(customer, { userName: 'admin', password })) };
-    const created = await this.store.insertCustomer(customer, [{ row: toUserRow(admin), passwordHash: await hashPassword(password) }], claim && { claim, response: sealResponse(claim.sealingKey, response) });
+    const written = receipt && (await receipt(response, { customerName: companyName }));
+    const created = await this.store.insertCustomer(customer, [{ row: toUserRow(admin), passwordHash: await hashPassword(password) }], written);
     if (!created) throw faults.domainTaken(domain);
     return response;
   }

@@ -11,6 +11,7 @@ import { licensingFaults } from '../domain/licensing-faults.js';
 import { normalizeGuid } from '../domain/licensing.js';
 import { isoSeconds } from '../domain/user.js';
 import type { Store } from '../store/store.js';
+import type { ReceiptFor } from './write-receipt.js';
 import type { JsonResult } from './user-service.js';
 
 export interface ListMembersParams {
@@ -68,23 +69,26 @@ export class DirectoryRoleService {
    * @example
    * await roles.addMember(customer, '729827e3-9c14-49f7-bb1b-9608f156bbb8', { id: userId });
    */
-  async addMember(customer: CustomerRecord, roleIdParam: string, input: { id?: string }): Promise<JsonResult> {
+  async addMember(customer: CustomerRecord, roleIdParam: string, input: { id?: string }, receipt?: ReceiptFor): Promise<JsonResult> {
     const role = requireRole(roleIdParam);
     if (input.id === undefined || input.id.trim() === '') throw faults.required('id');
     const userId = normalizeGuid(input.id);
     if (!userId) throw faults.userNotFound(input.id);
-    const result = await this.store.addRoleMember(customer.id, role.id, userId, isoSeconds(this.now()));
+    // The answer names the user, read before the write so that the receipt can commit with it.
+    const user = await this.store.findUser(customer.id, userId);
+    if (!user) throw faults.userNotFound(userId);
+    const response = { status: 201, body: serializeUserMember(role.id, { userId, displayName: user.displayName, userPrincipalName: user.userPrincipalName }) };
+    const result = await this.store.addRoleMember(customer.id, role.id, userId, isoSeconds(this.now()), receipt && (await receipt(response)));
     if (result === 'user_missing') throw faults.userNotFound(userId);
     if (result === 'user_inactive') throw faults.userStateConflict('The user is deleted: restore it before giving it a role.');
     if (result === 'exists') throw licensingFaults.alreadyRoleMember(userId, role.id);
-    const user = (await this.store.findUser(customer.id, userId))!;
-    return { status: 201, body: serializeUserMember(role.id, { userId, displayName: user.displayName, userPrincipalName: user.userPrincipalName }) };
+    return response;
   }
 
   /** R5: removes a user from a role. */
-  async removeMember(customer: CustomerRecord, roleIdParam: string, userId: string): Promise<void> {
+  async removeMember(customer: CustomerRecord, roleIdParam: string, userId: string, receipt?: ReceiptFor): Promise<void> {
     const role = requireRole(roleIdParam);
-    if (await this.store.removeRoleMember(customer.id, role.id, userId)) return;
+    if (await this.store.removeRoleMember(customer.id, role.id, userId, receipt && (await receipt({ status: 204, body: '' })))) return;
     if (!(await this.store.findUser(customer.id, userId))) throw faults.userNotFound(userId);
     throw licensingFaults.notRoleMember(userId, role.id);
   }

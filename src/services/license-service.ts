@@ -23,6 +23,7 @@ import { findCatalogProduct } from '../domain/product-catalog.js';
 import { isoSeconds } from '../domain/user.js';
 import type { SubscribedSkuPut } from '../schemas/license.js';
 import type { Store } from '../store/store.js';
+import type { ReceiptFor } from './write-receipt.js';
 import type { JsonResult } from './user-service.js';
 
 export class LicenseService {
@@ -51,7 +52,7 @@ export class LicenseService {
    * @example
    * await licenses.setSubscribedSku(customer, '05e9a617-0261-4cee-bb44-138d3ef5d965', { totalUnits: 25 });
    */
-  async setSubscribedSku(customer: CustomerRecord, skuIdParam: string, input: SubscribedSkuPut): Promise<JsonResult> {
+  async setSubscribedSku(customer: CustomerRecord, skuIdParam: string, input: SubscribedSkuPut, receipt?: ReceiptFor): Promise<JsonResult> {
     const skuId = normalizeGuid(skuIdParam);
     if (!skuId) throw faults.invalidProperty('skuId', 'must be a GUID');
     const warningUnits = input.warningUnits ?? 0;
@@ -68,7 +69,10 @@ export class LicenseService {
       suspendedUnits: input.suspendedUnits ?? 0,
       updatedAt: isoSeconds(this.now()),
     };
-    const result = await this.store.putSubscribedSku(record);
+    // The answer as the write will leave it, for the receipt that commits with it; the seats in use
+    // are those read above (a licence update landing in between changes only consumedUnits).
+    const expected = { status: existing ? 200 : 201, body: serializeSubscribedSku({ ...record, consumedUnits: existing?.consumedUnits ?? 0 }) };
+    const result = await this.store.putSubscribedSku(record, receipt && (await receipt(expected)));
     const saved = await this.findSku(customer.id, skuId);
     if (result === 'below_consumed') throw licensingFaults.seatsInUse(skuId, saved?.consumedUnits ?? 0);
     return { status: result === 'created' ? 201 : 200, body: serializeSubscribedSku(saved!) };
@@ -98,16 +102,17 @@ export class LicenseService {
    * @example
    * await licenses.updateUserLicenses(customer, userId, { licensesToAssign: [{ skuId }] });
    */
-  async updateUserLicenses(customer: CustomerRecord, userId: string, input: LicenseUpdateInput): Promise<JsonResult> {
+  async updateUserLicenses(customer: CustomerRecord, userId: string, input: LicenseUpdateInput, receipt?: ReceiptFor): Promise<JsonResult> {
     const user = await this.store.findUser(customer.id, userId);
     if (!user) throw faults.userNotFound(userId);
     if (user.state !== 'active') throw faults.userStateConflict('The user is deleted: restore it before changing its licenses.');
     const skus = new Map((await this.store.listSubscribedSkus(customer.id)).map((s) => [s.product.id, s]));
     const plan = planLicenseUpdate(input, skus, user);
-    const outcome = await this.store.applyLicenseUpdate(customer.id, userId, plan, isoSeconds(this.now()));
+    const response = { status: 201, body: serializeLicenseUpdate(plan) };
+    const outcome = await this.store.applyLicenseUpdate(customer.id, userId, plan, isoSeconds(this.now()), receipt && (await receipt(response)));
     switch (outcome.kind) {
       case 'ok':
-        return { status: 201, body: serializeLicenseUpdate(plan) };
+        return response;
       case 'out_of_seats':
         throw licensingFaults.outOfLicenses(customer.id, outcome.skuId);
       case 'not_assigned':

@@ -8,7 +8,6 @@ import type { Operation } from '../auth/permissions.js';
 import { seekCollectionEnvelope } from '../domain/collection.js';
 import { decodeContinuationToken, encodeContinuationToken, parsePageSize } from '../domain/continuation-token.js';
 import { customerDomains, customerIdFrom, type CustomerRecord } from '../domain/customer.js';
-import { sealResponse } from '../domain/sealed-response.js';
 import { faults } from '../domain/fault.js';
 import { unrestoredLicensesHeader } from '../domain/licensing.js';
 import { generateTemporaryPassword } from '../domain/password-policy.js';
@@ -24,7 +23,8 @@ import {
   type UserFields,
   type UserRecord,
 } from '../domain/user.js';
-import type { IdempotencyClaim, Store } from '../store/store.js';
+import type { Store } from '../store/store.js';
+import type { ReceiptFor } from './write-receipt.js';
 
 export interface ListUsersParams {
   size?: string;
@@ -67,6 +67,14 @@ export interface PageResult {
 export interface UserPatchResult extends JsonResult {
   kind: UserPatchKind;
 }
+
+/** Partner Center's audit operation names of each kind of PATCH. */
+const patchOperationTypes: Record<UserPatchKind, string> = {
+  restore: 'restore_customer_user',
+  resetPassword: 'reset_customer_user_password',
+  rename: 'update_customer_user_principal_name',
+  update: 'update_customer_user',
+};
 
 const editableFields = ['userPrincipalName', 'displayName', 'firstName', 'lastName', 'usageLocation', 'immutableId', 'phoneNumber'] as const;
 
@@ -128,10 +136,10 @@ export class UserService {
 
   /**
    * Creates a user. Without a password a temporary one is generated; either way the response
-   * carries it once in `passwordProfile`, and only its hash is stored. With an idempotency claim,
-   * the answer is stored in the same transaction as the user.
+   * carries it once in `passwordProfile`, and only its hash is stored. The receipt (audit record,
+   * stored answer) commits in the same transaction as the user.
    */
-  async create(customer: CustomerRecord, input: UserFields & { passwordProfile?: PasswordInput }, claim?: IdempotencyClaim): Promise<JsonResult> {
+  async create(customer: CustomerRecord, input: UserFields & { passwordProfile?: PasswordInput }, receipt?: ReceiptFor): Promise<JsonResult> {
     const fields = validateNewUser(input, customerDomains(customer));
     const given = input.passwordProfile?.password;
     if (given !== undefined) validatePassword(given);
@@ -149,7 +157,7 @@ export class UserService {
       updatedAt: now,
     };
     const response = { status: 201, body: serializeCustomerUser(record, { password, forceChangePassword }) };
-    const result = await this.store.insertUser(toUserRow(record), await hashPassword(password), claim && { claim, response: sealResponse(claim.sealingKey, response) });
+    const result = await this.store.insertUser(toUserRow(record), await hashPassword(password), receipt && (await receipt(response)));
     if (result === 'upn_taken') throw faults.userPrincipalNameTaken(record.userPrincipalName);
     return response;
   }
@@ -157,13 +165,15 @@ export class UserService {
   /**
    * PATCH: updates fields, resets the password (passwordProfile), and restores a deleted user
    * (state active). The official SDK sends `state: active` on every PATCH, so on an active user it
-   * changes nothing.
+   * changes nothing. A restore takes back the user's licences, and the receipt commits, in the
+   * same transaction as the user.
    */
   async patch(
     customer: CustomerRecord,
     userId: string,
     input: UserFields & { passwordProfile?: PasswordInput; state?: string },
     can: (operation: Operation) => boolean = () => true,
+    receipt?: ReceiptFor,
   ): Promise<UserPatchResult> {
     const user = await this.store.findUser(customer.id, userId);
     if (!user) throw faults.userNotFound(userId);
@@ -195,29 +205,37 @@ export class UserService {
       passwordHash = await hashPassword(password);
       echo = { password, forceChangePassword: next.forceChangePassword };
     }
-    const result = await this.store.updateUser(toUserRow(next), passwordHash);
+    const kind: UserPatchKind = user.state === 'inactive' ? 'restore' : echo ? 'resetPassword' : next.userPrincipalName !== user.userPrincipalName ? 'rename' : 'update';
+    const response = { status: 200, body: serializeCustomerUser(next, echo) };
+    // Licences (issue 5): a restored user takes back the licences it held while seats remain.
+    const { result, unrestoredSkuIds } = await this.store.updateUser(toUserRow(next), {
+      passwordHash,
+      licenses: kind === 'restore' ? 'resume' : undefined,
+      receipt: receipt && (await receipt(response, { operationType: patchOperationTypes[kind] })),
+    });
     if (result === 'missing') throw faults.userNotFound(userId);
     if (result === 'upn_taken') {
       throw user.state === 'inactive' && input.userPrincipalName === undefined
         ? faults.restoreConflict(next.userPrincipalName)
         : faults.userPrincipalNameTaken(next.userPrincipalName);
     }
-    const kind: UserPatchKind = user.state === 'inactive' ? 'restore' : echo ? 'resetPassword' : next.userPrincipalName !== user.userPrincipalName ? 'rename' : 'update';
-    // Licences (issue 5): a restored user takes back the licences it held while seats remain.
-    const unrestored = kind === 'restore' ? await this.store.resumeUserLicenses(customer.id, userId, isoSeconds(now)) : [];
-    const headers = unrestored.length > 0 ? { [unrestoredLicensesHeader]: unrestored.join(', ') } : undefined;
-    return { status: 200, body: serializeCustomerUser(next, echo), kind, headers };
+    const headers = unrestoredSkuIds.length > 0 ? { [unrestoredLicensesHeader]: unrestoredSkuIds.join(', ') } : undefined;
+    return { ...response, kind, headers };
   }
 
-  /** Soft delete: the user turns inactive and can be restored until the retention ends. */
-  async delete(customer: CustomerRecord, userId: string): Promise<void> {
+  /**
+   * Soft delete: the user turns inactive and can be restored until the retention ends. Its seats
+   * are freed (a restore takes them back) in the same transaction, with the receipt.
+   */
+  async delete(customer: CustomerRecord, userId: string, receipt?: ReceiptFor): Promise<void> {
     const user = await this.store.findUser(customer.id, userId);
     if (!user || user.state === 'inactive') throw faults.userNotFound(userId);
     const now = isoSeconds(this.now());
-    const result = await this.store.updateUser(toUserRow({ ...user, state: 'inactive', softDeletionTime: now, updatedAt: now }));
+    const { result } = await this.store.updateUser(toUserRow({ ...user, state: 'inactive', softDeletionTime: now, updatedAt: now }), {
+      licenses: 'suspend',
+      receipt: receipt && (await receipt({ status: 204, body: '' })),
+    });
     if (result !== 'ok') throw faults.userNotFound(userId);
-    // Licences (issue 5): a deleted user's seats are freed; a restore takes them back.
-    await this.store.suspendUserLicenses(customer.id, userId, now);
   }
 
   /** Removes users whose restore window has passed; run periodically by the server. */

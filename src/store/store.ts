@@ -67,6 +67,31 @@ export interface IdempotentCompletion {
   response: StoredResponse;
 }
 
+/**
+ * What commits in the same transaction as the write it describes: the write's audit record and,
+ * for a request with an MS-RequestId, its stored answer. A crash keeps the write with both, or
+ * none of the three.
+ */
+export interface WriteReceipt {
+  completion?: IdempotentCompletion;
+  audit?: AuditRecord;
+}
+
+/** A change to a user row, and what else commits with it. */
+export interface UserChange {
+  /** A new password hash; without it the stored hash is kept. */
+  passwordHash?: string;
+  /** A delete frees the user's seats (kept for a restore); a restore takes them back while seats remain. */
+  licenses?: 'suspend' | 'resume';
+  receipt?: WriteReceipt;
+}
+
+/** Outcome of `updateUser`: the write's result and, after a restore, the SKUs whose seat was gone. */
+export interface UserChangeOutcome {
+  result: UserWriteResult;
+  unrestoredSkuIds: string[];
+}
+
 /** Thrown (and the write rolled back) when another attempt took over the claim meanwhile. */
 export class ClaimLostError extends Error {
   constructor() {
@@ -98,13 +123,13 @@ export interface Store {
   listSigningKeys(): Promise<SigningKey[]>;
   insertSigningKey(key: SigningKey): Promise<void>;
 
-  /** Inserts a customer and its first users in one transaction; false when the domain is taken. */
-  insertCustomer(customer: CustomerRecord, users: { row: UserRow; passwordHash: string }[], completion?: IdempotentCompletion): Promise<boolean>;
+  /** Inserts a customer and its first users (and the receipt) in one transaction; false when the domain is taken. */
+  insertCustomer(customer: CustomerRecord, users: { row: UserRow; passwordHash: string }[], receipt?: WriteReceipt): Promise<boolean>;
   findCustomer(partnerId: string, customerId: string): Promise<CustomerRecord | undefined>;
   listCustomers(partnerId: string, search: CustomerSearch | undefined, size: number, after?: KeysetPosition): Promise<Page<CustomerRecord>>;
 
-  /** Inserts a user; with `completion`, also completes the request's idempotency claim in the same transaction. */
-  insertUser(row: UserRow, passwordHash: string, completion?: IdempotentCompletion): Promise<UserWriteResult>;
+  /** Inserts a user, and the receipt in the same transaction. */
+  insertUser(row: UserRow, passwordHash: string, receipt?: WriteReceipt): Promise<UserWriteResult>;
   /** Inserts many users in one transaction (bulk seeding); returns how many were written. */
   insertUsers(rows: { row: UserRow; passwordHash: string }[]): Promise<number>;
   findUser(customerId: string, userId: string): Promise<UserRecord | undefined>;
@@ -116,16 +141,19 @@ export interface Store {
    * customer is not the partner's (or does not exist).
    */
   readUserPage(partnerId: string, customerId: string, query: UserListQuery, size: number, after?: KeysetPosition): Promise<UserPageJson | undefined>;
-  /** Replaces a user's row; a new password hash is written only when given. */
-  updateUser(row: UserRow, passwordHash?: string): Promise<UserWriteResult>;
+  /** Replaces a user's row, with its licence step and receipt, in one transaction (see `UserChange`). */
+  updateUser(row: UserRow, change?: UserChange): Promise<UserChangeOutcome>;
   countUsers(customerId: string, state: 'active' | 'inactive'): Promise<number>;
   /** Hard-deletes users soft-deleted before `deletedBefore`; returns how many. */
   purgeDeletedUsers(deletedBefore: string): Promise<number>;
 
   /** Claims a request id for one attempt, or reports its stored answer; a claim older than `staleAfterMs` is taken over. */
   claimRequest(key: IdempotencyKey, now: Date, staleAfterMs: number): Promise<ClaimResult>;
-  /** Stores the answer of a claimed request; false when another attempt owns the claim now. */
-  completeRequest(claim: IdempotencyClaim, response: StoredResponse): Promise<boolean>;
+  /**
+   * Stores the answer of a claimed request (with `audit`, its audit record in the same
+   * transaction); false, and nothing written, when another attempt owns the claim now.
+   */
+  completeRequest(claim: IdempotencyClaim, response: StoredResponse, audit?: AuditRecord): Promise<boolean>;
   /** Drops a claim still owned by this attempt, so a retry can run the request again. */
   releaseRequest(claim: IdempotencyClaim): Promise<void>;
   purgeRequests(createdBefore: string): Promise<number>;
@@ -158,21 +186,23 @@ export interface Store {
   updatePartnerAccount(userNameKey: string, passwordHash: string, roles: string[], updatedAt: string): Promise<boolean>;
 
   // Licences and directory roles (issue 5). Seat counts change only inside these methods, atomically.
+  // A receipt commits only with a write that succeeds: a refused one ('below_consumed', an aborted
+  // update, 'exists'…) rolls back and writes none.
   /** Subscribes the customer to a product, or sets its seats; never below the seats already assigned. */
-  putSubscribedSku(sku: SubscribedSkuRecord): Promise<SubscribedSkuWriteResult>;
+  putSubscribedSku(sku: SubscribedSkuRecord, receipt?: WriteReceipt): Promise<SubscribedSkuWriteResult>;
   /** The customer's subscribed SKUs (a handful), in no particular order. */
   listSubscribedSkus(customerId: string): Promise<SubscribedSkuRecord[]>;
   /** The licences a user holds (not those a delete suspended), by SKU id. */
   listUserLicenses(customerId: string, userId: string): Promise<UserLicenseRecord[]>;
   /** Removes, then assigns, in one transaction: all of it happens or none (no seat ever oversubscribed). */
-  applyLicenseUpdate(customerId: string, userId: string, plan: LicenseUpdatePlan, now: string): Promise<LicenseUpdateOutcome>;
+  applyLicenseUpdate(customerId: string, userId: string, plan: LicenseUpdatePlan, now: string, receipt?: WriteReceipt): Promise<LicenseUpdateOutcome>;
   /** After a delete: frees the seats of the user's licences and keeps them for a restore. */
   suspendUserLicenses(customerId: string, userId: string, now: string): Promise<void>;
   /** After a restore: takes seats back while seats remain; drops and returns the SKU ids that found none. */
   resumeUserLicenses(customerId: string, userId: string, now: string): Promise<string[]>;
-  addRoleMember(customerId: string, roleId: string, userId: string, now: string): Promise<RoleMemberWriteResult>;
-  /** False when the user was not a member. */
-  removeRoleMember(customerId: string, roleId: string, userId: string): Promise<boolean>;
+  addRoleMember(customerId: string, roleId: string, userId: string, now: string, receipt?: WriteReceipt): Promise<RoleMemberWriteResult>;
+  /** False (and no receipt written) when the user was not a member. */
+  removeRoleMember(customerId: string, roleId: string, userId: string, receipt?: WriteReceipt): Promise<boolean>;
   /** Keyset page of a role's active members, in user-id order. */
   listRoleMembers(customerId: string, roleId: string, size: number, after?: KeysetPosition): Promise<Page<RoleMember>>;
   listUserRoleIds(customerId: string, userId: string): Promise<string[]>;

@@ -106,15 +106,16 @@ export interface RawResponse {
 
 /**
  * One request over its own TCP connection (no keep-alive), so each request is a new connection
- * the cluster hands to its next worker. Fails after `timeoutMs` rather than hang on a dead process.
+ * the cluster hands to its next worker, or over `agent`'s connections when given (keep-alive).
+ * Fails after `timeoutMs` rather than hang on a dead process.
  *
  * @example
  * const res = await requestOnce('GET', `${url}/v1/customers`, { authorization: `Bearer ${token}` });
  */
-export function requestOnce(method: string, url: string, headers: Record<string, string> = {}, body?: unknown, timeoutMs = 15_000): Promise<RawResponse> {
+export function requestOnce(method: string, url: string, headers: Record<string, string> = {}, body?: unknown, timeoutMs = 15_000, agent: http.Agent | false = false): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     const payload = body === undefined ? undefined : JSON.stringify(body);
-    const req = http.request(url, { method, agent: false, headers: { ...headers, ...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}) } }, (res) => {
+    const req = http.request(url, { method, agent, headers: { ...headers, ...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}) } }, (res) => {
       let text = '';
       res.setEncoding('utf8');
       res.on('data', (c) => (text += c));

@@ -8,7 +8,9 @@ import { ensureDemoSignIn } from '../../demo/demo-account.js';
 import { demoPartnerId, seedDemoData } from '../../demo/demo-data.js';
 import { parseRateLimitBudgets, parseRateLimitSwitch } from '../../domain/rate-limit.js';
 import { defaultConfig, externalIssuersFromEnv } from '../../server/config.js';
+import { trackConnections } from '../../server/graceful-close.js';
 import { defaultDatabaseUrl, openStore } from '../../store/open-store.js';
+import { pidFileFor, readRunningPid, writePidFile } from '../pid-file.js';
 import { clusterWorkerId, parseWorkerCount, reportListening, runPrimary, runsSweeper } from '../serve-cluster.js';
 
 const databaseUrl = (flag?: string) => flag ?? process.env.TENANTRY_DATABASE_URL ?? defaultDatabaseUrl;
@@ -21,7 +23,7 @@ export function parseDuration(value: string): number {
 }
 
 export function registerServerCommands(program: Command) {
-  program
+  const serve = program
     .command('serve')
     .description('Run the API server (migrates the database first)')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
@@ -36,9 +38,17 @@ export function registerServerCommands(program: Command) {
     .option('--cors-origin <origin>', 'allow browser calls from this origin (repeatable; default: CORS off)', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option('--hsts', 'send Strict-Transport-Security (only when clients reach the server over HTTPS)')
     .option('--workers <n>', 'server processes sharing the port and the database (env TENANTRY_WORKERS)', process.env.TENANTRY_WORKERS ?? '1')
-    .addHelpText('after', '\nExample:\n  tenantry serve --demo --port 8080\n  tenantry serve --workers 4 --database postgres://127.0.0.1/tenantry\n')
+    .option('--drain-timeout <duration>', 'on SIGTERM, how long to finish requests in flight before closing connections anyway (env TENANTRY_DRAIN_TIMEOUT)', process.env.TENANTRY_DRAIN_TIMEOUT ?? '10s')
+    .option('--pid-file <path>', 'where to write the server\'s process id, for `tenantry serve reload` (env TENANTRY_PID_FILE; default for a SQLite file: DATABASE.pid)', process.env.TENANTRY_PID_FILE)
+    .addHelpText(
+      'after',
+      '\nSignals: SIGTERM/SIGINT finish the requests in flight, then exit; with --workers > 1, SIGHUP (or `tenantry serve reload`) replaces the workers one by one.\n' +
+        '\nExample:\n  tenantry serve --demo --port 8080\n  tenantry serve --workers 4 --database postgres://127.0.0.1/tenantry --pid-file /run/tenantry.pid\n  tenantry serve reload --pid-file /run/tenantry.pid\n',
+    )
     .action(async (opts) => {
       const workers = parseWorkerCount(String(opts.workers), databaseUrl(opts.database));
+      const drainTimeoutMs = parseDuration(opts.drainTimeout) * 1000;
+      const pidFile = pidFileFor(opts.pidFile, databaseUrl(opts.database));
       const workerId = clusterWorkerId();
       const host = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
       // Migrations and demo data run once: in the only process, or in the primary before it forks.
@@ -57,7 +67,9 @@ export function registerServerCommands(program: Command) {
       };
       if (workers > 1 && cluster.isPrimary) {
         const setup = openStore(databaseUrl(opts.database));
-        await runPrimary({ workers, prepare: () => prepare(setup).finally(() => setup.close()), announce });
+        const removePidFile = pidFile ? writePidFile(pidFile) : () => {};
+        await runPrimary({ workers, prepare: () => prepare(setup).finally(() => setup.close()), announce, drainTimeoutMs });
+        removePidFile();
         process.exit();
       }
       const store = openStore(databaseUrl(opts.database));
@@ -77,19 +89,46 @@ export function registerServerCommands(program: Command) {
       });
       // One sweeper is enough: in a cluster, the worker the primary chose runs it.
       const stopSweeper = runsSweeper() ? startSweeper(ctx, app.log) : () => {};
+      const connections = trackConnections(app.server);
       await app.listen({ host: opts.host, port: Number(opts.port) });
+      const removePidFile = pidFile && !workerId ? writePidFile(pidFile) : () => {};
       const address = app.server.address();
       const port = typeof address === 'object' && address ? address.port : opts.port;
       if (workerId) reportListening(Number(port));
       else announce(port);
+      // Stops accepting, finishes what is in flight (answers on keep-alive connections say
+      // `Connection: close`), then exits; after --drain-timeout the remaining connections are cut.
       const shutdown = async () => {
         stopSweeper();
+        const { forced, elapsedMs } = await connections.drain({ timeoutMs: drainTimeoutMs });
+        if (forced > 0) app.log.warn({ forced, elapsedMs }, 'drain timeout: connections closed with requests unfinished');
         await app.close();
         await store.close();
+        removePidFile();
         process.exit(0);
       };
       process.once('SIGINT', shutdown);
       process.once('SIGTERM', shutdown);
+      // SIGHUP's default is to end the process: a worker leaves reloads to its primary, a lone server has no one to hand over to.
+      process.on('SIGHUP', () => {
+        if (!workerId) app.log.warn('SIGHUP: a single server process cannot replace itself; run with --workers 2 or more for reloads');
+      });
+    });
+
+  serve
+    .command('reload')
+    .description('Replace the workers of a running `tenantry serve --workers N` one by one, without failing a request (sends SIGHUP)')
+    .option('--database <url>', 'the running server\'s database, to find its pid file next to a SQLite file')
+    .option('--pid-file <path>', 'the running server\'s pid file (env TENANTRY_PID_FILE)', process.env.TENANTRY_PID_FILE)
+    .addHelpText('after', '\nExample:\n  tenantry serve reload --pid-file /run/tenantry.pid\n')
+    .action((_opts, command: Command) => {
+      // `serve` has the same options, and commander gives them to it wherever they stand.
+      const opts = command.optsWithGlobals();
+      const pidFile = pidFileFor(opts.pidFile, databaseUrl(opts.database));
+      if (!pidFile) throw new Error('Give --pid-file (the server on PostgreSQL writes one only when told where)');
+      const pid = readRunningPid(pidFile);
+      process.kill(pid, 'SIGHUP');
+      process.stdout.write(`sent SIGHUP to ${pid}: its workers are replaced one by one (see the server's log)\n`);
     });
 
   program

@@ -3,6 +3,11 @@
  * operation, correlation and request ids, time, outcome) before its response leaves, so an
  * acknowledged write always has its record.
  *
+ * A write that succeeds commits its record in its own transaction: the route's write receives a
+ * `ReceiptFor` (see server/write-receipt.ts), which builds the record here with `auditRecordFor`.
+ * The onSend hook then writes a record only for what no transaction carried: failed writes
+ * (nothing was written, so nothing to be atomic with) and writes not routed through a receipt.
+ *
  * It cannot be forgotten: every route with a `config.operation` whose method writes (anything but
  * GET/HEAD/OPTIONS) is audited. `config.audit` only names the record in Partner Center's terms
  * (`resourceType`, `operationType`); without it the names derive from the operation and the method.
@@ -15,6 +20,7 @@ import fp from 'fastify-plugin';
 import { randomUUID } from 'node:crypto';
 import type { Operation } from '../../auth/permissions.js';
 import type { AuditRecord } from '../../domain/audit-record.js';
+import type { WriteNote } from '../../services/write-receipt.js';
 import type { Store } from '../../store/store.js';
 import { isReplay } from '../idempotency.js';
 import { guidPattern } from '../../domain/guid.js';
@@ -34,13 +40,26 @@ declare module 'fastify' {
 }
 
 /** What a handler learned while working that the record should carry. */
-export interface AuditNote {
-  operationType?: string;
+export interface AuditNote extends WriteNote {
   resourceId?: string;
   customizedData?: { key: string; value: string | null }[];
 }
 
 const notes = new WeakMap<FastifyRequest, AuditNote>();
+/** Each request's reply and the store, for records built where the write happens (which sees the request only). */
+const contexts = new WeakMap<FastifyRequest, { reply: FastifyReply; store: Store }>();
+/** Requests whose record committed with their write (or with their stored answer): onSend skips them. */
+const committed = new WeakSet<FastifyRequest>();
+
+/**
+ * Tells the onSend hook that the request's record committed in a transaction already.
+ *
+ * @example
+ * const result = await work(receiptFor); markAuditCommitted(request);
+ */
+export function markAuditCommitted(request: FastifyRequest): void {
+  committed.add(request);
+}
 
 /**
  * Refines the audit record of the current request.
@@ -101,27 +120,34 @@ const headerText = (reply: FastifyReply, name: string) => {
   return typeof v === 'string' ? v : undefined;
 };
 
-async function buildRecord(store: Store, request: FastifyRequest, reply: FastifyReply, names: AuditNames, payload: unknown): Promise<AuditRecord> {
+async function buildRecord(
+  store: Store,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  names: AuditNames,
+  response: { status: number; payload: unknown },
+  extra: AuditNote = {},
+): Promise<AuditRecord> {
   const params = (request.params ?? {}) as Record<string, unknown>;
-  const note = notes.get(request) ?? {};
-  const succeeded = reply.statusCode < 400;
-  const body = parseBody(payload);
+  const note = { ...notes.get(request), ...extra };
+  const succeeded = response.status < 400;
+  const body = parseBody(response.payload);
   const createdId = succeeded && request.method === 'POST' ? asGuid(body?.id) : undefined;
   const customerId = asGuid(params.customerId) ?? (names.resourceType === 'customer' ? createdId : undefined);
-  const customer = customerId ? await store.findCustomer(request.principal.partnerId, customerId) : undefined;
+  const customerName = note.customerName ?? (customerId ? (await store.findCustomer(request.principal.partnerId, customerId))?.companyName : undefined);
   return {
     id: randomUUID(),
     partnerId: request.principal.partnerId,
     operationDate: new Date().toISOString(),
     customerId,
-    customerName: customer?.companyName,
+    customerName,
     subject: request.principal.subject,
     appOnly: request.principal.appOnly,
     resourceType: names.resourceType,
     resourceId: note.resourceId ?? asGuid(params.userId) ?? createdId,
     operationType: (succeeded && note.operationType) || names.operationType,
     operationStatus: succeeded ? 'succeeded' : 'failed',
-    httpStatus: reply.statusCode,
+    httpStatus: response.status,
     faultCode: !succeeded && typeof body?.code === 'number' ? body.code : undefined,
     correlationId: headerText(reply, 'ms-correlationid'),
     requestId: headerText(reply, 'ms-requestid'),
@@ -129,13 +155,30 @@ async function buildRecord(store: Store, request: FastifyRequest, reply: Fastify
   };
 }
 
+/**
+ * The audit record of the current request if it answers `response` (undefined when the route is
+ * not audited or the caller is unknown), for a write to commit in its transaction.
+ *
+ * @example
+ * const audit = await auditRecordFor(request, { status: 201, body }, { customerName: 'Contoso' });
+ */
+export async function auditRecordFor(request: FastifyRequest, response: { status: number; body: string }, note?: AuditNote): Promise<AuditRecord | undefined> {
+  const names = auditNamesOf(request.method, request.routeOptions.config ?? {});
+  const context = contexts.get(request);
+  if (!names || !request.principal || !context) return undefined;
+  return buildRecord(context.store, request, context.reply, names, { status: response.status, payload: response.body }, note);
+}
+
 async function audit(app: FastifyInstance, { store }: { store: Store }) {
+  app.addHook('onRequest', async (request, reply) => {
+    contexts.set(request, { reply, store });
+  });
   // onSend, not onResponse: the record is written before the caller hears of the write.
   app.addHook('onSend', async (request, reply, payload) => {
     const names = auditNamesOf(request.method, request.routeOptions.config ?? {});
-    if (!names || !request.principal || reply.statusCode === 429 || isReplay(request)) return payload;
+    if (!names || !request.principal || reply.statusCode === 429 || isReplay(request) || committed.has(request)) return payload;
     try {
-      await store.insertAuditRecord(await buildRecord(store, request, reply, names, payload));
+      await store.insertAuditRecord(await buildRecord(store, request, reply, names, { status: reply.statusCode, payload }));
     } catch (err) {
       // The write itself is done; failing its answer now would invite a retry of a finished write.
       request.log.error({ err }, 'audit record not written');

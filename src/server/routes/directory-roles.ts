@@ -10,6 +10,7 @@ import { DirectoryRole, ListRoleMembersQuery, UserMember, UserMemberCreate } fro
 import type { AppContext } from '../context.js';
 import { idempotent } from '../idempotency.js';
 import { sendJson } from '../reply.js';
+import { recorded } from '../write-receipt.js';
 import { userIdParam } from './route-ids.js';
 import { selfUri } from './users.js';
 
@@ -67,7 +68,7 @@ export default async function directoryRoleRoutes(app: FastifyInstance, ctx: App
     },
   }, async (request, reply) => {
     const customer = await ctx.customers.require(request.principal, request.params.customerId);
-    return sendJson(reply, await idempotent(ctx.store, request, () => ctx.directoryRoles.addMember(customer, request.params.roleId, request.body)));
+    return sendJson(reply, await idempotent(ctx.store, request, (receipt) => ctx.directoryRoles.addMember(customer, request.params.roleId, request.body, receipt)));
   });
 
   app.delete<{ Params: { customerId: string; roleId: string; userId: string } }>('/customers/:customerId/directoryroles/:roleId/usermembers/:userId', {
@@ -75,7 +76,8 @@ export default async function directoryRoleRoutes(app: FastifyInstance, ctx: App
     schema: { tags, summary: 'Remove a user from a directory role', params: MemberParams, response: { 204: Type.Null(), ...errors } },
   }, async (request, reply) => {
     const customer = await ctx.customers.require(request.principal, request.params.customerId);
-    await ctx.directoryRoles.removeMember(customer, request.params.roleId, userIdParam(request.params.userId));
+    const userId = userIdParam(request.params.userId);
+    await recorded(request, (receipt) => ctx.directoryRoles.removeMember(customer, request.params.roleId, userId, receipt));
     return reply.code(204).send();
   });
 }

@@ -10,6 +10,7 @@ import { License, LicenseGroupQuery, LicenseUpdate, LicenseUpdateBody, Subscribe
 import type { AppContext } from '../context.js';
 import { idempotent } from '../idempotency.js';
 import { sendJson } from '../reply.js';
+import { recorded } from '../write-receipt.js';
 import { userIdParam } from './route-ids.js';
 
 const CustomerParams = Type.Object({ customerId: Type.String({ description: 'Customer tenant id (GUID)' }) });
@@ -51,7 +52,7 @@ export default async function licenseRoutes(app: FastifyInstance, ctx: AppContex
   }, async (request, reply) => {
     const customer = await ctx.customers.require(request.principal, request.params.customerId);
     const userId = userIdParam(request.params.userId);
-    return sendJson(reply, await idempotent(ctx.store, request, () => ctx.licenses.updateUserLicenses(customer, userId, request.body)));
+    return sendJson(reply, await idempotent(ctx.store, request, (receipt) => ctx.licenses.updateUserLicenses(customer, userId, request.body, receipt)));
   });
 
   app.get<{ Params: { customerId: string }; Querystring: LicenseGroupQuery }>('/customers/:customerId/subscribedskus', {
@@ -81,6 +82,6 @@ export default async function licenseRoutes(app: FastifyInstance, ctx: AppContex
     },
   }, async (request, reply) => {
     const customer = await ctx.customers.require(request.principal, request.params.customerId);
-    return sendJson(reply, await ctx.licenses.setSubscribedSku(customer, request.params.skuId, request.body));
+    return sendJson(reply, await recorded(request, (receipt) => ctx.licenses.setSubscribedSku(customer, request.params.skuId, request.body, receipt)));
   });
 }

@@ -12,8 +12,7 @@ import { idempotent } from '../idempotency.js';
 import { sendJson } from '../reply.js';
 import { isAllowed, type Operation } from '../../auth/permissions.js';
 import { faults } from '../../domain/fault.js';
-import type { UserPatchKind } from '../../services/user-service.js';
-import { noteAudit } from '../plugins/audit.js';
+import { recorded } from '../write-receipt.js';
 import { guidPattern } from '../../domain/guid.js';
 
 const CustomerParams = Type.Object({ customerId: Type.String({ description: 'Customer tenant id (GUID)' }) });
@@ -38,12 +37,6 @@ export function selfUri(request: FastifyRequest): string {
 const userRoute = (operation: Operation) => ({ operation, userRoute: true });
 /** Partner Center's audit names for customer-user writes. */
 const audited = (operationType: string) => ({ audit: { resourceType: 'customer_user', operationType } });
-const patchOperationTypes: Record<UserPatchKind, string> = {
-  restore: 'restore_customer_user',
-  resetPassword: 'reset_customer_user_password',
-  rename: 'update_customer_user_principal_name',
-  update: 'update_customer_user',
-};
 
 export default async function userRoutes(app: FastifyInstance, ctx: AppContext) {
   app.get<{ Params: { customerId: string }; Querystring: ListQuery }>('/customers/:customerId/users', {
@@ -79,7 +72,7 @@ export default async function userRoutes(app: FastifyInstance, ctx: AppContext) 
     },
   }, async (request, reply) => {
     const customer = await ctx.customers.require(request.principal, request.params.customerId);
-    return sendJson(reply, await idempotent(ctx.store, request, (claim) => ctx.users.create(customer, request.body, claim)));
+    return sendJson(reply, await idempotent(ctx.store, request, (receipt) => ctx.users.create(customer, request.body, receipt)));
   });
 
   app.patch<{ Params: { customerId: string; userId: string }; Body: PatchBody }>('/customers/:customerId/users/:userId', {
@@ -95,9 +88,7 @@ export default async function userRoutes(app: FastifyInstance, ctx: AppContext) 
     const customer = await ctx.customers.require(request.principal, request.params.customerId);
     const userId = userIdOf(request);
     const can = (operation: Operation) => isAllowed(request.principal.roles, operation);
-    const result = await ctx.users.patch(customer, userId, request.body, can);
-    noteAudit(request, { operationType: patchOperationTypes[result.kind] });
-    return sendJson(reply, result);
+    return sendJson(reply, await recorded(request, (receipt) => ctx.users.patch(customer, userId, request.body, can, receipt)));
   });
 
   app.delete<{ Params: { customerId: string; userId: string } }>('/customers/:customerId/users/:userId', {
@@ -105,7 +96,8 @@ export default async function userRoutes(app: FastifyInstance, ctx: AppContext) 
     schema: { tags, summary: 'Delete a user (soft delete: restorable for 30 days)', params: UserParams, response: { 204: Type.Null(), ...errors } },
   }, async (request, reply) => {
     const customer = await ctx.customers.require(request.principal, request.params.customerId);
-    await ctx.users.delete(customer, userIdOf(request));
+    const userId = userIdOf(request);
+    await recorded(request, (receipt) => ctx.users.delete(customer, userId, receipt));
     return reply.code(204).send();
   });
 }

@@ -12,7 +12,7 @@ import type { RoleMember } from '../../domain/directory-roles.js';
 import type { LicenseUpdateOutcome, LicenseUpdatePlan, SubscribedSkuRecord, SubscribedSkuWriteResult, UserLicenseRecord } from '../../domain/licensing.js';
 import { LicenseUpdateAborted, licensingSql, roleMemberFromRow, roleMembersSql, subscribedSkuColumns, subscribedSkuFromRow, subscribedSkuValues, userLicenseFromRow } from '../queries/licensing-sql.js';
 import { numberPlaceholders } from '../queries/user-list-sql.js';
-import type { Page, RoleMemberWriteResult } from '../store.js';
+import type { Page, RoleMemberWriteResult, WriteReceipt } from '../store.js';
 
 const sql = Object.fromEntries(Object.entries(licensingSql).map(([k, v]) => [k, numberPlaceholders(v)])) as Record<keyof typeof licensingSql, string>;
 
@@ -26,16 +26,25 @@ const upsertSku =
   'RETURNING (xmax = 0) AS inserted';
 
 export class PostgresLicensing {
-  constructor(private readonly pool: pg.Pool) {}
+  /** `writeReceipt` writes a receipt on the transaction's connection (see `WriteReceipt`). */
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly writeReceipt: (client: pg.PoolClient, receipt?: WriteReceipt) => Promise<void> = async () => {},
+  ) {}
 
   private transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     return inTransaction(this.pool, work);
   }
 
-  async putSubscribedSku(sku: SubscribedSkuRecord): Promise<SubscribedSkuWriteResult> {
-    const { rows } = await this.pool.query(upsertSku, subscribedSkuValues({ ...sku, consumedUnits: 0 }));
-    if (rows.length === 0) return 'below_consumed';
-    return rows[0].inserted ? 'created' : 'updated';
+  async putSubscribedSku(sku: SubscribedSkuRecord, receipt?: WriteReceipt): Promise<SubscribedSkuWriteResult> {
+    const values = subscribedSkuValues({ ...sku, consumedUnits: 0 });
+    const result = (rows: { inserted: boolean }[]): SubscribedSkuWriteResult => (rows.length === 0 ? 'below_consumed' : rows[0].inserted ? 'created' : 'updated');
+    if (!receipt) return result((await this.pool.query(upsertSku, values)).rows);
+    return this.transaction(async (c) => {
+      const outcome = result((await c.query(upsertSku, values)).rows);
+      if (outcome !== 'below_consumed') await this.writeReceipt(c, receipt);
+      return outcome;
+    });
   }
 
   async listSubscribedSkus(customerId: string): Promise<SubscribedSkuRecord[]> {
@@ -46,7 +55,7 @@ export class PostgresLicensing {
     return (await this.pool.query(sql.activeLicenses, [customerId, userId])).rows.map(userLicenseFromRow);
   }
 
-  async applyLicenseUpdate(customerId: string, userId: string, plan: LicenseUpdatePlan, now: string): Promise<LicenseUpdateOutcome> {
+  async applyLicenseUpdate(customerId: string, userId: string, plan: LicenseUpdatePlan, now: string, receipt?: WriteReceipt): Promise<LicenseUpdateOutcome> {
     try {
       await this.transaction(async (c) => {
         const user = (await c.query(`${sql.userState} FOR SHARE`, [customerId, userId])).rows[0];
@@ -69,6 +78,7 @@ export class PostgresLicensing {
           }
           await c.query(sql.insertLicense, [customerId, userId, a.skuId, excluded, now]);
         }
+        await this.writeReceipt(c, receipt);
       });
       return { kind: 'ok' };
     } catch (e) {
@@ -78,43 +88,56 @@ export class PostgresLicensing {
   }
 
   async suspendUserLicenses(customerId: string, userId: string, now: string): Promise<void> {
-    await this.transaction(async (c) => {
-      // The user row first, as licence updates lock it: the two never interleave.
-      await c.query(`${sql.userState} FOR UPDATE`, [customerId, userId]);
-      for (const l of (await c.query(sql.activeLicenses, [customerId, userId])).rows) {
-        await c.query(sql.releaseSeat, [now, customerId, l.sku_id]);
-        await c.query(sql.setLicenseActive, [0, customerId, userId, l.sku_id]);
-      }
-    });
+    await this.transaction((c) => this.suspendOn(c, customerId, userId, now));
+  }
+
+  /** The suspend step inside a transaction the caller runs (a user's delete). */
+  async suspendOn(c: pg.PoolClient, customerId: string, userId: string, now: string): Promise<void> {
+    // The user row first, as licence updates lock it: the two never interleave.
+    await c.query(`${sql.userState} FOR UPDATE`, [customerId, userId]);
+    for (const l of (await c.query(sql.activeLicenses, [customerId, userId])).rows) {
+      await c.query(sql.releaseSeat, [now, customerId, l.sku_id]);
+      await c.query(sql.setLicenseActive, [0, customerId, userId, l.sku_id]);
+    }
   }
 
   async resumeUserLicenses(customerId: string, userId: string, now: string): Promise<string[]> {
-    return this.transaction(async (c) => {
-      await c.query(`${sql.userState} FOR UPDATE`, [customerId, userId]);
-      const unrestored: string[] = [];
-      for (const r of (await c.query(sql.suspendedLicenses, [customerId, userId])).rows) {
-        if ((await c.query(sql.takeSeat, [now, customerId, r.sku_id])).rowCount === 1) {
-          await c.query(sql.setLicenseActive, [1, customerId, userId, r.sku_id]);
-        } else {
-          await c.query(sql.deleteLicense, [customerId, userId, r.sku_id]);
-          unrestored.push(r.sku_id);
-        }
-      }
-      return unrestored;
-    });
+    return this.transaction((c) => this.resumeOn(c, customerId, userId, now));
   }
 
-  async addRoleMember(customerId: string, roleId: string, userId: string, now: string): Promise<RoleMemberWriteResult> {
+  /** The resume step inside a transaction the caller runs (a user's restore). */
+  async resumeOn(c: pg.PoolClient, customerId: string, userId: string, now: string): Promise<string[]> {
+    await c.query(`${sql.userState} FOR UPDATE`, [customerId, userId]);
+    const unrestored: string[] = [];
+    for (const r of (await c.query(sql.suspendedLicenses, [customerId, userId])).rows) {
+      if ((await c.query(sql.takeSeat, [now, customerId, r.sku_id])).rowCount === 1) {
+        await c.query(sql.setLicenseActive, [1, customerId, userId, r.sku_id]);
+      } else {
+        await c.query(sql.deleteLicense, [customerId, userId, r.sku_id]);
+        unrestored.push(r.sku_id);
+      }
+    }
+    return unrestored;
+  }
+
+  async addRoleMember(customerId: string, roleId: string, userId: string, now: string, receipt?: WriteReceipt): Promise<RoleMemberWriteResult> {
     return this.transaction(async (c): Promise<RoleMemberWriteResult> => {
       const user = (await c.query(`${sql.userState} FOR SHARE`, [customerId, userId])).rows[0];
       if (!user) return 'user_missing';
       if (user.state !== 'active') return 'user_inactive';
-      return (await c.query(sql.insertRoleMember, [customerId, roleId, userId, now])).rowCount === 1 ? 'ok' : 'exists';
+      if ((await c.query(sql.insertRoleMember, [customerId, roleId, userId, now])).rowCount !== 1) return 'exists';
+      await this.writeReceipt(c, receipt);
+      return 'ok';
     });
   }
 
-  async removeRoleMember(customerId: string, roleId: string, userId: string): Promise<boolean> {
-    return (await this.pool.query(sql.deleteRoleMember, [customerId, roleId, userId])).rowCount === 1;
+  async removeRoleMember(customerId: string, roleId: string, userId: string, receipt?: WriteReceipt): Promise<boolean> {
+    if (!receipt) return (await this.pool.query(sql.deleteRoleMember, [customerId, roleId, userId])).rowCount === 1;
+    return this.transaction(async (c) => {
+      if ((await c.query(sql.deleteRoleMember, [customerId, roleId, userId])).rowCount !== 1) return false;
+      await this.writeReceipt(c, receipt);
+      return true;
+    });
   }
 
   async listRoleMembers(customerId: string, roleId: string, size: number, after?: KeysetPosition): Promise<Page<RoleMember>> {

@@ -15,7 +15,8 @@ import type { UserListQuery } from '../../domain/user-list-query.js';
 import { customerColumns, customerFromRow, customerListSql, customerValues, userColumns, userFromRow, userRecordColumns, userValues } from '../queries/columns.js';
 import { partnerAccountFromRow } from '../queries/partner-account-row.js';
 import { numberPlaceholders, userPageFromRows, userPageSql, type UserPageRow } from '../queries/user-list-sql.js';
-import type { ClaimResult, CustomerSearch, IdempotencyKey, Page, RateCounterKey, SigningKey, Store, StoredResponse, UserPageJson, UserWriteResult } from '../store.js';
+import type { ClaimResult, CustomerSearch, IdempotencyKey, Page, RateCounterKey, SigningKey, Store, StoredResponse, UserChange, UserChangeOutcome, UserPageJson, UserWriteResult, WriteReceipt } from '../store.js';
+import { failpoint } from '../failpoint.js';
 import { postgresMigrations } from './migrations.js';
 import type { RoleMember } from '../../domain/directory-roles.js';
 import type { LicenseUpdateOutcome, LicenseUpdatePlan, SubscribedSkuRecord, SubscribedSkuWriteResult, UserLicenseRecord } from '../../domain/licensing.js';
@@ -132,12 +133,12 @@ export class PostgresStore implements Store {
 
   private insertUserSql = `INSERT INTO users (${userColumns.join(', ')}) VALUES (${placeholders(userColumns.length)})`;
 
-  async insertCustomer(customer: CustomerRecord, users: { row: UserRow; passwordHash: string }[], completion?: IdempotentCompletion): Promise<boolean> {
+  async insertCustomer(customer: CustomerRecord, users: { row: UserRow; passwordHash: string }[], receipt?: WriteReceipt): Promise<boolean> {
     try {
       await this.transaction(async (c) => {
         await c.query(`INSERT INTO customers (${customerColumns.join(', ')}) VALUES (${placeholders(customerColumns.length)})`, customerValues(customer));
         for (const u of users) await c.query(this.insertUserSql, userValues(u.row, u.passwordHash, false));
-        if (completion) await this.completeInTransaction(c, completion);
+        await this.writeReceipt(c, receipt);
       });
       return true;
     } catch (e) {
@@ -160,12 +161,12 @@ export class PostgresStore implements Store {
     return { items: page.map(customerFromRow), next: more ? { key: String(last.k), id: String(last.id) } : undefined };
   }
 
-  async insertUser(row: UserRow, passwordHash: string, completion?: IdempotentCompletion): Promise<UserWriteResult> {
+  async insertUser(row: UserRow, passwordHash: string, receipt?: WriteReceipt): Promise<UserWriteResult> {
     try {
-      if (completion) {
+      if (receipt) {
         await this.transaction(async (c) => {
           await c.query(this.insertUserSql, userValues(row, passwordHash, false));
-          await this.completeInTransaction(c, completion);
+          await this.writeReceipt(c, receipt);
         });
       } else {
         await this.q(this.insertUserSql, userValues(row, passwordHash, false));
@@ -238,18 +239,24 @@ export class PostgresStore implements Store {
     return userPageFromRows(rows as UserPageRow[], size);
   }
 
-  async updateUser(row: UserRow, passwordHash?: string): Promise<UserWriteResult> {
+  async updateUser(row: UserRow, { passwordHash, licenses, receipt }: UserChange = {}): Promise<UserChangeOutcome> {
     const cols = userColumns.filter((c) => c !== 'customer_id' && c !== 'id' && c !== 'created_at' && (passwordHash !== undefined || c !== 'password_hash'));
     const values = userValues(row, passwordHash ?? null, false);
     const byName = new Map(userColumns.map((c, i) => [c, values[i]]));
+    const text = `UPDATE users SET ${cols.map((c, i) => `${c} = $${i + 1}`).join(', ')} WHERE customer_id = $${cols.length + 1} AND id = $${cols.length + 2}`;
+    const params = [...cols.map((c) => byName.get(c)), row.customerId, row.id];
     try {
-      const res = await this.q(
-        `UPDATE users SET ${cols.map((c, i) => `${c} = $${i + 1}`).join(', ')} WHERE customer_id = $${cols.length + 1} AND id = $${cols.length + 2}`,
-        [...cols.map((c) => byName.get(c)), row.customerId, row.id],
-      );
-      return res.rowCount === 1 ? 'ok' : 'missing';
+      // A plain update is one statement; with a licence step or a receipt, one transaction.
+      if (!licenses && !receipt) return { result: (await this.q(text, params)).rowCount === 1 ? 'ok' : 'missing', unrestoredSkuIds: [] };
+      return await this.transaction(async (c): Promise<UserChangeOutcome> => {
+        if ((await c.query(text, params)).rowCount !== 1) return { result: 'missing', unrestoredSkuIds: [] };
+        if (licenses === 'suspend') await this.licensing.suspendOn(c, row.customerId, row.id, row.updatedAt);
+        const unrestoredSkuIds = licenses === 'resume' ? await this.licensing.resumeOn(c, row.customerId, row.id, row.updatedAt) : [];
+        await this.writeReceipt(c, receipt);
+        return { result: 'ok', unrestoredSkuIds };
+      });
     } catch (e) {
-      if (isUniqueViolation(e)) return 'upn_taken';
+      if (isUniqueViolation(e)) return { result: 'upn_taken', unrestoredSkuIds: [] };
       throw e;
     }
   }
@@ -283,7 +290,16 @@ export class PostgresStore implements Store {
 
   private completeSql = 'UPDATE idempotency SET status = $5, body = $6 WHERE partner_id = $1 AND request_id = $2 AND fingerprint = $3 AND owner = $4';
 
-  async completeRequest(claim: IdempotencyClaim, response: StoredResponse): Promise<boolean> {
+  async completeRequest(claim: IdempotencyClaim, response: StoredResponse, audit?: AuditRecord): Promise<boolean> {
+    if (audit) {
+      try {
+        await this.transaction((c) => this.writeReceipt(c, { completion: { claim, response }, audit }));
+        return true;
+      } catch (e) {
+        if (e instanceof ClaimLostError) return false;
+        throw e;
+      }
+    }
     const res = await this.q(this.completeSql, [claim.partnerId, claim.requestId, claim.fingerprint, claim.owner, response.status, response.body]);
     return res.rowCount === 1;
   }
@@ -293,6 +309,14 @@ export class PostgresStore implements Store {
     const res = await c.query(this.completeSql, [claim.partnerId, claim.requestId, claim.fingerprint, claim.owner, response.status, response.body]);
     if (res.rowCount !== 1) throw new ClaimLostError();
   }
+
+  /** Inside a write's transaction, as its last statements: the stored answer and the audit record. */
+  private readonly writeReceipt = async (c: pg.PoolClient, receipt?: WriteReceipt): Promise<void> => {
+    if (!receipt) return;
+    if (receipt.completion) await this.completeInTransaction(c, receipt.completion);
+    if (receipt.audit) await c.query({ name: 'insert_audit', text: numberPlaceholders(insertAuditSql), values: auditValues(receipt.audit, false) });
+    failpoint('after-write-before-commit');
+  };
 
   async releaseRequest(claim: IdempotencyClaim): Promise<void> {
     await this.q('DELETE FROM idempotency WHERE partner_id = $1 AND request_id = $2 AND fingerprint = $3 AND owner = $4 AND status = 0', [claim.partnerId, claim.requestId, claim.fingerprint, claim.owner]);
@@ -367,11 +391,11 @@ export class PostgresStore implements Store {
   // Licences and directory roles (issue 5): the work is in postgres-licensing.ts.
   private licensingStore?: PostgresLicensing;
   private get licensing(): PostgresLicensing {
-    return (this.licensingStore ??= new PostgresLicensing(this.pool));
+    return (this.licensingStore ??= new PostgresLicensing(this.pool, this.writeReceipt));
   }
 
-  async putSubscribedSku(sku: SubscribedSkuRecord): Promise<SubscribedSkuWriteResult> {
-    return this.licensing.putSubscribedSku(sku);
+  async putSubscribedSku(sku: SubscribedSkuRecord, receipt?: WriteReceipt): Promise<SubscribedSkuWriteResult> {
+    return this.licensing.putSubscribedSku(sku, receipt);
   }
 
   async listSubscribedSkus(customerId: string): Promise<SubscribedSkuRecord[]> {
@@ -382,8 +406,8 @@ export class PostgresStore implements Store {
     return this.licensing.listUserLicenses(customerId, userId);
   }
 
-  async applyLicenseUpdate(customerId: string, userId: string, plan: LicenseUpdatePlan, now: string): Promise<LicenseUpdateOutcome> {
-    return this.licensing.applyLicenseUpdate(customerId, userId, plan, now);
+  async applyLicenseUpdate(customerId: string, userId: string, plan: LicenseUpdatePlan, now: string, receipt?: WriteReceipt): Promise<LicenseUpdateOutcome> {
+    return this.licensing.applyLicenseUpdate(customerId, userId, plan, now, receipt);
   }
 
   async suspendUserLicenses(customerId: string, userId: string, now: string): Promise<void> {
@@ -394,12 +418,12 @@ export class PostgresStore implements Store {
     return this.licensing.resumeUserLicenses(customerId, userId, now);
   }
 
-  async addRoleMember(customerId: string, roleId: string, userId: string, now: string): Promise<RoleMemberWriteResult> {
-    return this.licensing.addRoleMember(customerId, roleId, userId, now);
+  async addRoleMember(customerId: string, roleId: string, userId: string, now: string, receipt?: WriteReceipt): Promise<RoleMemberWriteResult> {
+    return this.licensing.addRoleMember(customerId, roleId, userId, now, receipt);
   }
 
-  async removeRoleMember(customerId: string, roleId: string, userId: string): Promise<boolean> {
-    return this.licensing.removeRoleMember(customerId, roleId, userId);
+  async removeRoleMember(customerId: string, roleId: string, userId: string, receipt?: WriteReceipt): Promise<boolean> {
+    return this.licensing.removeRoleMember(customerId, roleId, userId, receipt);
   }
 
   async listRoleMembers(customerId: string, roleId: string, size: number, after?: KeysetPosition): Promise<Page<RoleMember>> {

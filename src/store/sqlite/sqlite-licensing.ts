@@ -9,12 +9,16 @@ import type { KeysetPosition } from '../../domain/continuation-token.js';
 import type { RoleMember } from '../../domain/directory-roles.js';
 import type { LicenseUpdateOutcome, LicenseUpdatePlan, SubscribedSkuRecord, SubscribedSkuWriteResult, UserLicenseRecord } from '../../domain/licensing.js';
 import { LicenseUpdateAborted, licensingSql as sql, roleMemberFromRow, roleMembersSql, subscribedSkuFromRow, subscribedSkuValues, userLicenseFromRow } from '../queries/licensing-sql.js';
-import type { Page, RoleMemberWriteResult } from '../store.js';
+import type { Page, RoleMemberWriteResult, WriteReceipt } from '../store.js';
 
 export class SqliteLicensing {
   private readonly statements: StatementCache;
 
-  constructor(private readonly db: Database.Database) {
+  /** `writeReceipt` writes a receipt inside the running transaction (see `WriteReceipt`). */
+  constructor(
+    private readonly db: Database.Database,
+    private readonly writeReceipt: (receipt?: WriteReceipt) => void = () => {},
+  ) {
     this.statements = new StatementCache(db);
   }
 
@@ -22,15 +26,18 @@ export class SqliteLicensing {
     return this.statements.get(text);
   }
 
-  putSubscribedSku(sku: SubscribedSkuRecord): SubscribedSkuWriteResult {
+  putSubscribedSku(sku: SubscribedSkuRecord, receipt?: WriteReceipt): SubscribedSkuWriteResult {
     return this.db.transaction((): SubscribedSkuWriteResult => {
       const existing = this.stmt(sql.skuConsumed).get(sku.customerId, sku.product.id) as { consumed_units: number } | undefined;
       if (!existing) {
         this.stmt(sql.insertSku).run(...subscribedSkuValues({ ...sku, consumedUnits: 0 }));
+        this.writeReceipt(receipt);
         return 'created';
       }
       const res = this.stmt(sql.setSkuUnits).run(sku.totalUnits, sku.warningUnits, sku.suspendedUnits, sku.updatedAt, sku.customerId, sku.product.id, sku.totalUnits);
-      return res.changes === 1 ? 'updated' : 'below_consumed';
+      if (res.changes !== 1) return 'below_consumed';
+      this.writeReceipt(receipt);
+      return 'updated';
     }).immediate();
   }
 
@@ -48,7 +55,7 @@ export class SqliteLicensing {
     if (user.state !== 'active') throw new LicenseUpdateAborted({ kind: 'user_inactive' });
   }
 
-  applyLicenseUpdate(customerId: string, userId: string, plan: LicenseUpdatePlan, now: string): LicenseUpdateOutcome {
+  applyLicenseUpdate(customerId: string, userId: string, plan: LicenseUpdatePlan, now: string, receipt?: WriteReceipt): LicenseUpdateOutcome {
     try {
       this.db.transaction(() => {
         this.requireActiveUser(customerId, userId);
@@ -67,6 +74,7 @@ export class SqliteLicensing {
           }
           this.stmt(sql.insertLicense).run(customerId, userId, a.skuId, excluded, now);
         }
+        this.writeReceipt(receipt);
       }).immediate();
       return { kind: 'ok' };
     } catch (e) {
@@ -99,17 +107,23 @@ export class SqliteLicensing {
     }).immediate();
   }
 
-  addRoleMember(customerId: string, roleId: string, userId: string, now: string): RoleMemberWriteResult {
+  addRoleMember(customerId: string, roleId: string, userId: string, now: string, receipt?: WriteReceipt): RoleMemberWriteResult {
     return this.db.transaction((): RoleMemberWriteResult => {
       const user = this.stmt(sql.userState).get(customerId, userId) as { state: string } | undefined;
       if (!user) return 'user_missing';
       if (user.state !== 'active') return 'user_inactive';
-      return this.stmt(sql.insertRoleMember).run(customerId, roleId, userId, now).changes === 1 ? 'ok' : 'exists';
+      if (this.stmt(sql.insertRoleMember).run(customerId, roleId, userId, now).changes !== 1) return 'exists';
+      this.writeReceipt(receipt);
+      return 'ok';
     }).immediate();
   }
 
-  removeRoleMember(customerId: string, roleId: string, userId: string): boolean {
-    return this.stmt(sql.deleteRoleMember).run(customerId, roleId, userId).changes === 1;
+  removeRoleMember(customerId: string, roleId: string, userId: string, receipt?: WriteReceipt): boolean {
+    return this.db.transaction((): boolean => {
+      if (this.stmt(sql.deleteRoleMember).run(customerId, roleId, userId).changes !== 1) return false;
+      this.writeReceipt(receipt);
+      return true;
+    }).immediate();
   }
 
   listRoleMembers(customerId: string, roleId: string, size: number, after?: KeysetPosition): Page<RoleMember> {

@@ -13,7 +13,8 @@ import type { UserListQuery } from '../../domain/user-list-query.js';
 import { customerColumns, customerFromRow, customerListSql, customerValues, userColumns, userFromRow, userRecordColumns, userValues } from '../queries/columns.js';
 import { partnerAccountFromRow } from '../queries/partner-account-row.js';
 import { userPageFromRows, userPageSql, type UserPageRow } from '../queries/user-list-sql.js';
-import type { ClaimResult, CustomerSearch, IdempotencyKey, Page, RateCounterKey, SigningKey, Store, StoredResponse, UserPageJson, UserWriteResult } from '../store.js';
+import type { ClaimResult, CustomerSearch, IdempotencyKey, Page, RateCounterKey, SigningKey, Store, StoredResponse, UserChange, UserChangeOutcome, UserPageJson, UserWriteResult, WriteReceipt } from '../store.js';
+import { failpoint } from '../failpoint.js';
 import { sqliteMigrations } from './migrations.js';
 import { StatementCache } from './statement-cache.js';
 import type { RoleMember } from '../../domain/directory-roles.js';
@@ -101,13 +102,13 @@ export class SqliteStore implements Store {
     this.stmt('INSERT INTO signing_keys (kid, private_jwk, public_jwk, created_at, retired_at) VALUES (?, ?, ?, ?, ?)').run(k.kid, k.privateJwk, k.publicJwk, k.createdAt, k.retiredAt ?? null);
   }
 
-  async insertCustomer(customer: CustomerRecord, users: { row: UserRow; passwordHash: string }[], completion?: IdempotentCompletion): Promise<boolean> {
+  async insertCustomer(customer: CustomerRecord, users: { row: UserRow; passwordHash: string }[], receipt?: WriteReceipt): Promise<boolean> {
     const insertCustomer = this.stmt(`INSERT INTO customers (${customerColumns.join(', ')}) VALUES (${customerColumns.map(() => '?').join(', ')})`);
     try {
       this.db.transaction(() => {
         insertCustomer.run(...customerValues(customer));
         for (const u of users) this.insertUserSync(u.row, u.passwordHash);
-        if (completion) this.completeInTransaction(completion);
+        this.writeReceipt(receipt);
       }).immediate();
       return true;
     } catch (e) {
@@ -134,12 +135,12 @@ export class SqliteStore implements Store {
     this.stmt(`INSERT INTO users (${userColumns.join(', ')}) VALUES (${userColumns.map(() => '?').join(', ')})`).run(...userValues(row, passwordHash, true));
   }
 
-  async insertUser(row: UserRow, passwordHash: string, completion?: IdempotentCompletion): Promise<UserWriteResult> {
+  async insertUser(row: UserRow, passwordHash: string, receipt?: WriteReceipt): Promise<UserWriteResult> {
     try {
-      if (completion) {
+      if (receipt) {
         this.db.transaction(() => {
           this.insertUserSync(row, passwordHash);
-          this.completeInTransaction(completion);
+          this.writeReceipt(receipt);
         }).immediate();
       } else {
         this.insertUserSync(row, passwordHash);
@@ -251,15 +252,22 @@ export class SqliteStore implements Store {
     return userPageFromRows(this.stmt(sql.text).raw(true).all(...sql.params) as UserPageRow[], size);
   }
 
-  async updateUser(row: UserRow, passwordHash?: string): Promise<UserWriteResult> {
+  async updateUser(row: UserRow, { passwordHash, licenses, receipt }: UserChange = {}): Promise<UserChangeOutcome> {
     const cols = userColumns.filter((c) => c !== 'customer_id' && c !== 'id' && c !== 'created_at' && (passwordHash !== undefined || c !== 'password_hash'));
     const values = userValues(row, passwordHash ?? null, true);
     const byName = new Map(userColumns.map((c, i) => [c, values[i]]));
     try {
-      const info = this.stmt(`UPDATE users SET ${cols.map((c) => `${c} = ?`).join(', ')} WHERE customer_id = ? AND id = ?`).run(...cols.map((c) => byName.get(c)), row.customerId, row.id);
-      return info.changes === 1 ? 'ok' : 'missing';
+      return this.db.transaction((): UserChangeOutcome => {
+        const info = this.stmt(`UPDATE users SET ${cols.map((c) => `${c} = ?`).join(', ')} WHERE customer_id = ? AND id = ?`).run(...cols.map((c) => byName.get(c)), row.customerId, row.id);
+        if (info.changes !== 1) return { result: 'missing', unrestoredSkuIds: [] };
+        // The licence step nests as a savepoint of this transaction: the user and its seats change together.
+        if (licenses === 'suspend') this.licensing.suspendUserLicenses(row.customerId, row.id, row.updatedAt);
+        const unrestoredSkuIds = licenses === 'resume' ? this.licensing.resumeUserLicenses(row.customerId, row.id, row.updatedAt) : [];
+        this.writeReceipt(receipt);
+        return { result: 'ok', unrestoredSkuIds };
+      }).immediate();
     } catch (e) {
-      if (isUniqueViolation(e)) return 'upn_taken';
+      if (isUniqueViolation(e)) return { result: 'upn_taken', unrestoredSkuIds: [] };
       throw e;
     }
   }
@@ -289,8 +297,15 @@ export class SqliteStore implements Store {
     }).immediate();
   }
 
-  async completeRequest(claim: IdempotencyClaim, response: StoredResponse): Promise<boolean> {
-    return this.completeSync(claim, response);
+  async completeRequest(claim: IdempotencyClaim, response: StoredResponse, audit?: AuditRecord): Promise<boolean> {
+    if (!audit) return this.completeSync(claim, response);
+    try {
+      this.db.transaction(() => this.writeReceipt({ completion: { claim, response }, audit })).immediate();
+      return true;
+    } catch (e) {
+      if (e instanceof ClaimLostError) return false;
+      throw e;
+    }
   }
 
   private completeSync(claim: IdempotencyClaim, response: StoredResponse): boolean {
@@ -301,6 +316,14 @@ export class SqliteStore implements Store {
   /** Inside a write's transaction: completes the claim or throws, which rolls the write back. */
   private completeInTransaction({ claim, response }: IdempotentCompletion): void {
     if (!this.completeSync(claim, response)) throw new ClaimLostError();
+  }
+
+  /** Inside a write's transaction, as its last statements: the stored answer and the audit record. */
+  private writeReceipt(receipt?: WriteReceipt): void {
+    if (!receipt) return;
+    if (receipt.completion) this.completeInTransaction(receipt.completion);
+    if (receipt.audit) this.stmt(insertAuditSql).run(...auditValues(receipt.audit, true));
+    failpoint('after-write-before-commit');
   }
 
   async releaseRequest(claim: IdempotencyClaim): Promise<void> {
@@ -375,11 +398,11 @@ export class SqliteStore implements Store {
   // Licences and directory roles (issue 5): the work is in sqlite-licensing.ts.
   private licensingStore?: SqliteLicensing;
   private get licensing(): SqliteLicensing {
-    return (this.licensingStore ??= new SqliteLicensing(this.db));
+    return (this.licensingStore ??= new SqliteLicensing(this.db, (receipt) => this.writeReceipt(receipt)));
   }
 
-  async putSubscribedSku(sku: SubscribedSkuRecord): Promise<SubscribedSkuWriteResult> {
-    return this.licensing.putSubscribedSku(sku);
+  async putSubscribedSku(sku: SubscribedSkuRecord, receipt?: WriteReceipt): Promise<SubscribedSkuWriteResult> {
+    return this.licensing.putSubscribedSku(sku, receipt);
   }
 
   async listSubscribedSkus(customerId: string): Promise<SubscribedSkuRecord[]> {
@@ -390,8 +413,8 @@ export class SqliteStore implements Store {
     return this.licensing.listUserLicenses(customerId, userId);
   }
 
-  async applyLicenseUpdate(customerId: string, userId: string, plan: LicenseUpdatePlan, now: string): Promise<LicenseUpdateOutcome> {
-    return this.licensing.applyLicenseUpdate(customerId, userId, plan, now);
+  async applyLicenseUpdate(customerId: string, userId: string, plan: LicenseUpdatePlan, now: string, receipt?: WriteReceipt): Promise<LicenseUpdateOutcome> {
+    return this.licensing.applyLicenseUpdate(customerId, userId, plan, now, receipt);
   }
 
   async suspendUserLicenses(customerId: string, userId: string, now: string): Promise<void> {
@@ -402,12 +425,12 @@ export class SqliteStore implements Store {
     return this.licensing.resumeUserLicenses(customerId, userId, now);
   }
 
-  async addRoleMember(customerId: string, roleId: string, userId: string, now: string): Promise<RoleMemberWriteResult> {
-    return this.licensing.addRoleMember(customerId, roleId, userId, now);
+  async addRoleMember(customerId: string, roleId: string, userId: string, now: string, receipt?: WriteReceipt): Promise<RoleMemberWriteResult> {
+    return this.licensing.addRoleMember(customerId, roleId, userId, now, receipt);
   }
 
-  async removeRoleMember(customerId: string, roleId: string, userId: string): Promise<boolean> {
-    return this.licensing.removeRoleMember(customerId, roleId, userId);
+  async removeRoleMember(customerId: string, roleId: string, userId: string, receipt?: WriteReceipt): Promise<boolean> {
+    return this.licensing.removeRoleMember(customerId, roleId, userId, receipt);
   }
 
   async listRoleMembers(customerId: string, roleId: string, size: number, after?: KeysetPosition): Promise<Page<RoleMember>> {
