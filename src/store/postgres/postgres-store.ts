@@ -15,6 +15,7 @@ import type { UserListQuery } from '../../domain/user-list-query.js';
 import { customerColumns, customerFromRow, customerListSql, customerValues, userColumns, userFromRow, userRecordColumns, userValues } from '../queries/columns.js';
 import { partnerAccountFromRow } from '../queries/partner-account-row.js';
 import { numberPlaceholders, userPageFromRows, userPageSql, type UserPageRow } from '../queries/user-list-sql.js';
+import { usesTrigramIndex } from '../queries/substring-search.js';
 import type { ClaimResult, CustomerSearch, IdempotencyKey, Page, RateCounterKey, SigningKey, Store, StoredResponse, UserPageJson, UserWriteResult } from '../store.js';
 import { postgresMigrations } from './migrations.js';
 import type { RoleMember } from '../../domain/directory-roles.js';
@@ -232,8 +233,13 @@ export class PostgresStore implements Store {
 
   async readUserPage(partnerId: string, customerId: string, query: UserListQuery, size: number, after?: KeysetPosition): Promise<UserPageJson | undefined> {
     const sql = userPageSql('postgres', query, partnerId, customerId, size, after);
-    // Named statements are prepared once per connection; the name encodes the query's shape.
-    const name = `up_${query.state}_${query.sortField}_${query.direction}_${query.search ? `${query.search.field}_${query.search.operator}` : 'all'}_${after ? 'a' : 'f'}`;
+    // Named statements are prepared once per connection; the name encodes the query's shape. A
+    // contains search is planned for its own text each time (unnamed): whether the trigram index
+    // or a walk of the sort order is cheaper depends on how common the text is, which a cached
+    // generic plan would decide once for every text.
+    const name = usesTrigramIndex(query.search)
+      ? undefined
+      : `up_${query.state}_${query.sortField}_${query.direction}_${query.search ? `${query.search.field}_${query.search.operator}` : 'all'}_${after ? 'a' : 'f'}`;
     const { rows } = await this.pool.query({ name, text: numberPlaceholders(sql.text), values: sql.params, rowMode: 'array' });
     return userPageFromRows(rows as UserPageRow[], size);
   }
