@@ -177,10 +177,14 @@ for (const factory of storeFactories) {
     it('walks a contains search that matches more users than the index hands over as candidates', async () => {
       const big = customerFor(demoPartnerId);
       await store.insertCustomer(big, []);
-      const many = syntheticUsers(big.id, big.domain, 0, 2300).map((row, i) => (i % 50 === 7 ? row : toUserRow({ ...row, displayName: `Common ${row.displayName}` })));
+      // 2,500 users contain "common" (more than the index hands over), and all sort after 500
+      // that do not, so the first pages are not dense with matches either.
+      const many = syntheticUsers(big.id, big.domain, 0, 3000).map((row, i) =>
+        toUserRow({ ...row, displayName: i < 500 ? `Aa Plain ${row.displayName}` : `Zz Common ${row.displayName}` }),
+      );
       // Loaded as `tenantry seed` loads, so the bulk path keeps the index too.
       await store.insertUsersBulk([many.slice(0, 1000), many.slice(1000)], unusablePasswordHash);
-      for (const [value, size] of [['common', 500], ['ommon ada', 37], ['ada adams', 100]] as const) {
+      for (const [value, size] of [['common', 100], ['common', 500], ['ommon ada', 37], ['ada adams', 100]] as const) {
         const query: UserListQuery = { state: 'active', sortField: 'displayName', direction: 'asc', search: { field: 'displayName', operator: 'substring', value } };
         const { ids } = await walk(store, demoPartnerId, big.id, query, size);
         assert.deepEqual(ids, expectedOrder(many.filter((r) => r.displayNameKey.includes(value)), query), value);

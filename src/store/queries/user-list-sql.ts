@@ -137,6 +137,28 @@ function candidatePageSql(range: UserRange, partnerId: string, customerId: strin
   };
 }
 
+/** How many users in sort order {@link denseSearchProbeSql} looks at, per user of the page. */
+export const denseProbeFactor = 4;
+
+/**
+ * SQLite, before a contains search asks the trigram index: how many of the next
+ * `denseProbeFactor × size` users in sort order match. When more than a page do, matches are so
+ * dense here that walking the sort order fills the page sooner than the index could list them
+ * (a text in every user's UPN, such as the domain, would have it hand over every user).
+ *
+ * @example
+ * const sql = denseSearchProbeSql(query, customerId, 100, after); // count ≥ 101: walk
+ */
+export function denseSearchProbeSql(query: UserListQuery, customerId: string, size: number, after?: KeysetPosition): SqlText {
+  const search = query.search;
+  if (!search) throw new Error('a probe needs a search');
+  const range = userRange('sqlite', { ...query, search: undefined }, customerId, after);
+  return {
+    text: `SELECT count(*) FROM (SELECT ${keyColumn[search.field]} AS s FROM users WHERE ${range.where} ORDER BY ${range.order} ${limitClause(denseProbeFactor * size)}) WHERE instr(s, ?) > 0`,
+    params: [...range.params, search.value],
+  };
+}
+
 /** A row of {@link userPageSql}: part, items, n, k, id. */
 export type UserPageRow = [number, Buffer | string | null, number | string | null, string | null, string | null];
 

@@ -12,7 +12,7 @@ import type { UserRecord, UserRow } from '../../domain/user.js';
 import type { UserListQuery } from '../../domain/user-list-query.js';
 import { customerColumns, customerFromRow, customerListSql, customerValues, userColumns, userFromRow, userRecordColumns, userValues } from '../queries/columns.js';
 import { partnerAccountFromRow } from '../queries/partner-account-row.js';
-import { userPageFromRows, userPageSql, type UserPageRow } from '../queries/user-list-sql.js';
+import { denseSearchProbeSql, userPageFromRows, userPageSql, type UserPageRow } from '../queries/user-list-sql.js';
 import { ftsContainsQuery, maxSearchCandidates, searchCandidatesSql, usesTrigramIndex } from '../queries/substring-search.js';
 import type { ClaimResult, CustomerSearch, IdempotencyKey, Page, RateCounterKey, SigningKey, Store, StoredResponse, UserPageJson, UserWriteResult } from '../store.js';
 import { sqliteMigrations } from './migrations.js';
@@ -259,7 +259,7 @@ export class SqliteStore implements Store {
 
   async readUserPage(partnerId: string, customerId: string, query: UserListQuery, size: number, after?: KeysetPosition): Promise<UserPageJson | undefined> {
     let candidates: string | undefined;
-    if (query.search && usesTrigramIndex(query.search)) {
+    if (query.search && usesTrigramIndex(query.search) && !this.searchIsDenseAt(query, customerId, size, after)) {
       // A rare text: its few matches, found in the trigram index, are looked up, sorted and
       // paged. A common one (more than the cap): the page walks the sort order and checks each
       // user, where matches come often enough that the walk ends soon.
@@ -268,6 +268,12 @@ export class SqliteStore implements Store {
     }
     const sql = userPageSql('sqlite', query, partnerId, customerId, size, after, candidates);
     return userPageFromRows(this.stmt(sql.text).raw(true).all(...sql.params) as UserPageRow[], size);
+  }
+
+  /** Whether more than a page of the next few users in sort order match (then: walk). */
+  private searchIsDenseAt(query: UserListQuery, customerId: string, size: number, after?: KeysetPosition): boolean {
+    const probe = denseSearchProbeSql(query, customerId, size, after);
+    return (this.stmt(probe.text).pluck().get(...probe.params) as number) > size;
   }
 
   async updateUser(row: UserRow, passwordHash?: string): Promise<UserWriteResult> {
