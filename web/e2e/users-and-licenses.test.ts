@@ -287,7 +287,7 @@ for (const factory of storeFactories) {
       await shot('delete-confirm');
       await confirm.getByRole('button', { name: 'Delete' }).click();
       await page.getByRole('status').getByText('Deleted 1 user.', { exact: false }).waitFor();
-      await page.getByText(`No user's user name starts with “${upn}”.`).waitFor();
+      await page.getByText(`No user's user name contains “${upn}”.`).waitFor();
 
       await page.getByRole('tab', { name: 'Deleted users (1)' }).click();
       await page.waitForURL(/view=deleted/);
