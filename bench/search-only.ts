@@ -10,7 +10,7 @@
  * BENCH_PG_DATABASE (default tenantry_bench) and the same name with `_noindex`.
  */
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bearerToken, benchCustomerId, benchDir, benchDomain, pgBenchDatabase, seedDataset, type Dataset } from './lib/dataset.js';
 import { repoRoot, startServer } from './lib/processes.js';
@@ -24,7 +24,9 @@ const log = (line: string) => process.stderr.write(`[search ${new Date().toISOSt
 
 ensureWrk();
 execFileSync('npm', ['run', 'build:server'], { cwd: repoRoot, stdio: 'ignore' });
-const results: Record<string, { search: Record<string, WrkResult>; index: SearchIndexCost }> = {};
+const resultsFile = join(repoRoot, 'bench/search-results.json');
+// Stores not run this time keep their earlier figures (each entry carries its own date).
+const results: Record<string, { date?: string; search: Record<string, WrkResult>; index: SearchIndexCost }> = existsSync(resultsFile) ? JSON.parse(readFileSync(resultsFile, 'utf8')).results : {};
 const lines: string[] = [];
 for (const store of stores) {
   log(`${store}: seeding ${users} users without the search index`);
@@ -50,7 +52,7 @@ for (const store of stores) {
   }
   await plain.stop();
   await server.stop();
-  results[store] = { search, index: { seedWith, seedWithout, createWith, createWithout } };
+  results[store] = { date: new Date().toISOString(), search, index: { seedWith, seedWithout, createWith, createWithout } };
 
   const base = search[searchCases[0].label];
   lines.push(`| store | query (size=100, first page, c=1) | req/s | p50 ms | p99 ms | server CPU µs/req | p50 ÷ unfiltered p50 | target | holds |`, '|---|---|---|---|---|---|---|---|---|');
@@ -69,6 +71,6 @@ for (const store of stores) {
   lines.push(`| ${store} | create ${rate(createWithout).toFixed(1)} req/s | create ${rate(createWith).toFixed(1)} req/s | cost with ÷ without **${createCost.toFixed(2)}** | ≤ 1.15 | ${createCost <= 1.15 ? 'yes' : '**no**'} |`);
   lines.push('');
   process.stdout.write(lines.splice(0).join('\n') + '\n');
-  writeFileSync(join(repoRoot, 'bench/search-results.json'), JSON.stringify({ date: new Date().toISOString(), users, seconds, results }, null, 2).split(repoRoot).join('') + '\n');
+  writeFileSync(resultsFile, JSON.stringify({ users, seconds, results }, null, 2).split(repoRoot).join('') + '\n');
 }
 log(`done; raw figures in ${join('bench', 'search-results.json')} (databases in ${benchDir.split(repoRoot).join('')})`);

@@ -136,6 +136,7 @@ export const sqliteMigrations: string[] = [
     WHERE users.customer_id = numbered.c AND users.id = numbered.i;
   INSERT INTO user_search (rowid, search_customer, search_user, display_name_text, upn_text)
     SELECT search_rowid, customer_id, id, display_name_key, upn_key FROM users ORDER BY search_rowid;
+  INSERT INTO user_search (user_search) VALUES ('optimize');
   CREATE TRIGGER users_search_insert AFTER INSERT ON users BEGIN
     INSERT INTO user_search (rowid, search_customer, search_user, display_name_text, upn_text)
       VALUES (new.search_rowid, new.customer_id, new.id, new.display_name_key, new.upn_key);
