@@ -16,6 +16,7 @@ import { alternateFirstAndLast, type DepthResult } from './lib/depth.js';
 import { positionOf, timeQueries, type QueryTimings } from './lib/offset-peer.js';
 import { cliPath, memoryOf, repoRoot, runCli, startBaseline, startFastifyFloor, startServer, type Running } from './lib/processes.js';
 import { renderReport } from './lib/report.js';
+import { runSearches, seedWithoutSearchIndex } from './lib/search.js';
 import { runSoak, type SoakResult } from './lib/soak.js';
 import { ensureWrk, runWrk, type WrkResult } from './lib/wrk.js';
 
@@ -31,6 +32,8 @@ export interface StoreResults {
   list: { baseline: WrkResult[]; server: WrkResult[]; floor?: WrkResult[] };
   depth: { http: DepthResult; queries: QueryTimings };
   search: Record<string, WrkResult>;
+  /** What the search index costs writes: seed and creates without it (absent in older results). */
+  searchIndex?: { seedWithout: Dataset; createWith: WrkResult[]; createWithout: WrkResult[] };
   writes: { create: WrkResult; hash: { perSecond: number; p50Ms: number }; import: ImportResult };
   /** The same list runs against `serve --workers 2`. */
   listWorkers?: { workers: number; server: WrkResult[] };
@@ -88,9 +91,6 @@ function hashRate(secs: number, concurrency: number): Promise<{ perSecond: numbe
     });
   });
 }
-
-const filterUrl = (base: string, field: string, value: string, operator: string) =>
-  `${base}&filter=${encodeURIComponent(JSON.stringify({ Field: field, Value: value, Operator: operator }))}`;
 
 /** Whether a `tenantry users <command>` exists in this build. */
 function usersCommandExists(command: string): boolean {
@@ -154,6 +154,10 @@ async function benchImport(server: Running, auth: string, rows: number): Promise
 
 async function benchStore(store: 'sqlite' | 'postgres', results: BenchResults): Promise<Running> {
   log(`${store}: seeding ${users} users`);
+  // The same load into a database whose search index was removed after migrating, first.
+  log(`${store}: seeding ${users} users without the search index`);
+  const seedWithout = await seedWithoutSearchIndex(store, users, store === 'sqlite' ? 'search-noindex' : `${pgBenchDatabase}_noindex`);
+  log(`${store}: seeding ${users} users`);
   const dataset = await seedDataset(store, users);
   commands.push(`node bin/tenantry.js seed --database ${store === 'sqlite' ? 'sqlite:.bench/users-1m.db' : `${pgAdminUrl}/${pgBenchDatabase}`} --customer ${benchCustomerId} --users ${users}`);
   log(`${store}: ${dataset.seedUsersPerSecond} users/s; starting server`);
@@ -189,18 +193,8 @@ async function benchStore(store: 'sqlite' | 'postgres', results: BenchResults): 
   const queries = await timeQueries(dataset.database, benchCustomerId, positionOf(walked.tokens.at(-1)!), lastOffset, store === 'sqlite' ? 9 : 5);
   log(`${store}: depth ${(http.lastP50Ms / http.firstP50Ms).toFixed(2)}; OFFSET last ${queries.offsetLastMs.toFixed(1)} ms`);
 
-  // 5. Search at a million users.
-  const search: Record<string, WrkResult> = {};
-  const searches: [string, string, string, string][] = [
-    ['unfiltered first page (baseline)', 'DisplayName', '', ''],
-    ['starts_with DisplayName "emma b"', 'DisplayName', 'emma b', 'starts_with'],
-    ['starts_with UserPrincipalName "zoe.z"', 'UserPrincipalName', 'zoe.z', 'starts_with'],
-    ['substring DisplayName "tanaka" (common)', 'DisplayName', 'tanaka', 'substring'],
-    ['substring DisplayName "99999" (rare: 10 matches)', 'DisplayName', '99999', 'substring'],
-  ];
-  for (const [label, field, value, operator] of searches) {
-    search[label] = await wrk({ url: operator ? filterUrl(listUrl, field, value, operator) : listUrl, connections: 1, seconds: depthSeconds, auth });
-  }
+  // 5. Search at a million users (bench/lib/search.ts; bench/search-only.ts runs it alone).
+  const search = await runSearches(listUrl, auth, depthSeconds, wrk, server.child.pid);
   log(`${store}: search done`);
 
   // 4. Writes: create-user requests (scrypt on) against the hash alone, same concurrency.
@@ -208,6 +202,17 @@ async function benchStore(store: 'sqlite' | 'postgres', results: BenchResults): 
   const hash = await hashRate(depthSeconds, writeConnections);
   commands.push(`node --import tsx bench/hash-rate.ts ${depthSeconds} ${writeConnections}`);
   const create = await wrk({ url: `${server.url}/v1/customers/${benchCustomerId}/users`, connections: writeConnections, seconds: depthSeconds, auth, createDomain: benchDomain });
+  // Creates with and without the search index, alternating so both see the same machine.
+  const plain = await startServer(seedWithout.database);
+  const plainAuth = await bearerToken(seedWithout.database);
+  const createWith: WrkResult[] = [create];
+  const createWithout: WrkResult[] = [];
+  for (let round = 0; round < 2; round++) {
+    createWithout.push(await runWrk({ url: `${plain.url}/v1/customers/${benchCustomerId}/users`, connections: writeConnections, seconds: depthSeconds, auth: plainAuth, createDomain: benchDomain }));
+    if (round === 0) continue;
+    createWith.push(await runWrk({ url: `${server.url}/v1/customers/${benchCustomerId}/users`, connections: writeConnections, seconds: depthSeconds, auth, createDomain: benchDomain }));
+  }
+  await plain.stop();
   log(`${store}: create ${create.requestsPerSecond.toFixed(0)}/s vs hash ${hash.perSecond.toFixed(0)}/s`);
   const imported = await benchImport(server, auth, 200);
   log(`${store}: import ${imported.usersPerSecond?.toFixed(0) ?? imported.note}`);
@@ -223,6 +228,7 @@ async function benchStore(store: 'sqlite' | 'postgres', results: BenchResults): 
     depth: { http, queries },
     search,
     writes: { create, hash, import: imported },
+    searchIndex: { seedWithout, createWith, createWithout },
     export: exported,
     serverPeakMb: memoryOf(server.child.pid!).peakMb,
   };

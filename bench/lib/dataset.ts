@@ -11,7 +11,8 @@ export const benchCustomerId = '0c39d6d5-c70d-4c55-bc02-f620844f3fd1';
 export const benchDomain = 'seed0c39d6d5.onmicrosoft.com';
 export const benchDir = join(repoRoot, '.bench');
 export const pgAdminUrl = 'postgres://postgres@127.0.0.1:5432';
-export const pgBenchDatabase = 'tenantry_bench';
+/** BENCH_PG_DATABASE names another database, so that two checkouts can bench side by side. */
+export const pgBenchDatabase = process.env.BENCH_PG_DATABASE ?? 'tenantry_bench';
 
 export interface Dataset {
   store: 'sqlite' | 'postgres';
@@ -20,24 +21,28 @@ export interface Dataset {
   seedUsersPerSecond: number;
 }
 
-/** Recreates the store's database and seeds `users` users into the bench customer. */
-export async function seedDataset(store: 'sqlite' | 'postgres', users: number): Promise<Dataset> {
+/**
+ * Recreates the store's database and seeds `users` users into the bench customer. `prepare`
+ * runs on the new, empty database first (the search bench removes the search index there).
+ */
+export async function seedDataset(store: 'sqlite' | 'postgres', users: number, name = store === 'sqlite' ? 'users-1m' : pgBenchDatabase, prepare?: (database: string) => Promise<void>): Promise<Dataset> {
   let database: string;
   if (store === 'sqlite') {
-    const file = join(benchDir, 'users-1m.db');
+    const file = join(benchDir, `${name}.db`);
     for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true });
     database = `sqlite:${file}`;
   } else {
     const pgArgs = ['-h', '127.0.0.1', '-U', 'postgres'];
-    execFileSync('dropdb', [...pgArgs, '--if-exists', '--force', pgBenchDatabase], { stdio: 'ignore' });
-    execFileSync('createdb', [...pgArgs, pgBenchDatabase], { stdio: 'ignore' });
-    database = `${pgAdminUrl}/${pgBenchDatabase}`;
+    execFileSync('dropdb', [...pgArgs, '--if-exists', '--force', name], { stdio: 'ignore' });
+    execFileSync('createdb', [...pgArgs, name], { stdio: 'ignore' });
+    database = `${pgAdminUrl}/${name}`;
   }
+  if (prepare) await prepare(database);
   const out = await runCli(['seed', '--database', database, '--customer', benchCustomerId, '--users', String(users)]);
   const m = /in ([\d.]+) s: (\d+) users\/s/.exec(out);
   if (!m) throw new Error(`unexpected seed output: ${out}`);
   // Fresh planner statistics, as autovacuum would gather soon after a real load.
-  if (store === 'postgres') execFileSync('psql', ['-h', '127.0.0.1', '-U', 'postgres', '-d', pgBenchDatabase, '-qc', 'VACUUM ANALYZE users'], { stdio: 'ignore' });
+  if (store === 'postgres') execFileSync('psql', ['-h', '127.0.0.1', '-U', 'postgres', '-d', name, '-qc', 'VACUUM ANALYZE users'], { stdio: 'ignore' });
   return { store, database, seedSeconds: Number(m[1]), seedUsersPerSecond: Number(m[2]) };
 }
 

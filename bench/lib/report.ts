@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { BenchResults, StoreResults } from '../run.js';
 import type { WrkResult } from './wrk.js';
+import { searchCases, searchTargets } from './search.js';
 
 const f0 = (n: number) => Math.round(n).toLocaleString('en-US');
 const f1 = (n: number) => n.toFixed(1);
@@ -45,6 +46,23 @@ function targets(r: BenchResults): string {
     rows.push(`| 4 | create cost ≤ 1.3 × hash cost | ${storeName[s]} | ${f2(cost)} | ${yes(cost <= 1.3)} |`);
   }
   if (r.soak) rows.push(`| 6 | soak: zero errors, flat memory | ${storeName.sqlite} | ${r.soak.errors} errors, own RSS growth ${f2(r.soak.rssGrowth)} | ${yes(r.soak.errors === 0 && r.soak.rssGrowth < 1.1)} |`);
+  for (const [s, x] of entries(r)) {
+    const base = Object.values(x.search)[0];
+    for (const c of searchCases) {
+      const w = x.search[c.label];
+      if (!c.target || !w || !base) continue;
+      const ratio = w.p50Ms / base.p50Ms;
+      rows.push(`| 5 | search p50 ≤ ${searchTargets[c.target]} × unfiltered: ${c.label} | ${storeName[s]} | ${f2(ratio)} | ${yes(ratio <= searchTargets[c.target])} |`);
+    }
+    const i = x.searchIndex;
+    if (i) {
+      const rate = (ws: WrkResult[]) => ws.reduce((n, w) => n + w.requests, 0) / ws.reduce((n, w) => n + w.seconds, 0);
+      const createCost = rate(i.createWithout) / rate(i.createWith);
+      const seedRatio = x.dataset.seedUsersPerSecond / i.seedWithout.seedUsersPerSecond;
+      rows.push(`| 5 | create cost with the search index ≤ 1.15 × without | ${storeName[s]} | ${f2(createCost)} (${f1(rate(i.createWith))} vs ${f1(rate(i.createWithout))} req/s) | ${yes(createCost <= 1.15)} |`);
+      rows.push(`| 5 | seed speed with the search index ≥ 0.7 × without | ${storeName[s]} | ${f2(seedRatio)} (${f0(x.dataset.seedUsersPerSecond)} vs ${f0(i.seedWithout.seedUsersPerSecond)} users/s) | ${yes(seedRatio >= 0.7)} |`);
+    }
+  }
   for (const [s, x] of entries(r)) rows.push(`| seed | ≥ 100,000 users/s (SQLite aim) | ${storeName[s]} | ${f0(x.dataset.seedUsersPerSecond)} users/s (${f2(x.dataset.seedUsersPerSecond / 100_000)}) | ${s === 'sqlite' ? yes(x.dataset.seedUsersPerSecond >= 100_000) : '—'} |`);
   return rows.join('\n');
 }
@@ -82,10 +100,15 @@ function depthSection(r: BenchResults): string {
 }
 
 function searchSection(r: BenchResults): string {
-  const rows = ['| store | query (size=100, first page) | req/s | p50 ms | p99 ms | p50 ÷ unfiltered p50 | errors |', '|---|---|---|---|---|---|---|'];
+  const rows = ['| store | query (size=100, first page) | req/s | p50 ms | p99 ms | server CPU µs/req | p50 ÷ unfiltered p50 | target | errors |', '|---|---|---|---|---|---|---|---|---|'];
+  const targetOf = new Map(searchCases.map((c) => [c.label, c.target ? searchTargets[c.target] : undefined]));
   for (const [s, x] of entries(r)) {
     const base = Object.values(x.search)[0];
-    for (const [label, w] of Object.entries(x.search)) rows.push(`| ${storeName[s]} | ${label} | ${wrkCells(w)} | ${f2(w.p50Ms / base.p50Ms)} | ${w.errors} |`);
+    for (const [label, w] of Object.entries(x.search)) {
+      const target = targetOf.get(label);
+      const ratio = w.p50Ms / base.p50Ms;
+      rows.push(`| ${storeName[s]} | ${label} | ${wrkCells(w)} | ${cpu(w)} | **${f2(ratio)}** | ${target ? `≤ ${target}: ${yes(ratio <= target)}` : ''} | ${w.errors} |`);
+    }
   }
   return rows.join('\n');
 }

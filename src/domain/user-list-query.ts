@@ -69,6 +69,9 @@ export function parseUserListQuery(filter: string | undefined, sortField: string
       if (typeof part.value !== 'string' || part.value.length === 0 || part.value.length > 256) {
         throw faults.invalidInput('A search value must be a string of 1 to 256 characters', ['filter']);
       }
+      // U+0000 ends a string in SQLite's FTS5 query syntax and is not text to PostgreSQL, so no
+      // stored name can contain it: answered as bad input rather than reaching either store.
+      if (part.value.includes('\u0000')) throw faults.invalidInput('A search value may not contain the character U+0000', ['filter']);
       if (query.search) throw faults.invalidInput('Only one search filter may be given', ['filter']);
       query.search = { field: searchField, operator, value: part.value.toLowerCase() };
     } else {

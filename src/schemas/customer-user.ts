@@ -88,7 +88,10 @@ export const ListUsersQuery = Type.Object({
     Type.String({
       description:
         'JSON filter: {"Field":"UserState","Value":"Inactive","Operator":"equals"} for deleted users; ' +
-        'DisplayName or UserPrincipalName with starts_with or substring for search; combine with {"LeftFilter","RightFilter","Operator":"and"}',
+        'DisplayName or UserPrincipalName with starts_with, substring (contains) or equals for search, case-insensitive; ' +
+        'substring text of 3 characters or more is answered from a trigram index, shorter text by scanning the customer\'s users in sort order ' +
+        '(slower on large customers); starts_with is fastest when sortField is the same field. ' +
+        'Combine with {"LeftFilter","RightFilter","Operator":"and"}',
     }),
   ),
   sortField: Type.Optional(Type.String({ description: 'DisplayName (default) or UserPrincipalName' })),

@@ -27,7 +27,7 @@ function customerFor(partnerId: string): CustomerRecord {
 
 /** Users whose display names tie in groups, mixed case and accents, so the id breaks ties. */
 function trickyUsers(customer: CustomerRecord, count: number): UserRow[] {
-  const names = ['Émile Zola', 'émile zola', 'Ada Lovelace', 'ada lovelace', 'Zoë Ng', 'Bob', 'bob', 'Ünal Kaya'];
+  const names = ['Émile Zola', 'émile zola', 'Ada Lovelace', 'ada lovelace', 'Zoë Ng', 'Bob', 'bob', 'Ünal Kaya', '100% Sure_a_b', 'X\\y "Q" Ab', 'ÉMILE 100%'];
   return syntheticUsers(customer.id, customer.domain, 0, count)
     .map((row, i) => (i % 3 === 0 ? toUserRow({ ...row, displayName: names[i % names.length] }) : row))
     .map((row, i) => (i % 10 === 4 ? toUserRow({ ...row, state: 'inactive', softDeletionTime: '2026-01-02T00:00:00Z' }) : row));
@@ -112,6 +112,84 @@ for (const factory of storeFactories) {
       const expected = expectedOrder(rows.filter((r) => r.displayNameKey.startsWith('émile')), query);
       assert.ok(expected.length > 4);
       assert.deepEqual(ids, expected);
+    });
+
+    // Contains searches: the stores answer them from a trigram index (three characters or more)
+    // or a scan (shorter), in any order; the oracle is a plain `includes` on the lower-cased key.
+    const containsSearches: [UserListQuery['sortField'], string][] = [
+      ['displayName', 'ZOLA'], // case-insensitive
+      ['displayName', 'émi'], // non-ASCII
+      ['displayName', 'Ünal'],
+      ['displayName', 'ada'], // at the start of some names, inside others (Nakamura, Haddad)
+      ['displayName', ' 1'], // a space and a digit
+      ['displayName', '100%'], // % _ \ and " are literal characters, not patterns
+      ['displayName', '%'],
+      ['displayName', 'a_b'],
+      ['displayName', '_'],
+      ['displayName', 'x\\y'],
+      ['displayName', '"q"'],
+      ['displayName', 'ab'], // shorter than a trigram: a scan
+      ['displayName', 'é'],
+      ['displayName', 'no such name'],
+      ['userPrincipalName', '.tanaka.'], // in the UPN, not in the display name
+      ['userPrincipalName', '@PAGE'],
+      ['userPrincipalName', '%'],
+      ['userPrincipalName', 'o.'],
+    ];
+    for (const [field, value] of containsSearches) {
+      it(`walks every user whose ${field} contains ${JSON.stringify(value)} exactly once, in every order and state`, async () => {
+        const key = (r: UserRow) => (field === 'displayName' ? r.displayNameKey : r.userPrincipalNameKey);
+        const matching = rows.filter((r) => key(r).includes(value.toLowerCase()));
+        for (const base of [...queries, { state: 'inactive', sortField: 'displayName', direction: 'asc' } as UserListQuery]) {
+          const query: UserListQuery = { ...base, search: { field, operator: 'substring', value: value.toLowerCase() } };
+          for (const size of [3, 100]) {
+            const { ids } = await walk(store, demoPartnerId, customer.id, query, size);
+            assert.deepEqual(ids, expectedOrder(matching, query), `${query.state} ${query.sortField} ${query.direction}, size ${size}`);
+          }
+        }
+      });
+    }
+
+    it('finds users by a name given after they were created, and no longer by the old one; purged users are gone', async () => {
+      const search = (value: string): UserListQuery => ({ state: 'active', sortField: 'displayName', direction: 'asc', search: { field: 'displayName', operator: 'substring', value } });
+      const renamedCustomer = customerFor(demoPartnerId);
+      await store.insertCustomer(renamedCustomer, []);
+      const [user, other] = syntheticUsers(renamedCustomer.id, renamedCustomer.domain, 0, 2);
+      await store.insertUser(user, unusablePasswordHash);
+      await store.insertUser(other, unusablePasswordHash);
+      assert.equal(await store.updateUser(toUserRow({ ...user, displayName: 'Quentin Zyxwv' })), 'ok');
+      const found = await walk(store, demoPartnerId, renamedCustomer.id, search('zyxw'), 10);
+      assert.deepEqual(found.ids, [user.id]);
+      const byOldName = await walk(store, demoPartnerId, renamedCustomer.id, search(user.displayNameKey), 10);
+      assert.deepEqual(byOldName.ids, []);
+      // Deleted, then purged: the inactive list finds it until the purge.
+      assert.equal(await store.updateUser(toUserRow({ ...user, displayName: 'Quentin Zyxwv', state: 'inactive', softDeletionTime: '2000-01-01T00:00:00Z' })), 'ok');
+      assert.deepEqual((await walk(store, demoPartnerId, renamedCustomer.id, search('zyxw'), 10)).ids, []);
+      assert.deepEqual((await walk(store, demoPartnerId, renamedCustomer.id, { ...search('zyxw'), state: 'inactive' }, 10)).ids, [user.id]);
+      await store.purgeDeletedUsers('2001-01-01T00:00:00Z');
+      assert.deepEqual((await walk(store, demoPartnerId, renamedCustomer.id, { ...search('zyxw'), state: 'inactive' }, 10)).ids, []);
+      // A new user may take the purged user's name, and is found once.
+      const again = toUserRow({ ...syntheticUsers(renamedCustomer.id, renamedCustomer.domain, 5, 1)[0], displayName: 'Quentin Zyxwv' });
+      await store.insertUser(again, unusablePasswordHash);
+      assert.deepEqual((await walk(store, demoPartnerId, renamedCustomer.id, search('zyxw'), 10)).ids, [again.id]);
+    });
+
+    it('walks a contains search that matches more users than the index hands over as candidates', async () => {
+      const big = customerFor(demoPartnerId);
+      await store.insertCustomer(big, []);
+      // 2,500 users contain "common" (more than the index hands over), and all sort after 500
+      // that do not, so the first pages are not dense with matches either.
+      const many = syntheticUsers(big.id, big.domain, 0, 3000).map((row, i) =>
+        toUserRow({ ...row, displayName: i < 500 ? `Aa Plain ${row.displayName}` : `Zz Common ${row.displayName}` }),
+      );
+      // Loaded as `tenantry seed` loads, so the bulk path keeps the index too.
+      await store.insertUsersBulk([many.slice(0, 1000), many.slice(1000)], unusablePasswordHash);
+      for (const [value, size] of [['common', 100], ['common', 500], ['ommon ada', 37], ['ada adams', 100]] as const) {
+        const query: UserListQuery = { state: 'active', sortField: 'displayName', direction: 'asc', search: { field: 'displayName', operator: 'substring', value } };
+        const { ids } = await walk(store, demoPartnerId, big.id, query, size);
+        assert.deepEqual(ids, expectedOrder(many.filter((r) => r.displayNameKey.includes(value)), query), value);
+        assert.ok(ids.length > 0, value);
+      }
     });
 
     it('answers an empty, owned customer with an empty page and no next position', async () => {

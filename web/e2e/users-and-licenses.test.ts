@@ -25,7 +25,7 @@ for (const factory of storeFactories) {
     const rows = () => browser.page.locator('table[aria-label="Users"][aria-busy="false"] tbody tr');
     const deletedRows = () => browser.page.locator('table[aria-label="Deleted users"][aria-busy="false"] tbody tr');
 
-    /** Shows one user by searching its user name (sorted by user name, the search is a prefix match). */
+    /** Shows one user by searching its user name (sorted by user name; the search finds it inside the name). */
     const findUser = async (upn: string) => {
       await browser.page.goto(`${usersUrl()}?sort=userPrincipalName&q=${encodeURIComponent(upn)}`);
       await browser.page.getByRole('cell', { name: upn, exact: true }).waitFor();
@@ -124,6 +124,14 @@ for (const factory of storeFactories) {
       await page.getByRole('searchbox', { name: 'Search users by display name' }).fill('Ada');
       await page.keyboard.press('Enter');
       await page.waitForURL(/q=Ada/);
+      // "Contains" by default, in any case: "Ben Adams 1" is found as well as "Ada …".
+      await page.waitForFunction(() => {
+        const names = [...document.querySelectorAll('tbody tr td:nth-child(2)')].map((td) => td.textContent ?? '');
+        return names.length > 0 && names.every((n) => n.toLowerCase().includes('ada')) && names.some((n) => !n.startsWith('Ada'));
+      });
+      await shot('users-contains');
+      await page.getByLabel('Search mode').selectOption('startsWith');
+      await page.waitForURL(/match=prefix/);
       await page.waitForFunction(() => {
         const names = [...document.querySelectorAll('tbody tr td:nth-child(2)')].map((td) => td.textContent ?? '');
         return names.length > 0 && names.every((n) => n.startsWith('Ada'));
@@ -279,7 +287,7 @@ for (const factory of storeFactories) {
       await shot('delete-confirm');
       await confirm.getByRole('button', { name: 'Delete' }).click();
       await page.getByRole('status').getByText('Deleted 1 user.', { exact: false }).waitFor();
-      await page.getByText(`No user's user name starts with “${upn}”.`).waitFor();
+      await page.getByText(`No user's user name contains “${upn}”.`).waitFor();
 
       await page.getByRole('tab', { name: 'Deleted users (1)' }).click();
       await page.waitForURL(/view=deleted/);

@@ -57,6 +57,19 @@ for (const factory of storeFactories) {
       assert.deepEqual(sorted.stdout.trimEnd().split('\n').map((l) => JSON.parse(l).userPrincipalName), [`Daniel@${demoDomain}`, `admin@${demoDomain}`]);
       const search = await cli('users', 'list', '--customer', server.customerId, '--search', 'demo csp', '-o', 'jsonl');
       assert.deepEqual(search.stdout.trimEnd().split('\n').map((l) => JSON.parse(l).displayName), ['DT Demo CSP Customer 005']);
+      // "contains" by default, in any case; "starts with" on request.
+      const inside = await cli('users', 'list', '--customer', server.customerId, '--search', 'TSAI', '-o', 'jsonl');
+      assert.deepEqual(inside.stdout.trimEnd().split('\n').map((l) => JSON.parse(l).displayName), ['Daniel Tsai']);
+      const notAPrefix = await cli('users', 'list', '--customer', server.customerId, '--search', 'tsai', '--search-mode', 'starts-with', '-o', 'jsonl');
+      assert.equal(notAPrefix.code, 0, notAPrefix.stderr);
+      assert.equal(notAPrefix.stdout.trim(), '');
+      const prefix = await cli('users', 'list', '--customer', server.customerId, '--search', 'dan', '--search-mode', 'starts-with', '-o', 'jsonl');
+      assert.deepEqual(prefix.stdout.trimEnd().split('\n').map((l) => JSON.parse(l).displayName), ['Daniel Tsai']);
+      const byDomain = await cli('users', 'list', '--customer', server.customerId, '--search', `@${demoDomain.slice(0, 12)}`, '--search-in', 'userPrincipalName', '-o', 'jsonl');
+      assert.equal(byDomain.stdout.trimEnd().split('\n').length, 2);
+      const badMode = await cli('users', 'list', '--customer', server.customerId, '--search', 'x', '--search-mode', 'fuzzy');
+      assert.notEqual(badMode.code, 0);
+      assert.match(badMode.stderr, /contains, starts-with/);
       const onePage = await cli('users', 'list', '--customer', server.customerId, '--size', '1', '-o', 'jsonl');
       assert.equal(onePage.stdout.trimEnd().split('\n').length, 1);
       const all = await cli('users', 'list', '--customer', server.customerId, '--size', '1', '--all', '-o', 'json');

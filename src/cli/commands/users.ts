@@ -36,7 +36,7 @@ export async function resolveUserId(users: CustomerUserCollectionOperations, idO
 }
 
 /** The list query of `users list` and `users export`. */
-export function listQuery(opts: { deleted?: boolean; search?: string; searchIn?: string; sort?: string; desc?: boolean; size?: string }): CollectionQuery {
+export function listQuery(opts: { deleted?: boolean; search?: string; searchIn?: string; searchMode?: string; sort?: string; desc?: boolean; size?: string }): CollectionQuery {
   const field = (name: string | undefined, flag: string) => {
     if (name === undefined) return undefined;
     const n = name.toLowerCase();
@@ -46,7 +46,10 @@ export function listQuery(opts: { deleted?: boolean; search?: string; searchIn?:
   };
   let filter: FieldFilter | undefined = opts.deleted ? filters.deletedUsers() : undefined;
   if (opts.search !== undefined) {
-    const search = filters.substring(field(opts.searchIn, '--search-in') ?? 'DisplayName', opts.search);
+    const searchField = field(opts.searchIn, '--search-in') ?? 'DisplayName';
+    const mode = (opts.searchMode ?? 'contains').toLowerCase();
+    if (mode !== 'contains' && mode !== 'starts-with') throw new UsageError('--search-mode must be contains or starts-with');
+    const search = mode === 'contains' ? filters.substring(searchField, opts.search) : filters.startsWith(searchField, opts.search);
     filter = filter ? filters.and(filter, search) : search;
   }
   const sortField = field(opts.sort, '--sort');
@@ -65,14 +68,15 @@ export function registerUserCommands(program: Command) {
   withCustomerOption(users.command('list'))
     .description("List a customer's users, one page or --all")
     .option('--deleted', 'deleted users (restorable), instead of active ones')
-    .option('--search <text>', 'only users whose display name (or --search-in field) contains the text')
+    .option('--search <text>', 'only users whose display name (or --search-in field) contains the text (any case; from an index when 3 characters or more)')
     .option('--search-in <field>', 'displayName or userPrincipalName', 'displayName')
+    .addOption(new Option('--search-mode <mode>', 'contains, or starts-with (a prefix; fastest when --sort is the same field)').choices(['contains', 'starts-with']).default('contains'))
     .option('--sort <field>', 'displayName or userPrincipalName', 'displayName')
     .option('--desc', 'sort descending')
     .option('--size <n>', 'page size, 1 to 500', '100')
     .option('--all', 'every page, following the continuation links')
     .addOption(outputOption())
-    .addHelpText('after', example('tenantry users list --customer 4d3cf487-70f4-4e1e-9ff1-b2bfce8d9f04 --search ada -o table\ntenantry users list --tenant-id $CUSTOMER --deleted --all -o jsonl'))
+    .addHelpText('after', example('tenantry users list --customer 4d3cf487-70f4-4e1e-9ff1-b2bfce8d9f04 --search tanaka -o table\ntenantry users list --customer $CUSTOMER --search @contoso --search-in userPrincipalName\ntenantry users list --customer $CUSTOMER --search ada --search-mode starts-with\ntenantry users list --tenant-id $CUSTOMER --deleted --all -o jsonl'))
     .action(
       runAction(async (opts, command: Command) => {
         const connection = connect(command.optsWithGlobals());

@@ -286,6 +286,8 @@ for (const factory of storeFactories) {
       assert.match(one.json.items[0].userPrincipalName, /\.1000@paging\.onmicrosoft\.com$/);
       expectFault(await h.request('GET', `/v1/customers/${customerId}/users?filter=${encodeURIComponent('{"Field":"Mail","Value":"x","Operator":"equals"}')}`), 400, 800002);
       expectFault(await h.request('GET', `/v1/customers/${customerId}/users?filter=notjson`), 400, 800002);
+      // A NUL character is no name's: bad input, not a store error.
+      expectFault(await h.request('GET', `/v1/customers/${customerId}/users?filter=${encodeURIComponent(JSON.stringify({ Field: 'UserPrincipalName', Value: 'a\u0000bc', Operator: 'substring' }))}`), 400, 800002);
     });
 
     it('combines the deleted-users filter with a search', async () => {

@@ -105,4 +105,36 @@ export const postgresMigrations: string[] = [
   );
   CREATE INDEX directory_role_members_by_user ON directory_role_members (customer_id, user_id, role_id);
   `,
+  // Substring search (issue 14): pg_trgm GIN indexes over the lower-cased display-name and UPN
+  // keys answer LIKE '%…%'. The extension is database-wide: it goes into the public schema (a
+  // store schema may be dropped with CASCADE, which would take the extension and every other
+  // schema's indexes with it), and the operator class is named with the schema the extension is
+  // in. The indexes are built from the existing users here.
+  `
+  DO $migration$
+  DECLARE
+    trgm_schema text;
+  BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm') THEN
+      BEGIN
+        IF EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = 'public') THEN
+          CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public;
+        ELSE
+          CREATE EXTENSION IF NOT EXISTS pg_trgm;
+        END IF;
+      EXCEPTION
+        WHEN undefined_file OR feature_not_supported THEN
+          RAISE EXCEPTION 'Tenantry needs the PostgreSQL extension pg_trgm for user search, and this server does not have it installed (%)', SQLERRM
+            USING HINT = 'On Debian or Ubuntu install the package postgresql-contrib (PostgreSQL 10 and later ship pg_trgm in the postgresql package itself; contrib elsewhere), then start Tenantry again.';
+        WHEN insufficient_privilege THEN
+          RAISE EXCEPTION 'Tenantry needs the PostgreSQL extension pg_trgm for user search, and its database role may not create it (%)', SQLERRM
+            USING HINT = 'Run CREATE EXTENSION pg_trgm; once as a superuser or the database owner (the extension comes with the Debian packages postgresql / postgresql-contrib), then start Tenantry again.';
+      END;
+    END IF;
+    SELECT n.nspname INTO trgm_schema FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'pg_trgm';
+    EXECUTE format('CREATE INDEX users_display_name_trgm ON users USING gin (display_name_key %I.gin_trgm_ops)', trgm_schema);
+    EXECUTE format('CREATE INDEX users_upn_trgm ON users USING gin (upn_key %I.gin_trgm_ops)', trgm_schema);
+  END
+  $migration$;
+  `,
 ];

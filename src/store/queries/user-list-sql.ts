@@ -7,6 +7,7 @@ import { lookup } from '../../domain/lookup.js';
 import type { UserListQuery } from '../../domain/user-list-query.js';
 import type { UserPageJson } from '../store.js';
 import { limitClause } from './limit-clause.js';
+import { likeContainsPattern, usesTrigramIndex } from './substring-search.js';
 
 export interface SqlText {
   text: string;
@@ -27,6 +28,8 @@ function sqlName(table: Readonly<Record<string, string>>, key: string, what: str
 }
 
 interface UserRange {
+  /** The FROM clause: `users`, or the candidate list joined to it. */
+  from: string;
   where: string;
   params: unknown[];
   order: string;
@@ -34,8 +37,12 @@ interface UserRange {
   dir: 'ASC' | 'DESC';
 }
 
-/** The WHERE clause and ORDER BY of a keyset range: it starts at `after` in index order. */
-function userRange(dialect: 'sqlite' | 'postgres', query: UserListQuery, customerId: string, after?: KeysetPosition): UserRange {
+/**
+ * The WHERE clause and ORDER BY of a keyset range: it starts at `after` in index order.
+ * `candidates` (SQLite): a JSON array of the only user ids that can match the search, taken from
+ * the trigram index, so the range looks these users up instead of walking the sort order.
+ */
+function userRange(dialect: 'sqlite' | 'postgres', query: UserListQuery, customerId: string, after?: KeysetPosition, candidates?: string): UserRange {
   const key = sqlName(keyColumn, query.sortField, 'sort field');
   const params: unknown[] = [customerId];
   // The state is written into the SQL, not bound: SQLite marks a parameter compared with a column
@@ -52,10 +59,22 @@ function userRange(dialect: 'sqlite' | 'postgres', query: UserListQuery, custome
     } else if (search.operator === 'starts_with') {
       where.push(`${col} >= ?`, `${col} < ?`);
       params.push(search.value, search.value + maxChar);
+    } else if (dialect === 'postgres' && usesTrigramIndex(search)) {
+      // LIKE '%…%' is what pg_trgm's GIN index answers; the planner weighs it against walking
+      // the sort index, and the match is rechecked on the row.
+      where.push(`${col} LIKE ?`);
+      params.push(likeContainsPattern(search.value));
     } else {
+      // Shorter than a trigram (or SQLite, where this rechecks the candidates): a plain scan.
       where.push(dialect === 'sqlite' ? `instr(${col}, ?) > 0` : `strpos(${col}, ?) > 0`);
       params.push(search.value);
     }
+  }
+  if (candidates !== undefined) {
+    // Joined from the candidate list (CROSS JOIN keeps that order), so each candidate is one
+    // primary-key look-up; as `id IN (…)` SQLite walked the sort index and probed the list.
+    where.push('id = candidate_id');
+    params.unshift(candidates); // its placeholder is in the FROM clause, before the WHERE
   }
   const cmp = query.direction === 'asc' ? '>' : '<';
   const dir = query.direction === 'asc' ? 'ASC' : 'DESC';
@@ -63,7 +82,8 @@ function userRange(dialect: 'sqlite' | 'postgres', query: UserListQuery, custome
     where.push(`(${key}, id) ${cmp} (?, ?)`);
     params.push(after.key, after.id);
   }
-  return { where: where.join(' AND '), params, order: `${key} ${dir}, id ${dir}`, key, dir };
+  const from = candidates === undefined ? 'users' : '(SELECT value AS candidate_id FROM json_each(?)) CROSS JOIN users';
+  return { from, where: where.join(' AND '), params, order: `${key} ${dir}, id ${dir}`, key, dir };
 }
 
 /** What each row of {@link userPageSql} carries, by its first column. */
@@ -78,13 +98,15 @@ export const userPagePart = { items: 0, boundary: 1, owned: 2 } as const;
  * - `owned`: present only when the customer belongs to the partner, so no separate look-up is
  *   needed before the page.
  * Joining in the database spares creating 100 row objects per page in JavaScript.
+ * `candidates` (SQLite only): see {@link userRange}.
  *
  * @example
  * userPageSql('sqlite', { state: 'active', sortField: 'displayName', direction: 'asc' }, partnerId, customerId, 100);
  */
-export function userPageSql(dialect: 'sqlite' | 'postgres', query: UserListQuery, partnerId: string, customerId: string, size: number, after?: KeysetPosition): SqlText {
+export function userPageSql(dialect: 'sqlite' | 'postgres', query: UserListQuery, partnerId: string, customerId: string, size: number, after?: KeysetPosition, candidates?: string): SqlText {
   if (!Number.isInteger(size) || size < 1 || size > 500) throw new Error(`page size ${size} is not 1 to 500`);
-  const range = userRange(dialect, query, customerId, after);
+  const range = userRange(dialect, query, customerId, after, candidates);
+  if (candidates !== undefined) return candidatePageSql(range, partnerId, customerId, size);
   // SQLite's group_concat follows the order of its ordered subquery (a co-routine; the store
   // tests compare every page with a JavaScript oracle); PostgreSQL gets an explicit ORDER BY.
   // SQLite re-prepares a statement on every execution when a subquery's LIMIT is a bound
@@ -92,15 +114,55 @@ export function userPageSql(dialect: 'sqlite' | 'postgres', query: UserListQuery
   // written into the SQL; PostgreSQL keeps one prepared statement per shape with the size bound.
   const items =
     dialect === 'sqlite'
-      ? `SELECT ${userPagePart.items} AS part, CAST(group_concat(item_json, ',') AS BLOB) AS items, count(*) AS n, NULL AS k, NULL AS id FROM (SELECT item_json FROM users WHERE ${range.where} ORDER BY ${range.order} ${limitClause(size)})`
-      : `SELECT ${userPagePart.items} AS part, string_agg(item_json, ',' ORDER BY k ${range.dir}, id ${range.dir}) AS items, count(*) AS n, NULL AS k, NULL AS id FROM (SELECT ${range.key} AS k, id, item_json FROM users WHERE ${range.where} ORDER BY ${range.order} LIMIT ?) page`;
+      ? `SELECT ${userPagePart.items} AS part, CAST(group_concat(item_json, ',') AS BLOB) AS items, count(*) AS n, NULL AS k, NULL AS id FROM (SELECT item_json FROM ${range.from} WHERE ${range.where} ORDER BY ${range.order} ${limitClause(size)})`
+      : `SELECT ${userPagePart.items} AS part, string_agg(item_json, ',' ORDER BY k ${range.dir}, id ${range.dir}) AS items, count(*) AS n, NULL AS k, NULL AS id FROM (SELECT ${range.key} AS k, id, item_json FROM ${range.from} WHERE ${range.where} ORDER BY ${range.order} LIMIT ?) page`;
   // OFFSET skips inside this page only (at most its size, ≤ 500 index entries), never into the
   // collection: the range itself starts at the keyset position.
-  const boundary = `SELECT ${userPagePart.boundary}, NULL, NULL, k, id FROM (SELECT ${range.key} AS k, id FROM users WHERE ${range.where} ORDER BY ${range.order} LIMIT 2 OFFSET ?) edge`;
+  const boundary = `SELECT ${userPagePart.boundary}, NULL, NULL, k, id FROM (SELECT ${range.key} AS k, id FROM ${range.from} WHERE ${range.where} ORDER BY ${range.order} LIMIT 2 OFFSET ?) edge`;
   const owned = `SELECT ${userPagePart.owned}, NULL, NULL, NULL, NULL FROM customers WHERE id = ? AND partner_id = ?`;
   return {
     text: `${items} UNION ALL ${boundary} UNION ALL ${owned}`,
     params: [...range.params, ...(dialect === 'sqlite' ? [] : [size]), ...range.params, size - 1, customerId, partnerId],
+  };
+}
+
+/**
+ * SQLite, a page of a search answered from candidates: the matching users of the page and the
+ * one after it are looked up once (a materialized CTE of at most size + 1 rows), and both the
+ * items and the boundary are read from those rows, instead of joining every candidate twice.
+ */
+function candidatePageSql(range: UserRange, partnerId: string, customerId: string, size: number): SqlText {
+  const match = `SELECT ${range.key} AS k, id, item_json FROM ${range.from} WHERE ${range.where} ORDER BY ${range.order} ${limitClause(size + 1)}`;
+  const order = `k ${range.dir}, id ${range.dir}`;
+  return {
+    text:
+      `WITH matched AS MATERIALIZED (${match}) ` +
+      `SELECT ${userPagePart.items} AS part, CAST(group_concat(item_json, ',') AS BLOB) AS items, count(*) AS n, NULL AS k, NULL AS id FROM (SELECT item_json FROM matched ORDER BY ${order} ${limitClause(size)}) ` +
+      `UNION ALL SELECT ${userPagePart.boundary}, NULL, NULL, k, id FROM (SELECT k, id FROM matched ORDER BY ${order} LIMIT 2 OFFSET ${size - 1}) ` +
+      `UNION ALL SELECT ${userPagePart.owned}, NULL, NULL, NULL, NULL FROM customers WHERE id = ? AND partner_id = ?`,
+    params: [...range.params, customerId, partnerId],
+  };
+}
+
+/** How many users in sort order {@link denseSearchProbeSql} looks at, per user of the page. */
+export const denseProbeFactor = 4;
+
+/**
+ * SQLite, before a contains search asks the trigram index: how many of the next
+ * `denseProbeFactor × size` users in sort order match. When more than a page do, matches are so
+ * dense here that walking the sort order fills the page sooner than the index could list them
+ * (a text in every user's UPN, such as the domain, would have it hand over every user).
+ *
+ * @example
+ * const sql = denseSearchProbeSql(query, customerId, 100, after); // count ≥ 101: walk
+ */
+export function denseSearchProbeSql(query: UserListQuery, customerId: string, size: number, after?: KeysetPosition): SqlText {
+  const search = query.search;
+  if (!search) throw new Error('a probe needs a search');
+  const range = userRange('sqlite', { ...query, search: undefined }, customerId, after);
+  return {
+    text: `SELECT count(*) FROM (SELECT ${sqlName(keyColumn, search.field, 'search field')} AS s FROM users WHERE ${range.where} ORDER BY ${range.order} ${limitClause(denseProbeFactor * size)}) WHERE instr(s, ?) > 0`,
+    params: [...range.params, search.value],
   };
 }
 

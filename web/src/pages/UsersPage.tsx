@@ -14,6 +14,7 @@ import {
   mergeClasses,
   MessageBar,
   MessageBarBody,
+  Select,
   Skeleton,
   SkeletonItem,
   Spinner,
@@ -79,6 +80,8 @@ const useStyles = makeStyles({
   upn: { whiteSpace: 'nowrap' },
   name: { minWidth: '160px' },
   empty: { padding: tokens.spacingVerticalL },
+  search: { display: 'flex', gap: tokens.spacingHorizontalXS, alignItems: 'center', flexWrap: 'wrap' },
+  searchMode: { minWidth: '120px' },
   messages: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS, marginBottom: tokens.spacingVerticalS },
 });
 
@@ -106,7 +109,7 @@ export function UsersPage({ customerId }: { customerId: string }) {
   const [actionError, setActionError] = useState<string>();
   const [restoring, setRestoring] = useState(false);
 
-  const paging = useSeekPage(`${customerId}|${view.view}|${view.q}|${view.sort}|${view.dir}`, (at, signal) =>
+  const paging = useSeekPage(`${customerId}|${view.view}|${view.q}|${view.match}|${view.sort}|${view.dir}`, (at, signal) =>
     users.query(at ? { continuationToken: at } : toCollectionQuery(view), { signal }),
   );
   const { state } = paging;
@@ -248,8 +251,22 @@ export function UsersPage({ customerId }: { customerId: string }) {
             </ToolbarButton>
           )}
         </Toolbar>
-        <div role="search">
-          <SearchBox label={`Search users by ${searchLabel}`} placeholder={`${searchLabel[0].toUpperCase()}${searchLabel.slice(1)} starts with…`} value={view.q} onSearch={(q) => setView({ q })} />
+        <div role="search" className={styles.search}>
+          <Select
+            aria-label="Search mode"
+            value={view.match}
+            onChange={(_, d) => setView({ match: d.value === 'startsWith' ? 'startsWith' : 'contains' })}
+            className={styles.searchMode}
+          >
+            <option value="contains">Contains</option>
+            <option value="startsWith">Starts with</option>
+          </Select>
+          <SearchBox
+            label={`Search users by ${searchLabel}`}
+            placeholder={`${searchLabel[0].toUpperCase()}${searchLabel.slice(1)} ${view.match === 'startsWith' ? 'starts with' : 'contains'}…`}
+            value={view.q}
+            onSearch={(q) => setView({ q })}
+          />
         </div>
       </div>
 
@@ -316,7 +333,7 @@ export function UsersPage({ customerId }: { customerId: string }) {
       {state.status === 'ready' && items.length === 0 && (
         <Text as="p" block role="status" className={styles.empty}>
           {view.q
-            ? `No ${deleted ? 'deleted ' : ''}user's ${searchLabel} starts with “${view.q}”.`
+            ? `No ${deleted ? 'deleted ' : ''}user's ${searchLabel} ${view.match === 'startsWith' ? 'starts with' : 'contains'} “${view.q}”.`
             : deleted
               ? 'There are no deleted users.'
               : 'This customer has no users yet. Add one, or upload many from a CSV file.'}

@@ -1,0 +1,83 @@
+/**
+ * Section 5 of the bench, search at a million users: each search's first page against the
+ * unfiltered first page in the same run, and what the trigram index costs writes: `tenantry seed`
+ * and create-user requests, each against the same on a database whose index was removed after
+ * migrating (bench only; the product always keeps it).
+ */
+import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
+import { seedDataset, type Dataset } from './dataset.js';
+import type { WrkOptions, WrkResult } from './wrk.js';
+
+/** What a search row is measured against; `target` names the issue's ratio it checks. */
+export interface SearchCase {
+  label: string;
+  field?: 'DisplayName' | 'UserPrincipalName';
+  value?: string;
+  operator?: 'starts_with' | 'substring';
+  sortField?: 'UserPrincipalName';
+  target?: 'rare' | 'common' | 'upnPrefix';
+}
+
+/** The first row is the baseline. */
+export const searchCases: SearchCase[] = [
+  { label: 'unfiltered first page (baseline)' },
+  { label: 'starts_with DisplayName "emma b"', field: 'DisplayName', value: 'emma b', operator: 'starts_with' },
+  { label: 'starts_with UserPrincipalName "zoe.z", sorted by UserPrincipalName (as the web UI and CLI ask)', field: 'UserPrincipalName', value: 'zoe.z', operator: 'starts_with', sortField: 'UserPrincipalName', target: 'upnPrefix' },
+  { label: 'starts_with UserPrincipalName "zoe.z", sorted by DisplayName (38,462 matches sorted)', field: 'UserPrincipalName', value: 'zoe.z', operator: 'starts_with' },
+  { label: 'substring DisplayName "tanaka" (common: 38,462 matches)', field: 'DisplayName', value: 'tanaka', operator: 'substring', target: 'common' },
+  { label: 'substring UserPrincipalName "@seed0c39" (every user)', field: 'UserPrincipalName', value: '@seed0c39', operator: 'substring', target: 'common' },
+  { label: 'substring DisplayName "99999" (rare: 19 matches)', field: 'DisplayName', value: '99999', operator: 'substring', target: 'rare' },
+  { label: 'substring UserPrincipalName ".12345@" (rare: 1 match)', field: 'UserPrincipalName', value: '.12345@', operator: 'substring', target: 'rare' },
+  { label: 'substring DisplayName "2345" (~300 matches)', field: 'DisplayName', value: '2345', operator: 'substring' },
+  { label: 'substring DisplayName "ta" (2 characters: a scan)', field: 'DisplayName', value: 'ta', operator: 'substring' },
+];
+
+export const searchTargets = { rare: 5, common: 3, upnPrefix: 1.5 } as const;
+
+export function searchUrl(listUrl: string, c: SearchCase): string {
+  let url = listUrl;
+  if (c.operator) url += `&filter=${encodeURIComponent(JSON.stringify({ Field: c.field, Value: c.value, Operator: c.operator }))}`;
+  if (c.sortField) url += `&sortField=${c.sortField}`;
+  return url;
+}
+
+/** Runs every search case for `seconds` at one connection; results by label. */
+export async function runSearches(listUrl: string, auth: string, seconds: number, wrk: (o: WrkOptions) => Promise<WrkResult>, pid?: number): Promise<Record<string, WrkResult>> {
+  const out: Record<string, WrkResult> = {};
+  for (const c of searchCases) out[c.label] = await wrk({ url: searchUrl(listUrl, c), connections: 1, seconds, auth, pid });
+  return out;
+}
+
+/**
+ * Seeds the bench customer into a second database from which the search index was removed right
+ * after migrating: SQLite without the trigger that fills user_search, PostgreSQL without the two
+ * pg_trgm GIN indexes.
+ */
+export function seedWithoutSearchIndex(store: 'sqlite' | 'postgres', users: number, name: string): Promise<Dataset> {
+  return seedDataset(store, users, name, async (database) => {
+    if (store === 'sqlite') {
+      const s = new SqliteStore(database.replace(/^sqlite:/, ''));
+      await s.migrate();
+      await s.close();
+      // A fresh connection: the store's statements are gone, the file is migrated.
+      const Database = (await import('better-sqlite3')).default;
+      const db = new Database(database.replace(/^sqlite:/, ''));
+      db.exec('DROP TRIGGER users_search_insert');
+      db.close();
+    } else {
+      const s = new PostgresStore(database);
+      await s.migrate();
+      await s.pool.query('DROP INDEX users_display_name_trgm, users_upn_trgm');
+      await s.close();
+    }
+  });
+}
+
+export interface SearchIndexCost {
+  seedWith: Dataset;
+  seedWithout: Dataset;
+  /** Create-user requests (scrypt on), alternating with and without the index, summed. */
+  createWith: WrkResult[];
+  createWithout: WrkResult[];
+}
