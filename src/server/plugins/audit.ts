@@ -12,9 +12,10 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { randomUUID } from 'node:crypto';
 import type { Operation } from '../../auth/permissions.js';
 import type { AuditRecord } from '../../domain/audit-record.js';
+import { systemClock, type Clock } from '../../domain/clock.js';
+import { randomIds, type IdSource } from '../../domain/id-source.js';
 import type { Store } from '../../store/store.js';
 import { isReplay } from '../idempotency.js';
 import { guidPattern } from '../../domain/guid.js';
@@ -100,7 +101,7 @@ const headerText = (reply: FastifyReply, name: string) => {
   return typeof v === 'string' ? v : undefined;
 };
 
-async function buildRecord(store: Store, request: FastifyRequest, reply: FastifyReply, names: AuditNames, payload: unknown): Promise<AuditRecord> {
+async function buildRecord({ store, clock, ids }: Required<AuditOptions>, request: FastifyRequest, reply: FastifyReply, names: AuditNames, payload: unknown): Promise<AuditRecord> {
   const params = (request.params ?? {}) as Record<string, unknown>;
   const note = notes.get(request) ?? {};
   const succeeded = reply.statusCode < 400;
@@ -109,9 +110,9 @@ async function buildRecord(store: Store, request: FastifyRequest, reply: Fastify
   const customerId = asGuid(params.customerId) ?? (names.resourceType === 'customer' ? createdId : undefined);
   const customer = customerId ? await store.findCustomer(request.principal.partnerId, customerId) : undefined;
   return {
-    id: randomUUID(),
+    id: ids.newId(),
     partnerId: request.principal.partnerId,
-    operationDate: new Date().toISOString(),
+    operationDate: clock.now().toISOString(),
     customerId,
     customerName: customer?.companyName,
     subject: request.principal.subject,
@@ -128,13 +129,21 @@ async function buildRecord(store: Store, request: FastifyRequest, reply: Fastify
   };
 }
 
-async function audit(app: FastifyInstance, { store }: { store: Store }) {
+export interface AuditOptions {
+  store: Store;
+  /** Record times (default real time). */
+  clock?: Clock;
+  /** Record ids (default random GUIDs). */
+  ids?: IdSource;
+}
+
+async function audit(app: FastifyInstance, { store, clock = systemClock, ids = randomIds }: AuditOptions) {
   // onSend, not onResponse: the record is written before the caller hears of the write.
   app.addHook('onSend', async (request, reply, payload) => {
     const names = auditNamesOf(request.method, request.routeOptions.config ?? {});
     if (!names || !request.principal || reply.statusCode === 429 || isReplay(request)) return payload;
     try {
-      await store.insertAuditRecord(await buildRecord(store, request, reply, names, payload));
+      await store.insertAuditRecord(await buildRecord({ store, clock, ids }, request, reply, names, payload));
     } catch (err) {
       // The write itself is done; failing its answer now would invite a retry of a finished write.
       request.log.error({ err }, 'audit record not written');

@@ -55,6 +55,6 @@ export default async function customerRoutes(app: FastifyInstance, ctx: AppConte
       response: { 201: Customer, ...errors },
     },
   }, async (request, reply) => {
-    return sendJson(reply, await idempotent(ctx.store, request, (claim) => ctx.customers.create(request.principal, request.body, claim)));
+    return sendJson(reply, await idempotent(ctx.store, request, (claim) => ctx.customers.create(request.principal, request.body, claim), ctx.clock));
   });
 }

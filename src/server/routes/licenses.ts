@@ -51,7 +51,7 @@ export default async function licenseRoutes(app: FastifyInstance, ctx: AppContex
   }, async (request, reply) => {
     const customer = await ctx.customers.require(request.principal, request.params.customerId);
     const userId = userIdParam(request.params.userId);
-    return sendJson(reply, await idempotent(ctx.store, request, () => ctx.licenses.updateUserLicenses(customer, userId, request.body)));
+    return sendJson(reply, await idempotent(ctx.store, request, () => ctx.licenses.updateUserLicenses(customer, userId, request.body), ctx.clock));
   });
 
   app.get<{ Params: { customerId: string }; Querystring: LicenseGroupQuery }>('/customers/:customerId/subscribedskus', {

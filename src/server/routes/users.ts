@@ -79,7 +79,7 @@ export default async function userRoutes(app: FastifyInstance, ctx: AppContext) 
     },
   }, async (request, reply) => {
     const customer = await ctx.customers.require(request.principal, request.params.customerId);
-    return sendJson(reply, await idempotent(ctx.store, request, (claim) => ctx.users.create(customer, request.body, claim)));
+    return sendJson(reply, await idempotent(ctx.store, request, (claim) => ctx.users.create(customer, request.body, claim), ctx.clock));
   });
 
   app.patch<{ Params: { customerId: string; userId: string }; Body: PatchBody }>('/customers/:customerId/users/:userId', {

@@ -105,4 +105,13 @@ export const postgresMigrations: string[] = [
   );
   CREATE INDEX directory_role_members_by_user ON directory_role_members (customer_id, user_id, role_id);
   `,
+  // Emulator (issue 11): one row per workspace; its clock and id counter live here so every
+  // process of a cluster reads the same time.
+  `
+  CREATE TABLE workspaces (
+    id TEXT COLLATE "C" NOT NULL PRIMARY KEY, name TEXT NOT NULL, seed TEXT, fixture TEXT,
+    clock_offset_ms BIGINT NOT NULL, frozen_at TEXT, id_counter BIGINT NOT NULL, generation BIGINT NOT NULL,
+    settings TEXT NOT NULL, created_at TEXT NOT NULL
+  );
+  `,
 ];
