@@ -21,7 +21,7 @@ export interface TestResponse {
 export interface Harness {
   app: FastifyInstance;
   /** With `{ emulator: … }` in the config: the admin token of the control plane. */
-  adminToken?: string;
+  emulatorAdminToken?: string;
   ctx: AppContext;
   store: Store;
   partnerId: string;
@@ -47,7 +47,7 @@ export async function startHarness(factory: StoreFactory, config: Partial<Server
   const defaultToken = await ctx.tokens.issue({ partnerId: demoPartnerId });
   const h: Harness = {
     app,
-    adminToken: config.emulator?.adminToken,
+    emulatorAdminToken: config.emulator?.adminToken,
     ctx,
     store,
     partnerId: demoPartnerId,
@@ -82,11 +82,11 @@ export async function startHarness(factory: StoreFactory, config: Partial<Server
 
 /**
  * Starts an app in emulator mode (`serve --emulator`) with the demo data; the control plane
- * answers to `h.adminToken`.
+ * answers to `h.emulatorAdminToken`.
  *
  * @example
  * const h = await startEmulatorHarness(factory);
- * const ws = await h.request('POST', '/_tenantry/workspaces', { token: h.adminToken, body: {} });
+ * const ws = await h.request('POST', '/_tenantry/workspaces', { token: h.emulatorAdminToken, body: {} });
  */
 export function startEmulatorHarness(factory: StoreFactory, config: Partial<ServerConfig> = {}): Promise<Harness> {
   return startHarness(factory, { emulator: { adminToken: `admin-${randomUUID()}` }, ...config });

@@ -52,7 +52,7 @@ describe('without --emulator', () => {
 for (const factory of storeFactories) {
   describe(`emulator control plane on ${factory.name}`, () => {
     let h: Harness;
-    const admin = (method: string, url: string, body?: unknown) => h.request(method, url, { token: h.adminToken!, body });
+    const admin = (method: string, url: string, body?: unknown) => h.request(method, url, { token: h.emulatorAdminToken!, body });
 
     before(async () => {
       h = await startEmulatorHarness(factory);
@@ -69,7 +69,7 @@ for (const factory of storeFactories) {
     it('refuses a missing admin token with 401 / 800001, a forged or unknown one with 401, a partner token with 403 / 900150', async () => {
       expectFault(await h.request('GET', '/_tenantry/workspaces', { token: null }), 401, 800001);
       expectFault(await h.request('GET', '/_tenantry/workspaces', { token: 'not-the-admin-token' }), 401);
-      expectFault(await h.request('GET', '/_tenantry/workspaces', { token: `${h.adminToken}x` }), 401);
+      expectFault(await h.request('GET', '/_tenantry/workspaces', { token: `${h.emulatorAdminToken}x` }), 401);
       const expired = await h.token({ expiresIn: -10 });
       expectFault(await h.request('GET', '/_tenantry/workspaces', { token: expired }), 401);
       expectFault(await h.request('GET', '/_tenantry/workspaces', { token: await h.token() }), 403, 900150);
@@ -176,6 +176,25 @@ for (const factory of storeFactories) {
       assert.equal(customer.id, first.ids[1]);
     });
 
+    it('gives the same seed the same ids on two fresh servers', async () => {
+      const other = await startEmulatorHarness(factory);
+      try {
+        const run = async (server: Harness) => {
+          const ws = (await server.request('POST', '/_tenantry/workspaces', { token: server.emulatorAdminToken!, body: { seed: 'two-servers' } })).json;
+          const client = workspaceClient(server, ws.tokens.AdminAgent);
+          const customer = await client.createCustomer(`two-servers-${factory.name}.onmicrosoft.com`);
+          const users = [await client.createUser(customer.id, customer.companyProfile.domain, 'a'), await client.createUser(customer.id, customer.companyProfile.domain, 'b')];
+          const audit = (await client.call('GET', '/v1/auditrecords')).json.items.map((r: { id: string }) => r.id);
+          return [ws.id, customer.id, ...users.map((u) => u.id), ...audit];
+        };
+        const [here, there] = [await run(h), await run(other)];
+        assert.equal(here.length, 7);
+        assert.deepEqual(there, here);
+      } finally {
+        await other.close();
+      }
+    });
+
     it('purges a deleted user once the clock passes its restore window, and its seat stays free', async () => {
       const ws = (await admin('POST', '/_tenantry/workspaces', {})).json;
       const client = workspaceClient(h, ws.tokens.AdminAgent);
@@ -252,14 +271,14 @@ for (const factory of storeFactories) {
     after(async () => h.close());
 
     it('throttles within a window and gives the budget back after advancing the clock 61 s', async () => {
-      const ws = (await h.request('POST', '/_tenantry/workspaces', { token: h.adminToken!, body: { name: 'throttle' } })).json;
-      await h.request('POST', `/_tenantry/workspaces/${ws.id}/clock`, { token: h.adminToken!, body: { freeze: true } });
+      const ws = (await h.request('POST', '/_tenantry/workspaces', { token: h.emulatorAdminToken!, body: { name: 'throttle' } })).json;
+      await h.request('POST', `/_tenantry/workspaces/${ws.id}/clock`, { token: h.emulatorAdminToken!, body: { freeze: true } });
       const list = () => h.request('GET', '/v1/customers', { token: ws.tokens.AdminAgent });
       for (let i = 0; i < 3; i++) assert.equal((await list()).status, 200);
       const throttled = await list();
       assert.equal(throttled.status, 429);
       assert.ok(Number(throttled.headers['retry-after']) >= 1);
-      await h.request('POST', `/_tenantry/workspaces/${ws.id}/clock`, { token: h.adminToken!, body: { advance: 'PT61S' } });
+      await h.request('POST', `/_tenantry/workspaces/${ws.id}/clock`, { token: h.emulatorAdminToken!, body: { advance: 'PT61S' } });
       assert.equal((await list()).status, 200);
     });
   });
