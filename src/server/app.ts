@@ -62,6 +62,7 @@ export async function buildApp(store: Store, overrides: Partial<ServerConfig> = 
     ids,
     store,
     tokens,
+    sweepTasks: [],
     customers: new CustomerService(store, pagingSecret, clock, ids),
     users: new UserService(store, { pagingSecret, retentionMs: config.retentionMs, clock, ids }),
     licenses: new LicenseService(store, now),
@@ -178,6 +179,7 @@ export function startSweeper(ctx: AppContext, log: FastifyInstance['log']): () =
       // Audit records are served for 90 days, as Partner Center's are.
       await ctx.store.purgeAuditRecords(new Date(now - auditRetentionDays * 24 * 3600 * 1000).toISOString());
       if (users + requests > 0) log.info({ purgedUsers: users, purgedRequests: requests }, 'sweep');
+      for (const task of ctx.sweepTasks) await task();
     } catch (err) {
       log.error({ err }, 'sweep failed');
     }

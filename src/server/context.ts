@@ -17,6 +17,8 @@ export interface AppContext {
   ids: IdSource;
   store: Store;
   tokens: TokenService;
+  /** More periodic clean-ups for the sweeper to run after its own (the emulator adds each workspace's, on that workspace's clock). */
+  sweepTasks: (() => Promise<unknown>)[];
   customers: CustomerService;
   users: UserService;
   licenses: LicenseService;

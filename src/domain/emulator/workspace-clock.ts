@@ -33,6 +33,12 @@ export function workspaceNow(state: WorkspaceClockState, realMs: number): Date {
 
 const instantPattern = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/i;
 
+/** Whether the date and time fields exist (JavaScript's Date would roll 31 February over into March). */
+function isCalendarDate(text: string): boolean {
+  const [y, mo, d, h, mi, se] = [0, 5, 8, 11, 14, 17].map((i) => Number(text.slice(i, i + (i === 0 ? 4 : 2))));
+  return mo >= 1 && mo <= 12 && d >= 1 && d <= new Date(Date.UTC(y, mo, 0)).getUTCDate() && h <= 23 && mi <= 59 && se <= 59;
+}
+
 /**
  * Applies a change; throws `DurationError` with a sentence naming what is wrong.
  *
@@ -49,7 +55,9 @@ export function applyClockChange(state: WorkspaceClockState, change: ClockChange
     const duration = parseIsoDuration(change.advance);
     target = addIsoDuration(now, duration);
   } else if (change.set !== undefined) {
-    if (!instantPattern.test(change.set)) throw new DurationError(`set: "${change.set.slice(0, 64)}" is not an ISO-8601 instant with a zone, such as 2027-01-01T00:00:00Z.`);
+    if (!instantPattern.test(change.set) || !isCalendarDate(change.set)) {
+      throw new DurationError(`set: "${change.set.slice(0, 64)}" is not an ISO-8601 instant with a zone, such as 2027-01-01T00:00:00Z.`);
+    }
     target = new Date(change.set);
   } else {
     return change.freeze ? { offsetMs: 0, frozenAt: now.toISOString() } : { offsetMs: now.getTime() - realMs };

@@ -64,6 +64,11 @@ export function createEmulator(store: Store, config: ServerConfig, emulatorConfi
       cacheMs: emulatorConfig.stateCacheMs ?? Number.POSITIVE_INFINITY,
     });
     app.decorate('emulator', { workspaces, adminToken: emulatorConfig.adminToken });
+    // The sweeper's pass at real time cannot know that a workspace runs a month ahead: each
+    // workspace also gets its own pass on its own clock.
+    ctx.sweepTasks.push(async () => {
+      for (const record of await store.listWorkspaces()) await workspaces.sweep(record);
+    });
 
     const scopeFor = async (workspace: WorkspaceRecord, method: string): Promise<WorkspaceScope> => {
       // A seeded workspace's writes draw their ids from a stream numbered by a counter in the
