@@ -9,6 +9,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 import { TokenService } from '../auth/token-service.js';
 import { auditRetentionDays } from '../domain/audit-query.js';
+import { systemClock } from '../domain/clock.js';
 import { idempotencyRetentionMs } from './idempotency.js';
 import { CustomerService } from '../services/customer-service.js';
 import { UserService } from '../services/user-service.js';
@@ -130,7 +131,7 @@ export async function buildApp(store: Store, overrides: Partial<ServerConfig> = 
   // Audit log (issue 7): records every write before its response is sent.
   await app.register(auditPlugin, { store, clock, ids });
   // Security (issue 7): throttling needs the principal the auth hook sets; headers and CORS apply to every response.
-  await app.register(rateLimitPlugin, { store, rateLimit: config.rateLimit, now: () => clock.now().getTime() });
+  await app.register(rateLimitPlugin, { store, rateLimit: config.rateLimit, now: () => clock.now().getTime(), purgeNow: () => systemClock.now().getTime() });
   await app.register(securityHeaders, { corsOrigins: config.corsOrigins, hsts: config.hsts });
   await app.register(swagger, {
     openapi: {

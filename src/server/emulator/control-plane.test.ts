@@ -98,6 +98,9 @@ for (const factory of storeFactories) {
 
       assert.equal((await admin('DELETE', `/_tenantry/workspaces/${ws.id}`)).status, 204);
       expectFault(await admin('GET', `/_tenantry/workspaces/${ws.id}`), 404, 600101);
+      assert.equal((await h.store.listCustomers(ws.id, undefined, 10)).items.length, 0);
+      assert.equal((await h.store.listAuditRecords(ws.id, { from: '2000-01-01T00:00:00Z' }, 10)).items.length, 0);
+      assert.deepEqual(await h.store.listSubscribedSkus(customer.id), []);
       // Every row went with it: the domain is free again, and a new workspace can take it.
       const again = (await admin('POST', '/_tenantry/workspaces', {})).json;
       await workspaceClient(h, again.tokens.AdminAgent).createCustomer('suite-one-create.onmicrosoft.com');
@@ -280,6 +283,18 @@ for (const factory of storeFactories) {
       assert.ok(Number(throttled.headers['retry-after']) >= 1);
       await h.request('POST', `/_tenantry/workspaces/${ws.id}/clock`, { token: h.emulatorAdminToken!, body: { advance: 'PT61S' } });
       assert.equal((await list()).status, 200);
+    });
+
+    it('keeps a throttled workspace throttled while another one jumps a month ahead', async () => {
+      const create = async (name: string) => (await h.request('POST', '/_tenantry/workspaces', { token: h.emulatorAdminToken!, body: { name } })).json;
+      const [steady, ahead] = [await create('steady'), await create('ahead')];
+      await h.request('POST', `/_tenantry/workspaces/${steady.id}/clock`, { token: h.emulatorAdminToken!, body: { freeze: true } });
+      const list = (token: string) => h.request('GET', '/v1/customers', { token });
+      for (let i = 0; i < 3; i++) assert.equal((await list(steady.tokens.AdminAgent)).status, 200);
+      assert.equal((await list(steady.tokens.AdminAgent)).status, 429);
+      await h.request('POST', `/_tenantry/workspaces/${ahead.id}/clock`, { token: h.emulatorAdminToken!, body: { advance: 'P30D' } });
+      assert.equal((await list(ahead.tokens.AdminAgent)).status, 200);
+      assert.equal((await list(steady.tokens.AdminAgent)).status, 429);
     });
   });
 }
