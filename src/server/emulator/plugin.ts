@@ -94,11 +94,13 @@ export function createEmulator(store: Store, config: ServerConfig, emulatorConfi
 
     // After auth (every onRequest hook has run): the verified partner must be the workspace chosen
     // from the unverified claim, or the request would run on another workspace's clock.
-    app.addHook('preValidation', async (request) => {
+    // A callback hook, not an async one: it runs on every request, and a promise per request adds up.
+    app.addHook('preValidation', (request, _reply, done) => {
       const scope = currentWorkspace();
       if (scope && request.principal && request.principal.partnerId !== scope.workspace.id) {
-        throw faults.accessDenied("The token's partner does not match its workspace.");
+        return done(faults.accessDenied("The token's partner does not match its workspace."));
       }
+      done();
     });
   }
 
