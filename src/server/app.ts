@@ -9,6 +9,8 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 import { TokenService } from '../auth/token-service.js';
 import { auditRetentionDays } from '../domain/audit-query.js';
+import { systemClock } from '../domain/clock.js';
+import { idempotencyRetentionMs } from './idempotency.js';
 import { CustomerService } from '../services/customer-service.js';
 import { UserService } from '../services/user-service.js';
 import { DirectoryRoleService } from '../services/directory-role-service.js';
@@ -46,22 +48,32 @@ export interface BuiltApp {
  */
 export async function buildApp(store: Store, overrides: Partial<ServerConfig> = {}): Promise<BuiltApp> {
   const config: ServerConfig = { ...defaultConfig, ...overrides };
-  const tokens = new TokenService(store, config.issuer, config.audience, config.externalIssuers);
+  // Emulator mode (issue 11) hooks in here and only here: its clock and ids read the workspace of
+  // the request, and its plugin (registered below) sets that workspace and serves `/_tenantry`.
+  const emulator = config.emulator ? (await import('./emulator/plugin.js')).createEmulator(store, config, config.emulator) : undefined;
+  const clock = emulator?.clock ?? config.clock;
+  const ids = emulator?.ids ?? config.ids;
+  const tokens = new TokenService(store, config.issuer, config.audience, config.externalIssuers, { now: () => clock.now().getTime() });
   await tokens.init();
   const pagingSecret = Buffer.from(await store.getOrSetSetting('paging_secret', randomBytes(32).toString('base64')), 'base64');
+  const now = () => clock.now();
   const ctx: AppContext = {
     config,
+    clock,
+    ids,
     store,
     tokens,
-    customers: new CustomerService(store, pagingSecret),
-    users: new UserService(store, { pagingSecret, retentionMs: config.retentionMs }),
-    licenses: new LicenseService(store),
-    directoryRoles: new DirectoryRoleService(store, pagingSecret),
+    sweepTasks: [],
+    customers: new CustomerService(store, pagingSecret, clock, ids),
+    users: new UserService(store, { pagingSecret, retentionMs: config.retentionMs, clock, ids }),
+    licenses: new LicenseService(store, now),
+    directoryRoles: new DirectoryRoleService(store, pagingSecret, now),
   };
 
   const app = Fastify({
     logger: {
       level: config.logLevel,
+      ...(config.logToStderr ? { stream: process.stderr } : {}),
       // Only method, path and ids are logged: never headers (tokens) or bodies (passwords).
       serializers: {
         req: (req) => ({ method: req.method, url: req.url.split('?')[0] }),
@@ -113,11 +125,13 @@ export async function buildApp(store: Store, overrides: Partial<ServerConfig> = 
 
   await app.register(wireFormat, { config });
   await app.register(errorsPlugin);
+  // Before auth: the workspace (and so the clock a token is verified with) is chosen first.
+  if (emulator) await app.register(emulator.plugin, ctx);
   await app.register(authPlugin, { tokens });
   // Audit log (issue 7): records every write before its response is sent.
-  await app.register(auditPlugin, { store });
+  await app.register(auditPlugin, { store, clock, ids });
   // Security (issue 7): throttling needs the principal the auth hook sets; headers and CORS apply to every response.
-  await app.register(rateLimitPlugin, { store, rateLimit: config.rateLimit });
+  await app.register(rateLimitPlugin, { store, rateLimit: config.rateLimit, now: () => clock.now().getTime(), purgeNow: () => systemClock.now().getTime() });
   await app.register(securityHeaders, { corsOrigins: config.corsOrigins, hsts: config.hsts });
   await app.register(swagger, {
     openapi: {
@@ -144,6 +158,7 @@ export async function buildApp(store: Store, overrides: Partial<ServerConfig> = 
     await v1.register(auditRecordRoutes, { ...ctx, pagingSecret });
   }, { prefix: '/v1' });
   await app.register(signInRoutes, ctx);
+  if (emulator) await app.register(emulator.routes, ctx);
   app.get('/openapi.json', { schema: { hide: true } }, async (_req, reply) => reply.type('application/json; charset=utf-8').send(JSON.stringify(app.swagger())));
   // Last: the UI's SPA fallback must not shadow any route above.
   await app.register(webUiRoutes, { root: config.webRoot });
@@ -160,10 +175,12 @@ export function startSweeper(ctx: AppContext, log: FastifyInstance['log']): () =
   const sweep = async () => {
     try {
       const users = await ctx.users.purgeExpired();
-      const requests = await ctx.store.purgeRequests(new Date(Date.now() - 24 * 3600 * 1000).toISOString());
+      const now = ctx.clock.now().getTime();
+      const requests = await ctx.store.purgeRequests(new Date(now - idempotencyRetentionMs).toISOString());
       // Audit records are served for 90 days, as Partner Center's are.
-      await ctx.store.purgeAuditRecords(new Date(Date.now() - auditRetentionDays * 24 * 3600 * 1000).toISOString());
+      await ctx.store.purgeAuditRecords(new Date(now - auditRetentionDays * 24 * 3600 * 1000).toISOString());
       if (users + requests > 0) log.info({ purgedUsers: users, purgedRequests: requests }, 'sweep');
+      for (const task of ctx.sweepTasks) await task();
     } catch (err) {
       log.error({ err }, 'sweep failed');
     }

@@ -2,6 +2,8 @@
  * Server settings, from flags and environment. Defaults suit a local Partner Center stand-in.
  */
 import type { ExternalIssuer } from '../auth/token-service.js';
+import { systemClock, type Clock } from '../domain/clock.js';
+import { randomIds, type IdSource } from '../domain/id-source.js';
 import { defaultRateLimit, type RateLimitConfig } from '../domain/rate-limit.js';
 
 export interface ServerConfig {
@@ -31,6 +33,26 @@ export interface ServerConfig {
   webRoot?: string;
   /** Scale-out (issue 7): the cluster worker serving, sent as X-Tenantry-Worker. */
   workerId?: string;
+  /** Write the log to stderr (with `--print-json`, stdout carries only the JSON line). */
+  logToStderr?: boolean;
+  /** Where time comes from (default real time). */
+  clock: Clock;
+  /** Where new object ids come from (default random GUIDs). */
+  ids: IdSource;
+  /** Emulator mode (issue 11): the `/_tenantry` control plane, workspaces and their clocks; off in production. */
+  emulator?: EmulatorConfig;
+}
+
+/** Emulator mode settings (`serve --emulator`). */
+export interface EmulatorConfig {
+  /** The control plane's bearer credential; random per start unless TENANTRY_EMULATOR_ADMIN_TOKEN sets it. */
+  adminToken: string;
+  /**
+   * How long a process trusts its cached copy of a workspace's clock and seed. Infinity when this
+   * process is the only one serving (every change goes through it); 0 with `--workers N`, so a
+   * clock moved through one worker holds on the next request to any other.
+   */
+  stateCacheMs?: number;
 }
 
 export const defaultConfig: ServerConfig = {
@@ -47,6 +69,8 @@ export const defaultConfig: ServerConfig = {
   jsonDepthLimit: 32,
   corsOrigins: [],
   hsts: false,
+  clock: systemClock,
+  ids: randomIds,
 };
 
 /**

@@ -12,6 +12,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
+import { systemClock, type Clock } from '../domain/clock.js';
 import { Fault } from '../domain/fault.js';
 import { deriveRequestKeys, openResponse, sealResponse } from '../domain/sealed-response.js';
 import type { JsonResult } from '../services/user-service.js';
@@ -23,6 +24,8 @@ import { receiptFor, recorded } from './write-receipt.js';
 
 /** How long a claim protects an attempt before a retry may take it over (a write takes milliseconds). */
 export const leaseMs = 10_000;
+/** How long a stored answer replays: a retry comes within a day or not at all. */
+export const idempotencyRetentionMs = 24 * 3600 * 1000;
 const waitLimitMs = 30_000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -49,9 +52,9 @@ export const isReplay = (request: FastifyRequest) => replays.has(request);
  * its stored answer atomic.
  *
  * @example
- * const result = await idempotent(store, request, (receipt) => users.create(customer, body, receipt));
+ * const result = await idempotent(store, request, (receipt) => users.create(customer, body, receipt), ctx.clock);
  */
-export async function idempotent(store: Store, request: FastifyRequest, work: (receipt: ReceiptFor) => Promise<JsonResult>): Promise<JsonResult> {
+export async function idempotent(store: Store, request: FastifyRequest, work: (receipt: ReceiptFor) => Promise<JsonResult>, clock: Clock = systemClock): Promise<JsonResult> {
   const requestId = request.headers['ms-requestid'];
   // Without a caller-chosen id there is nothing a retry could match.
   if (typeof requestId !== 'string' || requestId === '') return recorded(request, work);
@@ -61,7 +64,7 @@ export async function idempotent(store: Store, request: FastifyRequest, work: (r
   let shared = true;
   if (!running) {
     shared = false;
-    running = runOnce(store, key, request, work).finally(() => inFlight.delete(local));
+    running = runOnce(store, key, request, work, clock).finally(() => inFlight.delete(local));
     inFlight.set(local, running);
   }
   const outcome = await running;
@@ -83,10 +86,11 @@ export function idempotencyKey(partnerId: string, requestId: string, method: str
   return { partnerId, requestId: storedId, fingerprint, sealingKey };
 }
 
-async function runOnce(store: Store, key: IdempotencyKey, request: FastifyRequest, work: (receipt: ReceiptFor) => Promise<JsonResult>): Promise<Outcome> {
-  const started = Date.now();
+async function runOnce(store: Store, key: IdempotencyKey, request: FastifyRequest, work: (receipt: ReceiptFor) => Promise<JsonResult>, clock: Clock): Promise<Outcome> {
+  // How long this call has waited is real elapsed time, not the (possibly frozen) clock of the data.
+  const started = performance.now();
   for (;;) {
-    const claim = await store.claimRequest(key, new Date(), leaseMs);
+    const claim = await store.claimRequest(key, clock.now(), leaseMs);
     if (claim.kind === 'done') return { result: openResponse(key.sealingKey, claim.response), replayed: true };
     if (claim.kind === 'claimed') {
       const result = await attempt(store, claim.claim, request, work);
@@ -94,7 +98,7 @@ async function runOnce(store: Store, key: IdempotencyKey, request: FastifyReques
       // Lost the claim to a take-over: nothing of ours was kept; the next round reads the winner's answer.
       continue;
     }
-    if (Date.now() - started > waitLimitMs) throw new Fault(409, 60016, 'A request with this MS-RequestId is still being processed.', ['MS-RequestId']);
+    if (performance.now() - started > waitLimitMs) throw new Fault(409, 60016, 'A request with this MS-RequestId is still being processed.', ['MS-RequestId']);
     await sleep(25);
   }
 }

@@ -1,9 +1,10 @@
 /**
  * Customer operations and the partner–customer access check every customer route goes through.
  */
-import { randomUUID } from 'node:crypto';
 import type { Principal } from '../auth/principal.js';
 import { hashPassword } from '../auth/password-hash.js';
+import { systemClock, type Clock } from '../domain/clock.js';
+import { randomIds, type IdSource } from '../domain/id-source.js';
 import { seekCollectionJson } from '../domain/collection.js';
 import { decodeContinuationToken, encodeContinuationToken, parsePageSize } from '../domain/continuation-token.js';
 import { customerIdFrom, customerListItem, customerResource, normalizeDomain, type BillingProfile, type CustomerRecord } from '../domain/customer.js';
@@ -25,6 +26,8 @@ export class CustomerService {
   constructor(
     private readonly store: Store,
     private readonly pagingSecret: Buffer,
+    private readonly clock: Clock = systemClock,
+    private readonly ids: IdSource = randomIds,
   ) {}
 
   /**
@@ -70,11 +73,11 @@ export class CustomerService {
     const companyName = (input.billingProfile?.companyName ?? input.companyProfile.companyName ?? '').trim();
     if (!companyName) throw faults.required('billingProfile.companyName');
     const customDomains = [...new Set((input.customDomains ?? []).map((d) => normalizeDomain(d, 'customDomains')))].filter((d) => d !== domain);
-    const now = isoSeconds(new Date());
+    const now = isoSeconds(this.clock.now());
     const customer: CustomerRecord = {
       partnerId: principal.partnerId,
-      id: randomUUID(),
-      commerceId: randomUUID(),
+      id: this.ids.newId(),
+      commerceId: this.ids.newId(),
       domain,
       companyName,
       customDomains,
@@ -84,7 +87,7 @@ export class CustomerService {
     const password = generateTemporaryPassword();
     const admin: UserRecord = {
       customerId: customer.id,
-      id: randomUUID(),
+      id: this.ids.newId(),
       userPrincipalName: `admin@${domain}`,
       displayName: companyName,
       firstName: input.billingProfile?.firstName,

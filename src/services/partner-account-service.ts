@@ -5,6 +5,7 @@
 import { hashPassword, verifyPassword } from '../auth/password-hash.js';
 import { normalizeRoles } from '../auth/permissions.js';
 import type { TokenService } from '../auth/token-service.js';
+import { systemClock, type Clock } from '../domain/clock.js';
 import { Fault, faults } from '../domain/fault.js';
 import { userNameKey, validateAccountUserName, type PartnerAccount } from '../domain/partner-account.js';
 import { generateTemporaryPassword, passwordPolicyViolation } from '../domain/password-policy.js';
@@ -60,7 +61,10 @@ export class PartnerAccountService {
   // Compared against when the user name is unknown, so a miss costs as much time as a wrong password.
   private decoyHash?: Promise<string>;
 
-  constructor(private readonly store: Store) {}
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock = systemClock,
+  ) {}
 
   /**
    * Creates an account; returns it with its password (the generated one when none was given).
@@ -73,7 +77,7 @@ export class PartnerAccountService {
     const userName = validateAccountUserName(input.userName);
     const roles = checkedRoles(input.roles);
     const password = checkedPassword(input.password);
-    const now = new Date().toISOString();
+    const now = this.clock.now().toISOString();
     const account: PartnerAccount = { partnerId: input.partnerId.toLowerCase(), userName, roles, passwordHash: await hashPassword(password), createdAt: now, updatedAt: now };
     if (!(await this.store.insertPartnerAccount(account))) {
       throw new Fault(409, 60016, `An account named ${userName} already exists.`, [userName]);
@@ -93,7 +97,7 @@ export class PartnerAccountService {
     const password = checkedPassword(newPassword);
     const nextRoles = roles && roles.length > 0 ? checkedRoles(roles) : existing.roles;
     const passwordHash = await hashPassword(password);
-    const updatedAt = new Date().toISOString();
+    const updatedAt = this.clock.now().toISOString();
     await this.store.updatePartnerAccount(userNameKey(userName), passwordHash, nextRoles, updatedAt);
     return { account: { ...existing, roles: nextRoles, passwordHash, updatedAt }, password };
   }
@@ -109,7 +113,7 @@ export class PartnerAccountService {
    * server process sees it) and refuses guessing beyond the budget with a 429.
    */
   private async countAttempt(key: string) {
-    const now = Math.floor(Date.now() / 1000);
+    const now = Math.floor(this.clock.now().getTime() / 1000);
     const windowStart = now - (now % signInWindowSeconds);
     // 'signin' cannot collide with a partner id (a GUID) in the counters table.
     const [hits] = await this.store.countRequests([{ partnerId: 'signin', customerId: key, kind: 'write' }], windowStart);
@@ -133,7 +137,7 @@ export class PartnerAccountService {
       accessToken,
       tokenType: 'Bearer',
       expiresIn: sessionSeconds,
-      expiresOn: new Date(Date.now() + sessionSeconds * 1000).toISOString(),
+      expiresOn: new Date(this.clock.now().getTime() + sessionSeconds * 1000).toISOString(),
       partnerId: account.partnerId,
       userName: account.userName,
       roles: account.roles,

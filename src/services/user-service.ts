@@ -2,8 +2,9 @@
  * Customer-user operations: what routes, the CLI and seeding call. Validation rules live in the
  * domain; this layer orders the steps (check, hash, write) and talks to the store.
  */
-import { randomUUID } from 'node:crypto';
 import { hashPassword } from '../auth/password-hash.js';
+import { systemClock, type Clock } from '../domain/clock.js';
+import { randomIds, type IdSource } from '../domain/id-source.js';
 import type { Operation } from '../auth/permissions.js';
 import { seekCollectionEnvelope } from '../domain/collection.js';
 import { decodeContinuationToken, encodeContinuationToken, parsePageSize } from '../domain/continuation-token.js';
@@ -44,6 +45,11 @@ export interface UserServiceOptions {
   pagingSecret: Buffer;
   /** How long a deleted user can be restored, in ms (30 days by default). */
   retentionMs: number;
+  /** Where time comes from (softDeletionTime, the restore window, the purge); default real time. */
+  clock?: Clock;
+  /** Where new user ids come from; default random GUIDs. */
+  ids?: IdSource;
+  /** Overrides `clock` (tests). */
   now?: () => Date;
 }
 
@@ -82,12 +88,15 @@ export const thirtyDaysMs = 30 * 24 * 3600 * 1000;
 
 export class UserService {
   private readonly now: () => Date;
+  private readonly ids: IdSource;
 
   constructor(
     private readonly store: Store,
     private readonly options: UserServiceOptions,
   ) {
-    this.now = options.now ?? (() => new Date());
+    const clock = options.clock ?? systemClock;
+    this.now = options.now ?? (() => clock.now());
+    this.ids = options.ids ?? randomIds;
   }
 
   /**
@@ -148,7 +157,7 @@ export class UserService {
     const now = isoSeconds(this.now());
     const record: UserRecord = {
       customerId: customer.id,
-      id: randomUUID(),
+      id: this.ids.newId(),
       ...fields,
       userDomainType: 'none',
       state: 'active',

@@ -11,6 +11,8 @@ import type { RoleMember } from '../domain/directory-roles.js';
 import type { LicenseUpdateOutcome, LicenseUpdatePlan, SubscribedSkuRecord, SubscribedSkuWriteResult, UserLicenseRecord } from '../domain/licensing.js';
 import type { AuditQuery } from '../domain/audit-query.js';
 import type { AuditRecord } from '../domain/audit-record.js';
+import type { WorkspaceRecord } from '../domain/emulator/workspace.js';
+import type { WorkspaceClockState } from '../domain/emulator/workspace-clock.js';
 
 export interface SigningKey {
   kid: string;
@@ -216,6 +218,30 @@ export interface Store {
    * holds one batch. Fails on any clash, writing nothing; returns how many were written.
    */
   insertUsersBulk(batches: Iterable<UserRow[]>, passwordHash: string): Promise<number>;
+
+  // Emulator (issue 11/12)
+  /** Inserts a workspace row; false when one with this id exists. */
+  insertWorkspace(workspace: WorkspaceRecord): Promise<boolean>;
+  findWorkspace(id: string): Promise<WorkspaceRecord | undefined>;
+  /** Every workspace, oldest first. */
+  listWorkspaces(): Promise<WorkspaceRecord[]>;
+  /** Sets a workspace's clock and id counter and bumps its generation; undefined when there is no such workspace. */
+  setWorkspaceState(id: string, clock: WorkspaceClockState, idCounter: number): Promise<WorkspaceRecord | undefined>;
+  /** Takes the next write-request number of a seeded workspace, atomically across processes; undefined when unknown. */
+  drawWorkspaceRequestNumber(id: string): Promise<number | undefined>;
+  /** Deletes every row a partner owns (customers, users, licences, SKUs, role members, audit, idempotency, throttle counters, accounts), in one transaction. */
+  deletePartnerData(partnerId: string): Promise<void>;
+  /** Deletes the workspace row itself (its data: `deletePartnerData`); false when unknown. */
+  deleteWorkspace(id: string): Promise<boolean>;
+  /** One partner's share of the sweep, on its own clock: deleted users, idempotency answers and audit records older than the given instants. */
+  purgePartner(partnerId: string, before: PartnerPurge): Promise<{ users: number; requests: number; auditRecords: number }>;
+}
+
+/** Cut-off instants (UTC ISO-8601) of `purgePartner`. */
+export interface PartnerPurge {
+  deletedUsers: string;
+  requests: string;
+  auditRecords: string;
 }
 
 /** Outcome of adding a user to a directory role. */

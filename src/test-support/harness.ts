@@ -20,6 +20,8 @@ export interface TestResponse {
 
 export interface Harness {
   app: FastifyInstance;
+  /** With `{ emulator: … }` in the config: the admin token of the control plane. */
+  emulatorAdminToken?: string;
   ctx: AppContext;
   store: Store;
   partnerId: string;
@@ -45,6 +47,7 @@ export async function startHarness(factory: StoreFactory, config: Partial<Server
   const defaultToken = await ctx.tokens.issue({ partnerId: demoPartnerId });
   const h: Harness = {
     app,
+    emulatorAdminToken: config.emulator?.adminToken,
     ctx,
     store,
     partnerId: demoPartnerId,
@@ -75,6 +78,18 @@ export async function startHarness(factory: StoreFactory, config: Partial<Server
     },
   };
   return h;
+}
+
+/**
+ * Starts an app in emulator mode (`serve --emulator`) with the demo data; the control plane
+ * answers to `h.emulatorAdminToken`.
+ *
+ * @example
+ * const h = await startEmulatorHarness(factory);
+ * const ws = await h.request('POST', '/_tenantry/workspaces', { token: h.emulatorAdminToken, body: {} });
+ */
+export function startEmulatorHarness(factory: StoreFactory, config: Partial<ServerConfig> = {}): Promise<Harness> {
+  return startHarness(factory, { emulator: { adminToken: `admin-${randomUUID()}` }, ...config });
 }
 
 /** A unique request id, for tests that care about idempotency. */

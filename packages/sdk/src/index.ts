@@ -36,7 +36,17 @@ export {
   RoleUserMemberOperations,
   UserDirectoryRoleOperations,
 } from './resources/directory-roles.js';
+export {
+  createEmulatorClient,
+  type EmulatorClientOptions,
+  EmulatorOperations,
+  WorkspaceClockOperations,
+  WorkspaceCollectionOperations,
+  WorkspaceOperations,
+  WorkspaceTokenOperations,
+} from './resources/emulator.js';
 export type * from './types.js';
+export type * from './emulator-types.js';
 export type * from './licensing-types.js';
 
 /** The SDK's version. */

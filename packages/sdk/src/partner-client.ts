@@ -82,9 +82,9 @@ export class PartnerClient {
     return new PartnerClient(this.options, { ...this.context, ...context });
   }
 
-  /** The absolute URL of a path below `/v1` (or already starting with `/v1`). */
+  /** The absolute URL of a path below `/v1` (or already starting with `/v1`, or the emulator's `/_tenantry`). */
   url(path: string, query?: HttpRequest['query']): string {
-    const withVersion = /^\/v1(\/|\?|$)/i.test(path) ? path : `${apiVersion}${path.startsWith('/') ? '' : '/'}${path}`;
+    const withVersion = /^\/(v1|_tenantry)(\/|\?|$)/i.test(path) ? path : `${apiVersion}${path.startsWith('/') ? '' : '/'}${path}`;
     const params = Object.entries(query ?? {}).filter((e): e is [string, string | number] => e[1] !== undefined);
     const search = params.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`).join('&');
     return `${this.root}${withVersion}${search ? (withVersion.includes('?') ? '&' : '?') + search : ''}`;

@@ -11,6 +11,8 @@ import { defaultConfig, externalIssuersFromEnv } from '../../server/config.js';
 import { trackConnections } from '../../server/graceful-close.js';
 import { defaultDatabaseUrl, openStore } from '../../store/open-store.js';
 import { pidFileFor, readRunningPid, writePidFile } from '../pid-file.js';
+import { emulatorAdminToken, emulatorRequested, ensureDefaultWorkspace } from '../emulator-start.js';
+import type { Workspace } from '../../schemas/emulator/workspace.js';
 import { clusterWorkerId, parseWorkerCount, reportListening, runPrimary, runsSweeper } from '../serve-cluster.js';
 
 const databaseUrl = (flag?: string) => flag ?? process.env.TENANTRY_DATABASE_URL ?? defaultDatabaseUrl;
@@ -40,10 +42,13 @@ export function registerServerCommands(program: Command) {
     .option('--workers <n>', 'server processes sharing the port and the database (env TENANTRY_WORKERS)', process.env.TENANTRY_WORKERS ?? '1')
     .option('--drain-timeout <duration>', 'on SIGTERM, how long to finish requests in flight before closing connections anyway (env TENANTRY_DRAIN_TIMEOUT)', process.env.TENANTRY_DRAIN_TIMEOUT ?? '10s')
     .option('--pid-file <path>', 'where to write the server\'s process id, for `tenantry serve reload` (env TENANTRY_PID_FILE; default for a SQLite file: DATABASE.pid)', process.env.TENANTRY_PID_FILE)
+    .option('--emulator', 'emulator mode: the /_tenantry control plane, workspaces with their own clocks (env TENANTRY_EMULATOR=1)')
+    .option('--print-json', 'print one JSON line when ready (url, admin token, default workspace and its tokens) and nothing else on stdout')
     .addHelpText(
       'after',
       '\nSignals: SIGTERM/SIGINT finish the requests in flight, then exit; with --workers > 1, SIGHUP (or `tenantry serve reload`) replaces the workers one by one.\n' +
-        '\nExample:\n  tenantry serve --demo --port 8080\n  tenantry serve --workers 4 --database postgres://127.0.0.1/tenantry --pid-file /run/tenantry.pid\n  tenantry serve reload --pid-file /run/tenantry.pid\n',
+        '\nExample:\n  tenantry serve --demo --port 8080\n  tenantry serve --workers 4 --database postgres://127.0.0.1/tenantry --pid-file /run/tenantry.pid\n  tenantry serve reload --pid-file /run/tenantry.pid\n' +
+        '  tenantry serve --emulator --port 0 --print-json --database sqlite::memory:\n',
     )
     .action(async (opts) => {
       const workers = parseWorkerCount(String(opts.workers), databaseUrl(opts.database));
@@ -51,18 +56,45 @@ export function registerServerCommands(program: Command) {
       const pidFile = pidFileFor(opts.pidFile, databaseUrl(opts.database));
       const workerId = clusterWorkerId();
       const host = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
+      // Where a client on this machine reaches the server (a wildcard address is not one).
+      const clientHost = opts.host === '0.0.0.0' ? '127.0.0.1' : opts.host === '::' ? '[::1]' : host;
+      const emulator = emulatorRequested(opts.emulator);
+      const printJson = Boolean(opts.printJson);
+      const retentionMs = parseDuration(opts.retention) * 1000;
+      const inMemory = databaseUrl(opts.database) === 'sqlite::memory:';
+      // Before any fork: the workers inherit it through the environment.
+      const adminToken = emulator ? emulatorAdminToken() : undefined;
       // Migrations and demo data run once: in the only process, or in the primary before it forks.
       let demoSignIn: Awaited<ReturnType<typeof ensureDemoSignIn>> | undefined;
+      let workspace: Workspace | undefined;
       const prepare = async (store: ReturnType<typeof openStore>) => {
         await store.migrate();
         if (opts.demo) await seedDemoData(store);
         demoSignIn = opts.demo ? await ensureDemoSignIn(store) : undefined;
+        if (emulator) workspace = await ensureDefaultWorkspace(store, { demo: Boolean(opts.demo), retentionMs });
       };
       const announce = (port: number | string) => {
+        const url = `http://${clientHost}:${port}`;
+        if (printJson) {
+          // One line a test runner in any language can read; nothing else goes to stdout.
+          const line = emulator && workspace
+            ? { url, adminToken, workspace: { id: workspace.id, partnerId: workspace.partnerId, tokens: workspace.tokens } }
+            : { url };
+          process.stdout.write(`${JSON.stringify(line)}\n`);
+          return;
+        }
         process.stdout.write(`listening on http://${host}:${port}\n`);
         if (opts.demo) {
-          process.stdout.write(`demo partner ${demoPartnerId}; get a token with: npx tenantry token${opts.database ? ` --database ${opts.database}` : ''}\n`);
+          // `tenantry token` opens the database itself: it cannot reach one that lives in this process's memory.
+          const hint = inMemory
+            ? emulator ? 'tokens: see the workspace below' : 'the database is in memory, so `tenantry token` cannot reach it: sign in to the web UI, or run serve --emulator for tokens'
+            : `get a token with: npx tenantry token${opts.database ? ` --database ${opts.database}` : ''}`;
+          process.stdout.write(`demo partner ${demoPartnerId}; ${hint}\n`);
           if (demoSignIn) process.stdout.write(`web UI: http://${host}:${port}/ (sign in as ${demoSignIn.userName} with password ${demoSignIn.password})\n`);
+        }
+        if (emulator && workspace) {
+          process.stdout.write(`emulator: control plane at ${url}/_tenantry (admin token ${adminToken})\n`);
+          process.stdout.write(`emulator: default workspace ${workspace.id} (partner ${workspace.partnerId}); AdminAgent token:\n${workspace.tokens.AdminAgent}\n`);
         }
       };
       if (workers > 1 && cluster.isPrimary) {
@@ -79,13 +111,16 @@ export function registerServerCommands(program: Command) {
       const { app, ctx } = await buildApp(store, {
         bom: Boolean(opts.bom),
         logLevel: opts.logLevel,
-        retentionMs: parseDuration(opts.retention) * 1000,
+        retentionMs,
         externalIssuers: externalIssuersFromEnv(process.env.TENANTRY_OIDC_ISSUERS),
         issuer: process.env.TENANTRY_ISSUER ?? defaultConfig.issuer,
         rateLimit: { enabled: parseRateLimitSwitch(opts.rateLimit), budgets: parseRateLimitBudgets(opts.rateLimitBudgets) },
         corsOrigins: opts.corsOrigin,
         hsts: Boolean(opts.hsts),
         workerId,
+        // A cluster's workers each cache workspace clocks; with more than one, every request re-reads them.
+        ...(adminToken ? { emulator: { adminToken, stateCacheMs: workerId ? 0 : Number.POSITIVE_INFINITY } } : {}),
+        logToStderr: printJson,
       });
       // One sweeper is enough: in a cluster, the worker the primary chose runs it.
       const stopSweeper = runsSweeper() ? startSweeper(ctx, app.log) : () => {};

@@ -17,10 +17,11 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { randomUUID } from 'node:crypto';
 import type { Operation } from '../../auth/permissions.js';
 import type { AuditRecord } from '../../domain/audit-record.js';
 import type { WriteNote } from '../../services/write-receipt.js';
+import { systemClock, type Clock } from '../../domain/clock.js';
+import { randomIds, type IdSource } from '../../domain/id-source.js';
 import type { Store } from '../../store/store.js';
 import { isReplay } from '../idempotency.js';
 import { guidPattern } from '../../domain/guid.js';
@@ -47,7 +48,7 @@ export interface AuditNote extends WriteNote {
 
 const notes = new WeakMap<FastifyRequest, AuditNote>();
 /** Each request's reply and the store, for records built where the write happens (which sees the request only). */
-const contexts = new WeakMap<FastifyRequest, { reply: FastifyReply; store: Store }>();
+const contexts = new WeakMap<FastifyRequest, { reply: FastifyReply; options: Required<AuditOptions> }>();
 /** Requests whose record committed with their write (or with their stored answer): onSend skips them. */
 const committed = new WeakSet<FastifyRequest>();
 
@@ -121,7 +122,7 @@ const headerText = (reply: FastifyReply, name: string) => {
 };
 
 async function buildRecord(
-  store: Store,
+  { store, clock, ids }: Required<AuditOptions>,
   request: FastifyRequest,
   reply: FastifyReply,
   names: AuditNames,
@@ -136,9 +137,9 @@ async function buildRecord(
   const customerId = asGuid(params.customerId) ?? (names.resourceType === 'customer' ? createdId : undefined);
   const customerName = note.customerName ?? (customerId ? (await store.findCustomer(request.principal.partnerId, customerId))?.companyName : undefined);
   return {
-    id: randomUUID(),
+    id: ids.newId(),
     partnerId: request.principal.partnerId,
-    operationDate: new Date().toISOString(),
+    operationDate: clock.now().toISOString(),
     customerId,
     customerName,
     subject: request.principal.subject,
@@ -155,6 +156,14 @@ async function buildRecord(
   };
 }
 
+export interface AuditOptions {
+  store: Store;
+  /** Record times (default real time). */
+  clock?: Clock;
+  /** Record ids (default random GUIDs). */
+  ids?: IdSource;
+}
+
 /**
  * The audit record of the current request if it answers `response` (undefined when the route is
  * not audited or the caller is unknown), for a write to commit in its transaction.
@@ -166,19 +175,20 @@ export async function auditRecordFor(request: FastifyRequest, response: { status
   const names = auditNamesOf(request.method, request.routeOptions.config ?? {});
   const context = contexts.get(request);
   if (!names || !request.principal || !context) return undefined;
-  return buildRecord(context.store, request, context.reply, names, { status: response.status, payload: response.body }, note);
+  return buildRecord(context.options, request, context.reply, names, { status: response.status, payload: response.body }, note);
 }
 
-async function audit(app: FastifyInstance, { store }: { store: Store }) {
+async function audit(app: FastifyInstance, { store, clock = systemClock, ids = randomIds }: AuditOptions) {
+  const options = { store, clock, ids };
   app.addHook('onRequest', async (request, reply) => {
-    contexts.set(request, { reply, store });
+    contexts.set(request, { reply, options });
   });
   // onSend, not onResponse: the record is written before the caller hears of the write.
   app.addHook('onSend', async (request, reply, payload) => {
     const names = auditNamesOf(request.method, request.routeOptions.config ?? {});
     if (!names || !request.principal || reply.statusCode === 429 || isReplay(request) || committed.has(request)) return payload;
     try {
-      await store.insertAuditRecord(await buildRecord(store, request, reply, names, { status: reply.statusCode, payload }));
+      await store.insertAuditRecord(await buildRecord(options, request, reply, names, { status: reply.statusCode, payload }));
     } catch (err) {
       // The write itself is done; failing its answer now would invite a retry of a finished write.
       request.log.error({ err }, 'audit record not written');

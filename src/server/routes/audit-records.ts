@@ -11,7 +11,7 @@ import { sendJson } from '../reply.js';
 import { selfUri } from './users.js';
 
 export default async function auditRecordRoutes(app: FastifyInstance, ctx: AppContext & { pagingSecret: Buffer }) {
-  const audit = new AuditService(ctx.store, ctx.pagingSecret);
+  const audit = new AuditService(ctx.store, ctx.pagingSecret, () => ctx.clock.now());
   app.get<{ Querystring: ListQuery }>('/auditrecords', {
     // App-only tokens are welcome here, as in Partner Center.
     config: { operation: 'audit.read' },

@@ -55,6 +55,6 @@ export default async function customerRoutes(app: FastifyInstance, ctx: AppConte
       response: { 201: Customer, ...errors },
     },
   }, async (request, reply) => {
-    return sendJson(reply, await idempotent(ctx.store, request, (receipt) => ctx.customers.create(request.principal, request.body, receipt)));
+    return sendJson(reply, await idempotent(ctx.store, request, (receipt) => ctx.customers.create(request.principal, request.body, receipt), ctx.clock));
   });
 }

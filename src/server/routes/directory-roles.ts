@@ -68,7 +68,7 @@ export default async function directoryRoleRoutes(app: FastifyInstance, ctx: App
     },
   }, async (request, reply) => {
     const customer = await ctx.customers.require(request.principal, request.params.customerId);
-    return sendJson(reply, await idempotent(ctx.store, request, (receipt) => ctx.directoryRoles.addMember(customer, request.params.roleId, request.body, receipt)));
+    return sendJson(reply, await idempotent(ctx.store, request, (receipt) => ctx.directoryRoles.addMember(customer, request.params.roleId, request.body, receipt), ctx.clock));
   });
 
   app.delete<{ Params: { customerId: string; roleId: string; userId: string } }>('/customers/:customerId/directoryroles/:roleId/usermembers/:userId', {

@@ -52,7 +52,7 @@ export default async function licenseRoutes(app: FastifyInstance, ctx: AppContex
   }, async (request, reply) => {
     const customer = await ctx.customers.require(request.principal, request.params.customerId);
     const userId = userIdParam(request.params.userId);
-    return sendJson(reply, await idempotent(ctx.store, request, (receipt) => ctx.licenses.updateUserLicenses(customer, userId, request.body, receipt)));
+    return sendJson(reply, await idempotent(ctx.store, request, (receipt) => ctx.licenses.updateUserLicenses(customer, userId, request.body, receipt), ctx.clock));
   });
 
   app.get<{ Params: { customerId: string }; Querystring: LicenseGroupQuery }>('/customers/:customerId/subscribedskus', {

@@ -29,7 +29,7 @@ const SignInResult = Type.Object({
 });
 
 export default async function signInRoutes(app: FastifyInstance, ctx: AppContext) {
-  const accounts = new PartnerAccountService(ctx.store);
+  const accounts = new PartnerAccountService(ctx.store, ctx.clock);
   app.post<{ Body: SignInBody }>('/auth/signin', {
     schema: {
       tags: ['Web UI sign-in'],

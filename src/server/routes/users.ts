@@ -72,7 +72,7 @@ export default async function userRoutes(app: FastifyInstance, ctx: AppContext) 
     },
   }, async (request, reply) => {
     const customer = await ctx.customers.require(request.principal, request.params.customerId);
-    return sendJson(reply, await idempotent(ctx.store, request, (receipt) => ctx.users.create(customer, request.body, receipt)));
+    return sendJson(reply, await idempotent(ctx.store, request, (receipt) => ctx.users.create(customer, request.body, receipt), ctx.clock));
   });
 
   app.patch<{ Params: { customerId: string; userId: string }; Body: PatchBody }>('/customers/:customerId/users/:userId', {

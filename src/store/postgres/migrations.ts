@@ -137,4 +137,13 @@ export const postgresMigrations: string[] = [
   END
   $migration$;
   `,
+  // Emulator (issue 11): one row per workspace; its clock and id counter live here so every
+  // process of a cluster reads the same time.
+  `
+  CREATE TABLE workspaces (
+    id TEXT COLLATE "C" NOT NULL PRIMARY KEY, name TEXT NOT NULL, seed TEXT, fixture TEXT,
+    clock_offset_ms BIGINT NOT NULL, frozen_at TEXT, id_counter BIGINT NOT NULL, generation BIGINT NOT NULL,
+    settings TEXT NOT NULL, created_at TEXT NOT NULL
+  );
+  `,
 ];

@@ -21,8 +21,11 @@ import { failpoint } from '../failpoint.js';
 import { postgresMigrations } from './migrations.js';
 import type { RoleMember } from '../../domain/directory-roles.js';
 import type { LicenseUpdateOutcome, LicenseUpdatePlan, SubscribedSkuRecord, SubscribedSkuWriteResult, UserLicenseRecord } from '../../domain/licensing.js';
-import type { RoleMemberWriteResult } from '../store.js';
+import type { PartnerPurge, RoleMemberWriteResult } from '../store.js';
 import { PostgresLicensing } from './postgres-licensing.js';
+import { PostgresEmulatorWorkspaces } from './postgres-emulator-workspaces.js';
+import type { WorkspaceRecord } from '../../domain/emulator/workspace.js';
+import type { WorkspaceClockState } from '../../domain/emulator/workspace-clock.js';
 import type { AuditQuery } from '../../domain/audit-query.js';
 import type { AuditRecord } from '../../domain/audit-record.js';
 import { auditFromRow, auditListSql, auditValues, insertAuditSql } from '../queries/audit-sql.js';
@@ -465,5 +468,43 @@ export class PostgresStore implements Store {
 
   async listUserRoleIds(customerId: string, userId: string): Promise<string[]> {
     return this.licensing.listUserRoleIds(customerId, userId);
+  }
+
+  // Emulator (issue 11/12): the work is in postgres-emulator-workspaces.ts.
+  private emulatorWorkspacesStore?: PostgresEmulatorWorkspaces;
+  private get emulatorWorkspaces(): PostgresEmulatorWorkspaces {
+    return (this.emulatorWorkspacesStore ??= new PostgresEmulatorWorkspaces(this.pool));
+  }
+
+  async insertWorkspace(workspace: WorkspaceRecord): Promise<boolean> {
+    return this.emulatorWorkspaces.insertWorkspace(workspace);
+  }
+
+  async findWorkspace(id: string): Promise<WorkspaceRecord | undefined> {
+    return this.emulatorWorkspaces.findWorkspace(id);
+  }
+
+  async listWorkspaces(): Promise<WorkspaceRecord[]> {
+    return this.emulatorWorkspaces.listWorkspaces();
+  }
+
+  async setWorkspaceState(id: string, clock: WorkspaceClockState, idCounter: number): Promise<WorkspaceRecord | undefined> {
+    return this.emulatorWorkspaces.setWorkspaceState(id, clock, idCounter);
+  }
+
+  async drawWorkspaceRequestNumber(id: string): Promise<number | undefined> {
+    return this.emulatorWorkspaces.drawWorkspaceRequestNumber(id);
+  }
+
+  async deletePartnerData(partnerId: string): Promise<void> {
+    return this.emulatorWorkspaces.deletePartnerData(partnerId);
+  }
+
+  async deleteWorkspace(id: string): Promise<boolean> {
+    return this.emulatorWorkspaces.deleteWorkspace(id);
+  }
+
+  async purgePartner(partnerId: string, before: PartnerPurge): Promise<{ users: number; requests: number; auditRecords: number }> {
+    return this.emulatorWorkspaces.purgePartner(partnerId, before);
   }
 }

@@ -151,4 +151,13 @@ export const sqliteMigrations: string[] = [
     DELETE FROM user_search WHERE rowid = old.search_rowid;
   END;
   `,
+  // Emulator (issue 11): one row per workspace; its clock and id counter live here so every
+  // process of a cluster reads the same time.
+  `
+  CREATE TABLE workspaces (
+    id TEXT NOT NULL PRIMARY KEY, name TEXT NOT NULL, seed TEXT, fixture TEXT,
+    clock_offset_ms INTEGER NOT NULL, frozen_at TEXT, id_counter INTEGER NOT NULL, generation INTEGER NOT NULL,
+    settings TEXT NOT NULL, created_at TEXT NOT NULL
+  );
+  `,
 ];

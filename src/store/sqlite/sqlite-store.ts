@@ -20,8 +20,11 @@ import { sqliteMigrations } from './migrations.js';
 import { StatementCache } from './statement-cache.js';
 import type { RoleMember } from '../../domain/directory-roles.js';
 import type { LicenseUpdateOutcome, LicenseUpdatePlan, SubscribedSkuRecord, SubscribedSkuWriteResult, UserLicenseRecord } from '../../domain/licensing.js';
-import type { RoleMemberWriteResult } from '../store.js';
+import type { PartnerPurge, RoleMemberWriteResult } from '../store.js';
 import { SqliteLicensing } from './sqlite-licensing.js';
+import { SqliteEmulatorWorkspaces } from './sqlite-emulator-workspaces.js';
+import type { WorkspaceRecord } from '../../domain/emulator/workspace.js';
+import type { WorkspaceClockState } from '../../domain/emulator/workspace-clock.js';
 import type { AuditQuery } from '../../domain/audit-query.js';
 import type { AuditRecord } from '../../domain/audit-record.js';
 import { auditFromRow, auditListSql, auditValues, insertAuditSql } from '../queries/audit-sql.js';
@@ -468,5 +471,43 @@ export class SqliteStore implements Store {
 
   async listUserRoleIds(customerId: string, userId: string): Promise<string[]> {
     return this.licensing.listUserRoleIds(customerId, userId);
+  }
+
+  // Emulator (issue 11/12): the work is in sqlite-emulator-workspaces.ts.
+  private emulatorWorkspacesStore?: SqliteEmulatorWorkspaces;
+  private get emulatorWorkspaces(): SqliteEmulatorWorkspaces {
+    return (this.emulatorWorkspacesStore ??= new SqliteEmulatorWorkspaces(this.db));
+  }
+
+  async insertWorkspace(workspace: WorkspaceRecord): Promise<boolean> {
+    return this.emulatorWorkspaces.insertWorkspace(workspace);
+  }
+
+  async findWorkspace(id: string): Promise<WorkspaceRecord | undefined> {
+    return this.emulatorWorkspaces.findWorkspace(id);
+  }
+
+  async listWorkspaces(): Promise<WorkspaceRecord[]> {
+    return this.emulatorWorkspaces.listWorkspaces();
+  }
+
+  async setWorkspaceState(id: string, clock: WorkspaceClockState, idCounter: number): Promise<WorkspaceRecord | undefined> {
+    return this.emulatorWorkspaces.setWorkspaceState(id, clock, idCounter);
+  }
+
+  async drawWorkspaceRequestNumber(id: string): Promise<number | undefined> {
+    return this.emulatorWorkspaces.drawWorkspaceRequestNumber(id);
+  }
+
+  async deletePartnerData(partnerId: string): Promise<void> {
+    return this.emulatorWorkspaces.deletePartnerData(partnerId);
+  }
+
+  async deleteWorkspace(id: string): Promise<boolean> {
+    return this.emulatorWorkspaces.deleteWorkspace(id);
+  }
+
+  async purgePartner(partnerId: string, before: PartnerPurge): Promise<{ users: number; requests: number; auditRecords: number }> {
+    return this.emulatorWorkspaces.purgePartner(partnerId, before);
   }
 }

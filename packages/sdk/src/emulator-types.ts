@@ -1,0 +1,15 @@
+/**
+ * Types of the emulator's control plane (`/_tenantry`), from the server's TypeBox schemas.
+ */
+import type { Static } from '@sinclair/typebox';
+import type * as emulator from '../../../src/schemas/emulator/workspace.js';
+
+/** A workspace: an isolated partner with its own data, clock and tokens. */
+export type Workspace = Static<typeof emulator.Workspace>;
+export type WorkspaceList = Static<typeof emulator.WorkspaceList>;
+export type WorkspaceCreate = Static<typeof emulator.WorkspaceCreate>;
+/** `{ now, frozen }`. */
+export type WorkspaceClock = Static<typeof emulator.WorkspaceClock>;
+export type ClockChange = Static<typeof emulator.ClockChange>;
+export type TokenRequest = Static<typeof emulator.TokenRequest>;
+export type IssuedToken = Static<typeof emulator.IssuedToken>;

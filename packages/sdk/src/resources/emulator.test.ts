@@ -1,0 +1,50 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { type LiveServer, startLiveServer } from '../../../../src/test-support/live-server.js';
+import { storeFactories } from '../../../../src/test-support/stores.js';
+import { createEmulatorClient, createPartnerOperations, type EmulatorOperations, PartnerError } from '../index.js';
+
+const adminToken = 'sdk-test-admin-token-0123456789';
+
+for (const factory of storeFactories) {
+  describe(`the SDK's emulator client against a live emulator on ${factory.name}`, () => {
+    let server: LiveServer;
+    let emulator: EmulatorOperations;
+
+    before(async () => {
+      server = await startLiveServer(factory, { emulator: { adminToken }, bom: true });
+      ({ emulator } = createEmulatorClient({ baseUrl: server.url, adminToken }));
+    });
+    after(() => server.close());
+
+    test('creates a workspace, signs a partner client in with its token, moves its clock and resets it', async () => {
+      const ws = await emulator.workspaces.create({ name: 'sdk suite' });
+      const partner = createPartnerOperations({ baseUrl: server.url, credentials: { token: ws.tokens.AdminAgent } });
+      await partner.customers.create({ companyProfile: { domain: `sdk-${factory.name}.onmicrosoft.com`, companyName: 'SDK Ltd' } } as never);
+      assert.equal((await partner.customers.get()).totalCount, 1);
+
+      const clock = await emulator.workspaces.byId(ws.id).clock.advance('P30D');
+      assert.ok(Date.parse(clock.now) - Date.now() > 29 * 24 * 3600 * 1000);
+      assert.equal((await emulator.workspaces.byId(ws.id).clock.freeze()).frozen, true);
+      assert.equal((await emulator.workspaces.byId(ws.id).clock.set('2027-01-01T00:00:00Z')).now, '2027-01-01T00:00:00.000Z');
+
+      const { token, expiresOn } = await emulator.workspaces.byId(ws.id).tokens.create({ roles: ['SalesAgent'], expiresIn: 'PT1H' });
+      assert.equal(expiresOn, '2027-01-01T01:00:00.000Z');
+      assert.equal((await createPartnerOperations({ baseUrl: server.url, credentials: { token } }).customers.get()).totalCount, 1);
+
+      const reset = await emulator.workspaces.byId(ws.id).reset();
+      assert.equal(reset.clock.frozen, false);
+      assert.equal((await partner.customers.get()).totalCount, 0);
+      assert.ok((await emulator.workspaces.list()).items.some((w) => w.id === ws.id));
+      await emulator.workspaces.delete(ws.id);
+      await assert.rejects(emulator.workspaces.get(ws.id), (e: unknown) => e instanceof PartnerError && e.status === 404 && e.code === 600101);
+    });
+
+    test('a bad clock value is a PartnerError naming the property, and a partner token is refused', async () => {
+      const ws = await emulator.workspaces.create();
+      await assert.rejects(emulator.workspaces.byId(ws.id).clock.advance('a month'), (e: unknown) => e instanceof PartnerError && e.status === 400 && /advance/.test(e.description));
+      const asPartner = createEmulatorClient({ baseUrl: server.url, adminToken: ws.tokens.AdminAgent }).emulator;
+      await assert.rejects(asPartner.workspaces.list(), (e: unknown) => e instanceof PartnerError && e.status === 403 && e.code === 900150);
+    });
+  });
+}

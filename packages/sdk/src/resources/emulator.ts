@@ -1,0 +1,147 @@
+/**
+ * `client.emulator…`: the control plane of a Tenantry server started with `serve --emulator`.
+ * It answers to the emulator's admin token, not to partner tokens.
+ *
+ * @example
+ * const client = createEmulatorClient({ baseUrl: 'http://127.0.0.1:8080', adminToken });
+ * const ws = await client.emulator.workspaces.create({ name: 'my-suite', seed: 'my-suite' });
+ * await client.emulator.workspaces.byId(ws.id).clock.advance('P30D');
+ */
+import type { ClockChange, IssuedToken, TokenRequest, Workspace, WorkspaceClock, WorkspaceCreate, WorkspaceList } from '../emulator-types.js';
+import { PartnerClient, type PartnerClientOptions } from '../partner-client.js';
+import type { CallOptions } from '../request-context.js';
+import { ResourceOperations } from './resource.js';
+
+/** The workspaces of the emulator. */
+export class WorkspaceCollectionOperations extends ResourceOperations {
+  /**
+   * Creates a workspace; with a `seed` its id and the ids of what its requests create repeat on every run.
+   *
+   * @example
+   * const ws = await client.emulator.workspaces.create({ seed: 'suite-a' });
+   */
+  create(body: WorkspaceCreate = {}, call?: CallOptions): Promise<Workspace> {
+    return this.client.send({ method: 'POST', path: this.path, body }, call);
+  }
+
+  /** Every workspace. */
+  list(call?: CallOptions): Promise<WorkspaceList> {
+    return this.client.send({ method: 'GET', path: this.path }, call);
+  }
+
+  /** One workspace (404 PartnerError when unknown). */
+  get(id: string, call?: CallOptions): Promise<Workspace> {
+    return this.byId(id).get(call);
+  }
+
+  /** Deletes a workspace and every row it owns. */
+  delete(id: string, call?: CallOptions): Promise<void> {
+    return this.byId(id).delete(call);
+  }
+
+  /** Operations on one workspace. */
+  byId(id: string): WorkspaceOperations {
+    return new WorkspaceOperations(this.client, this.child(id));
+  }
+}
+
+/** One workspace: reset, clock and tokens. */
+export class WorkspaceOperations extends ResourceOperations {
+  get(call?: CallOptions): Promise<Workspace> {
+    return this.client.send({ method: 'GET', path: this.path }, call);
+  }
+
+  delete(call?: CallOptions): Promise<void> {
+    return this.client.send({ method: 'DELETE', path: this.path }, call);
+  }
+
+  /**
+   * Back to the fixture it was created with (or empty), the clock back to real time.
+   *
+   * @example
+   * await client.emulator.workspaces.byId(id).reset();
+   */
+  reset(call?: CallOptions): Promise<Workspace> {
+    return this.client.send({ method: 'POST', path: this.child('reset') }, call);
+  }
+
+  /** The workspace's clock. */
+  get clock(): WorkspaceClockOperations {
+    return new WorkspaceClockOperations(this.client, this.child('clock'));
+  }
+
+  /** Tokens of the workspace's partner. */
+  get tokens(): WorkspaceTokenOperations {
+    return new WorkspaceTokenOperations(this.client, this.child('tokens'));
+  }
+}
+
+/** A workspace clock: read, advance, set, freeze. */
+export class WorkspaceClockOperations extends ResourceOperations {
+  get(call?: CallOptions): Promise<WorkspaceClock> {
+    return this.client.send({ method: 'GET', path: this.path }, call);
+  }
+
+  /**
+   * Moves the clock by an ISO-8601 duration; deleted users past their restore window are purged.
+   *
+   * @example
+   * await ws.clock.advance('P31D');
+   */
+  advance(duration: string, call?: CallOptions): Promise<WorkspaceClock> {
+    return this.change({ advance: duration }, call);
+  }
+
+  /** Sets the clock to a UTC instant (`2027-01-01T00:00:00Z` or a Date). */
+  set(instant: string | Date, call?: CallOptions): Promise<WorkspaceClock> {
+    return this.change({ set: typeof instant === 'string' ? instant : instant.toISOString() }, call);
+  }
+
+  /** Stops the clock (`true`, the default) or lets it run on (`false`). */
+  freeze(frozen = true, call?: CallOptions): Promise<WorkspaceClock> {
+    return this.change({ freeze: frozen }, call);
+  }
+
+  private change(body: ClockChange, call?: CallOptions): Promise<WorkspaceClock> {
+    return this.client.send({ method: 'POST', path: this.path, body }, call);
+  }
+}
+
+/** Issues tokens of the workspace's partner. */
+export class WorkspaceTokenOperations extends ResourceOperations {
+  /**
+   * A token for the roles asked (default AdminAgent); with `expiresIn` it expires on the workspace clock.
+   *
+   * @example
+   * const { token } = await ws.tokens.create({ roles: ['HelpdeskAgent'], expiresIn: 'PT1H' });
+   */
+  create(body: TokenRequest = {}, call?: CallOptions): Promise<IssuedToken> {
+    return this.client.send({ method: 'POST', path: this.path, body }, call);
+  }
+}
+
+/** The control plane: `emulator.workspaces…`. */
+export class EmulatorOperations {
+  constructor(readonly client: PartnerClient) {}
+
+  get workspaces(): WorkspaceCollectionOperations {
+    return new WorkspaceCollectionOperations(this.client, '/_tenantry/workspaces');
+  }
+}
+
+export interface EmulatorClientOptions extends Omit<PartnerClientOptions, 'credentials'> {
+  /** The admin token `serve --emulator` printed (or TENANTRY_EMULATOR_ADMIN_TOKEN). */
+  adminToken: string;
+}
+
+/**
+ * A client of the emulator's control plane.
+ *
+ * @example
+ * const { emulator } = createEmulatorClient({ baseUrl: line.url, adminToken: line.adminToken });
+ * const { items } = await emulator.workspaces.list();
+ */
+export function createEmulatorClient(options: EmulatorClientOptions): { emulator: EmulatorOperations } {
+  const { adminToken, ...rest } = options;
+  return { emulator: new EmulatorOperations(new PartnerClient({ ...rest, credentials: { token: adminToken } })) };
+}

@@ -1,0 +1,54 @@
+/**
+ * `tenantry emulator …` against a live emulator (issue 11): workspaces, clock and tokens from the
+ * command line. Needs the compiled CLI (`npm run build:server`, `npm run build:sdk`).
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { startLiveServer, type LiveServer } from '../../test-support/live-server.js';
+import { runCli } from '../../test-support/run-cli.js';
+import { storeFactories } from '../../test-support/stores.js';
+
+for (const factory of storeFactories) {
+  describe(`tenantry emulator on ${factory.name}`, () => {
+    let server: LiveServer;
+    let env: Record<string, string>;
+    const cli = async (...args: string[]) => {
+      const res = await runCli(['emulator', ...args], { env });
+      assert.equal(res.code, 0, res.stderr);
+      return res.stdout;
+    };
+
+    before(async () => {
+      server = await startLiveServer(factory, { emulator: { adminToken: 'cli-test-admin-token-0123456789' } });
+      env = { TENANTRY_URL: server.url, TENANTRY_EMULATOR_ADMIN_TOKEN: 'cli-test-admin-token-0123456789', TENANTRY_CONFIG_DIR: '/nonexistent/tenantry-config' };
+    });
+    after(async () => server.close());
+
+    it('creates, lists, moves the clock of, issues a token for, resets and deletes a workspace', async () => {
+      const ws = JSON.parse(await cli('workspaces', 'create', '--name', 'from-cli', '--seed', `cli-${factory.name}`));
+      assert.equal(ws.name, 'from-cli');
+      assert.ok((await cli('workspaces', 'list')).includes(`${ws.id}  from-cli`));
+
+      const moved = await cli('clock', 'advance', 'P30D', '--workspace', ws.id);
+      assert.ok(Date.parse(moved.trim()) - Date.now() > 29 * 24 * 3600 * 1000, moved);
+      assert.match(await cli('clock', 'freeze', '--workspace', ws.id), /\(frozen\)/);
+
+      const token = (await cli('token', '--workspace', ws.id, '--role', 'HelpdeskAgent', '--expires-in', 'PT1H')).trim();
+      assert.equal((await server.request('GET', '/v1/customers', { token })).status, 200);
+
+      assert.doesNotMatch(await cli('workspaces', 'reset', ws.id), /frozen/);
+      await cli('workspaces', 'delete', ws.id);
+      assert.ok(!(await cli('workspaces', 'list')).includes(ws.id));
+    });
+
+    it('names the problem and exits non-zero for a bad duration or a missing admin token', async () => {
+      const ws = JSON.parse(await cli('workspaces', 'create'));
+      const bad = await runCli(['emulator', 'clock', 'advance', '30 days', '--workspace', ws.id], { env });
+      assert.equal(bad.code, 1);
+      assert.match(bad.stderr, /error 3000: Invalid property advance/);
+      const anonymous = await runCli(['emulator', 'workspaces', 'list'], { env: { TENANTRY_URL: server.url } });
+      assert.equal(anonymous.code, 2);
+      assert.match(anonymous.stderr, /--admin-token/);
+    });
+  });
+}

@@ -1,0 +1,52 @@
+/**
+ * What `serve --emulator` prepares before it listens (issue 11): the admin token every worker
+ * shares, and the default workspace (the demo partner with `--demo`, else the workspace named
+ * "default", created on first start).
+ */
+import { randomBytes } from 'node:crypto';
+import { TokenService } from '../auth/token-service.js';
+import { demoPartnerId } from '../demo/demo-data.js';
+import type { Workspace } from '../schemas/emulator/workspace.js';
+import { defaultConfig } from '../server/config.js';
+import { idempotencyRetentionMs } from '../server/idempotency.js';
+import { StoreWorkspaceData } from '../services/emulator/workspace-data.js';
+import { WorkspaceService } from '../services/emulator/workspace-service.js';
+import type { Store } from '../store/store.js';
+
+export const adminTokenVariable = 'TENANTRY_EMULATOR_ADMIN_TOKEN';
+
+/**
+ * The admin token: TENANTRY_EMULATOR_ADMIN_TOKEN, or a new random one, put into the environment
+ * so the workers a cluster forks later share it.
+ *
+ * @example
+ * const adminToken = emulatorAdminToken();
+ */
+export function emulatorAdminToken(): string {
+  const given = process.env[adminTokenVariable];
+  if (given !== undefined && given.length > 0) {
+    if (given.length < 16) throw new Error(`${adminTokenVariable} must be at least 16 characters`);
+    return given;
+  }
+  const token = `tenantry-admin-${randomBytes(24).toString('base64url')}`;
+  process.env[adminTokenVariable] = token;
+  return token;
+}
+
+/** Whether `--emulator` or TENANTRY_EMULATOR=1 asked for emulator mode. */
+export const emulatorRequested = (flag: boolean | undefined): boolean => Boolean(flag) || process.env.TENANTRY_EMULATOR === '1' || process.env.TENANTRY_EMULATOR === 'true';
+
+/**
+ * Creates (or finds) the default workspace and returns it with its tokens.
+ *
+ * @example
+ * const ws = await ensureDefaultWorkspace(store, { demo: true, retentionMs });
+ */
+export async function ensureDefaultWorkspace(store: Store, options: { demo: boolean; retentionMs: number }): Promise<Workspace> {
+  const tokens = new TokenService(store, process.env.TENANTRY_ISSUER ?? defaultConfig.issuer);
+  await tokens.init();
+  const workspaces = new WorkspaceService(store, tokens, new StoreWorkspaceData(store), { retentionMs: options.retentionMs, requestRetentionMs: idempotencyRetentionMs, cacheMs: 0 });
+  if (options.demo) return workspaces.ensure(demoPartnerId, 'demo');
+  const existing = (await store.listWorkspaces()).find((w) => w.name === 'default');
+  return existing ? workspaces.view(existing) : workspaces.create({ name: 'default' });
+}

@@ -1,0 +1,15 @@
+/**
+ * Faults of the emulator's control plane (Tenantry's own codes, in Partner Center's ApiFault shape).
+ */
+import { Fault } from '../fault.js';
+
+export const emulatorFaults = {
+  /** 404 / 600101: no workspace has this id. */
+  workspaceNotFound: (id: string) => new Fault(404, 600101, `There is no workspace ${id.slice(0, 64)}.`, [id.slice(0, 64)]),
+  /** 409 / 600102: a workspace with this id (or seed, from which the id derives) exists. */
+  workspaceExists: (id: string) => new Fault(409, 600102, `A workspace with id ${id} exists already (a seed gives the same workspace id every time: delete that workspace or pick another seed).`, [id]),
+  /** 400 / 3000: a clock value or duration that cannot be used, naming the property. */
+  invalidClockValue: (property: string, reason: string) => new Fault(400, 3000, `Invalid property ${property}: ${reason}`, [property]),
+  /** 400 / 600103: this server cannot load fixtures. */
+  fixturesUnsupported: () => new Fault(400, 600103, 'fixture: this server does not load fixtures.', ['fixture']),
+};

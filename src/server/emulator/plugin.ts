@@ -1,0 +1,112 @@
+/**
+ * Emulator mode (issue 11): THE one place the emulator hooks into the app. buildApp calls
+ * `createEmulator` only when `config.emulator` is set; without it nothing here is loaded and
+ * `/_tenantry/*` does not exist.
+ *
+ * Per request, the hook below finds the workspace of the bearer token's partner and runs the
+ * rest of the request inside it (request-context.ts), so `ctx.clock` and `ctx.ids`, which the
+ * product reads for every time and every new id, answer with that workspace's clock and ids.
+ */
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import fp from 'fastify-plugin';
+import { seededIds } from '../../domain/emulator/seeded-ids.js';
+import { requestIdStream, type WorkspaceRecord } from '../../domain/emulator/workspace.js';
+import { faults } from '../../domain/fault.js';
+import type { Clock } from '../../domain/clock.js';
+import type { IdSource } from '../../domain/id-source.js';
+import { StoreWorkspaceData, type WorkspaceDataPort } from '../../services/emulator/workspace-data.js';
+import { WorkspaceService } from '../../services/emulator/workspace-service.js';
+import type { Store } from '../../store/store.js';
+import type { EmulatorConfig, ServerConfig } from '../config.js';
+import type { AppContext } from '../context.js';
+import { idempotencyRetentionMs } from '../idempotency.js';
+import { peekPartner } from './peek-partner.js';
+import { currentWorkspace, runInWorkspace, type WorkspaceScope } from './request-context.js';
+import controlPlaneRoutes from './routes/workspaces.js';
+import { workspaceClock, workspaceIds } from './workspace-time.js';
+
+/** What the running emulator offers the `serve` command and tests. */
+export interface EmulatorHandle {
+  workspaces: WorkspaceService;
+  adminToken: string;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Set only in emulator mode. */
+    emulator?: EmulatorHandle;
+  }
+}
+
+export interface Emulator {
+  clock: Clock;
+  ids: IdSource;
+  /** Registered before auth: picks each request's workspace. */
+  plugin: FastifyPluginAsync<AppContext>;
+  /** Registered with the other routes (after the OpenAPI plugin, which collects routes as they are added): the control plane. */
+  routes: FastifyPluginAsync<AppContext>;
+}
+
+const readOnlyMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * The emulator's clock, id source and plugin, for buildApp.
+ *
+ * @example
+ * const emulator = createEmulator(store, config, { adminToken });
+ * // ctx.clock = emulator.clock; ctx.ids = emulator.ids; await app.register(emulator.plugin, ctx);
+ */
+export function createEmulator(store: Store, config: ServerConfig, emulatorConfig: EmulatorConfig, data: WorkspaceDataPort = new StoreWorkspaceData(store)): Emulator {
+  async function emulatorPlugin(app: FastifyInstance, ctx: AppContext) {
+    const workspaces = new WorkspaceService(store, ctx.tokens, data, {
+      retentionMs: config.retentionMs,
+      requestRetentionMs: idempotencyRetentionMs,
+      cacheMs: emulatorConfig.stateCacheMs ?? Number.POSITIVE_INFINITY,
+    });
+    app.decorate('emulator', { workspaces, adminToken: emulatorConfig.adminToken });
+    // The sweeper's pass at real time cannot know that a workspace runs a month ahead: each
+    // workspace also gets its own pass on its own clock.
+    ctx.sweepTasks.push(async () => {
+      for (const record of await store.listWorkspaces()) await workspaces.sweep(record);
+    });
+
+    const scopeFor = async (workspace: WorkspaceRecord, method: string): Promise<WorkspaceScope> => {
+      // A seeded workspace's writes draw their ids from a stream numbered by a counter in the
+      // store, so the n-th write gets the same ids on every run (reads create nothing).
+      if (workspace.seed === undefined || readOnlyMethods.has(method)) return { workspace };
+      const n = await store.drawWorkspaceRequestNumber(workspace.id);
+      return n === undefined ? { workspace } : { workspace, ids: seededIds(workspace.seed, requestIdStream(n)) };
+    };
+
+    app.addHook('onRequest', (request, _reply, done) => {
+      // Only product routes with an operation act for a partner; the control plane has its own credential.
+      if (!request.routeOptions.config?.operation) return done();
+      const partnerId = peekPartner(request.headers.authorization);
+      if (partnerId === undefined) return done();
+      const cached = workspaces.cached(partnerId);
+      if (cached === null) return done();
+      if (cached !== undefined && (cached.seed === undefined || readOnlyMethods.has(request.method))) return runInWorkspace({ workspace: cached }, done);
+      workspaces
+        .state(partnerId)
+        .then(async (workspace) => (workspace ? runInWorkspace(await scopeFor(workspace, request.method), done) : done()))
+        .catch((err: Error) => done(err));
+    });
+
+    // After auth (every onRequest hook has run): the verified partner must be the workspace chosen
+    // from the unverified claim, or the request would run on another workspace's clock.
+    // A callback hook, not an async one: it runs on every request, and a promise per request adds up.
+    app.addHook('preValidation', (request, _reply, done) => {
+      const scope = currentWorkspace();
+      if (scope && request.principal && request.principal.partnerId !== scope.workspace.id) {
+        return done(faults.accessDenied("The token's partner does not match its workspace."));
+      }
+      done();
+    });
+  }
+
+  async function routes(app: FastifyInstance, ctx: AppContext) {
+    await app.register(controlPlaneRoutes, { prefix: '/_tenantry', ctx, workspaces: app.emulator!.workspaces, adminToken: emulatorConfig.adminToken });
+  }
+
+  return { clock: workspaceClock, ids: workspaceIds, plugin: fp(emulatorPlugin, { name: 'emulator' }), routes };
+}

@@ -1,0 +1,96 @@
+/**
+ * The control plane under `/_tenantry` (issue 11): workspaces, their reset, clock and tokens.
+ * Registered by the emulator plugin only; every route needs the admin token.
+ */
+import type { FastifyInstance } from 'fastify';
+import { normalizeRoles } from '../../../auth/permissions.js';
+import { ApiFault } from '../../../schemas/common.js';
+import {
+  ClockChange,
+  IssuedToken,
+  TokenRequest,
+  Workspace,
+  WorkspaceClock,
+  WorkspaceCreate,
+  WorkspaceList,
+  WorkspaceParams,
+} from '../../../schemas/emulator/workspace.js';
+import type { WorkspaceService } from '../../../services/emulator/workspace-service.js';
+import type { AppContext } from '../../context.js';
+import { runInWorkspace } from '../request-context.js';
+import { adminAuth } from './admin-auth.js';
+
+export interface ControlPlaneOptions {
+  ctx: AppContext;
+  workspaces: WorkspaceService;
+  adminToken: string;
+}
+
+const tags = ['Emulator'];
+const errors = { 400: ApiFault, 401: ApiFault, 403: ApiFault, 404: ApiFault, 409: ApiFault };
+// The admin token goes in the same bearer header as partner tokens.
+const security = [{ bearer: [] }];
+type ById = { Params: { id: string } };
+
+export default async function controlPlaneRoutes(app: FastifyInstance, { ctx, workspaces, adminToken }: ControlPlaneOptions) {
+  app.addHook('onRequest', adminAuth(adminToken, ctx.tokens));
+
+  app.post<{ Body: WorkspaceCreate }>('/workspaces', {
+    schema: { tags, security, summary: 'Create a workspace: an isolated partner with its own data, clock and tokens', body: WorkspaceCreate, response: { 201: Workspace, ...errors } },
+  }, async (request, reply) => reply.code(201).send(await workspaces.create(request.body ?? {})));
+
+  app.get('/workspaces', {
+    schema: { tags, security, summary: 'List the workspaces', response: { 200: WorkspaceList, ...errors } },
+  }, async () => workspaces.list());
+
+  app.get<ById>('/workspaces/:id', {
+    schema: { tags, security, summary: 'Get a workspace', params: WorkspaceParams, response: { 200: Workspace, ...errors } },
+  }, async (request) => workspaces.get(request.params.id));
+
+  app.delete<ById>('/workspaces/:id', {
+    schema: { tags, security, summary: 'Delete a workspace and every row it owns', params: WorkspaceParams, response: { 204: { type: 'null', description: 'Deleted' }, ...errors } },
+  }, async (request, reply) => {
+    await workspaces.delete(request.params.id);
+    return reply.code(204).send();
+  });
+
+  app.post<ById>('/workspaces/:id/reset', {
+    schema: { tags, security, summary: 'Back to the fixture it was created with (or empty), clock back to real time', params: WorkspaceParams, response: { 200: Workspace, ...errors } },
+  }, async (request) => workspaces.reset(request.params.id));
+
+  app.post<ById & { Body: TokenRequest }>('/workspaces/:id/tokens', {
+    schema: {
+      tags,
+      security,
+      summary: 'Issue a token of the workspace partner; with expiresIn it expires on the workspace clock, without it never',
+      params: WorkspaceParams,
+      body: TokenRequest,
+      response: { 201: IssuedToken, ...errors },
+    },
+  }, async (request, reply) => {
+    const workspace = await workspaces.require(request.params.id);
+    const body = request.body ?? {};
+    const roles = normalizeRoles(body.roles ?? ['AdminAgent']);
+    const lifetime = body.expiresIn !== undefined ? workspaces.tokenLifetime(workspace, body.expiresIn) : undefined;
+    // Issued inside the workspace: iat, nbf and exp are on its clock.
+    const token = await runInWorkspace({ workspace }, () =>
+      ctx.tokens.issue({ partnerId: workspace.id, roles, appOnly: body.appOnly, ...(lifetime ? { expiresIn: lifetime.seconds } : { timeless: true }) }),
+    );
+    return reply.code(201).send(lifetime ? { token, expiresOn: lifetime.expiresOn } : { token });
+  });
+
+  app.get<ById>('/workspaces/:id/clock', {
+    schema: { tags, security, summary: "The workspace's time", params: WorkspaceParams, response: { 200: WorkspaceClock, ...errors } },
+  }, async (request) => workspaces.clockOf(await workspaces.require(request.params.id)));
+
+  app.post<ById & { Body: ClockChange }>('/workspaces/:id/clock', {
+    schema: {
+      tags,
+      security,
+      summary: 'Move the clock: {"advance":"P30D"}, {"set":"2027-01-01T00:00:00Z"} or {"freeze":true|false}; purges what the new time has expired',
+      params: WorkspaceParams,
+      body: ClockChange,
+      response: { 200: WorkspaceClock, ...errors },
+    },
+  }, async (request) => workspaces.moveClock(request.params.id, request.body ?? {}));
+}
