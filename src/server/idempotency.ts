@@ -28,6 +28,10 @@ interface Outcome {
 }
 
 const inFlight = new Map<string, Promise<Outcome>>();
+// Claims this process could not release because the store was out (unreachable, or full so
+// that even the release could not be written). The retry of the same MS-RequestId releases it
+// first, rather than wait out the lease: after an outage the retry lands at once.
+const unreleased = new Map<string, IdempotencyClaim>();
 const replays = new WeakSet<FastifyRequest>();
 
 /**
@@ -79,6 +83,12 @@ export function idempotencyKey(partnerId: string, requestId: string, method: str
 
 async function runOnce(store: Store, key: IdempotencyKey, work: (claim?: IdempotencyClaim) => Promise<JsonResult>): Promise<Outcome> {
   const started = Date.now();
+  const pendingKey = `${key.partnerId}|${key.requestId}|${key.fingerprint}`;
+  const stale = unreleased.get(pendingKey);
+  if (stale) {
+    await store.releaseRequest(stale); // throws while the store is still out: the retry gets its 503 again
+    unreleased.delete(pendingKey);
+  }
   for (;;) {
     const claim = await store.claimRequest(key, new Date(), leaseMs);
     if (claim.kind === 'done') return { result: openResponse(key.sealingKey, claim.response), replayed: true };
@@ -105,7 +115,10 @@ async function attempt(store: Store, claim: IdempotencyClaim, work: (claim?: Ide
       if (await store.completeRequest(claim, sealResponse(claim.sealingKey, { status: e.status, body: JSON.stringify(e.toJSON()) }))) throw e;
       return undefined;
     }
-    await store.releaseRequest(claim).catch(() => {});
+    await store.releaseRequest(claim).catch(() => {
+      // Bounded: a caller that never retries leaves its entry; the lease covers the rest.
+      if (unreleased.size < 10_000) unreleased.set(`${claim.partnerId}|${claim.requestId}|${claim.fingerprint}`, claim);
+    });
     throw e;
   }
   // A write that completed the claim in its own transaction stored the same answer; this is then a no-op rewrite.
