@@ -83,6 +83,19 @@ export const faults = {
   /** 400 / 800002: a continuation token that was edited, expired or belongs to another query. */
   invalidContinuationToken: () =>
     new Fault(400, 800002, 'The continuation token is not valid for this request.', ['MS-ContinuationToken']),
+  /**
+   * 503 / 800010 (Tenantry): the database cannot be reached (restarting, down, refusing
+   * connections). Shaped like Partner Center's ServerBusy: the .NET SDK retries a 503 with the
+   * same MS-RequestId after 0.5, 1.5 and 3.5 s; `Retry-After` says when trying again makes sense.
+   */
+  storeUnavailable: (retryAfterSeconds: number) =>
+    new Fault(503, 800010, 'The service is busy: its database is unavailable. Try again later.', ['storeUnavailable'], { 'Retry-After': String(retryAfterSeconds) }),
+  /**
+   * 503 / 800011 (Tenantry): the database has no space left for writes (SQLite SQLITE_FULL,
+   * PostgreSQL 53100). Reads are still served; writes succeed again once space is freed.
+   */
+  storageFull: (retryAfterSeconds: number) =>
+    new Fault(503, 800011, 'The service is busy: its storage is full, so changes cannot be saved. Try again later.', ['storageFull'], { 'Retry-After': String(retryAfterSeconds) }),
   /** 500 / 800003. */
   unexpected: () => new Fault(500, 800003, 'Unexpected service error'),
 } as const;

@@ -36,6 +36,10 @@ interface Outcome {
 }
 
 const inFlight = new Map<string, Promise<Outcome>>();
+// Claims this process could not release because the store was out (unreachable, or full so
+// that even the release could not be written). The retry of the same MS-RequestId releases it
+// first, rather than wait out the lease: after an outage the retry lands at once.
+const unreleased = new Map<string, IdempotencyClaim>();
 const replays = new WeakSet<FastifyRequest>();
 
 /**
@@ -89,6 +93,12 @@ export function idempotencyKey(partnerId: string, requestId: string, method: str
 async function runOnce(store: Store, key: IdempotencyKey, request: FastifyRequest, work: (receipt: ReceiptFor) => Promise<JsonResult>, clock: Clock): Promise<Outcome> {
   // How long this call has waited is real elapsed time, not the (possibly frozen) clock of the data.
   const started = performance.now();
+  const pendingKey = `${key.partnerId}|${key.requestId}|${key.fingerprint}`;
+  const stale = unreleased.get(pendingKey);
+  if (stale) {
+    await store.releaseRequest(stale); // throws while the store is still out: the retry gets its 503 again
+    unreleased.delete(pendingKey);
+  }
   for (;;) {
     const claim = await store.claimRequest(key, clock.now(), leaseMs);
     if (claim.kind === 'done') return { result: openResponse(key.sealingKey, claim.response), replayed: true };
@@ -122,7 +132,10 @@ async function attempt(store: Store, claim: IdempotencyClaim, request: FastifyRe
       markAuditCommitted(request);
       throw e;
     }
-    await store.releaseRequest(claim).catch(() => {});
+    await store.releaseRequest(claim).catch(() => {
+      // Bounded: a caller that never retries leaves its entry; the lease covers the rest.
+      if (unreleased.size < 10_000) unreleased.set(`${claim.partnerId}|${claim.requestId}|${claim.fingerprint}`, claim);
+    });
     throw e;
   }
   // The write committed its receipt (answer and record) in its own transaction.

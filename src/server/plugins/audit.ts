@@ -186,7 +186,8 @@ async function audit(app: FastifyInstance, { store, clock = systemClock, ids = r
   // onSend, not onResponse: the record is written before the caller hears of the write.
   app.addHook('onSend', async (request, reply, payload) => {
     const names = auditNamesOf(request.method, request.routeOptions.config ?? {});
-    if (!names || !request.principal || reply.statusCode === 429 || isReplay(request) || committed.has(request)) return payload;
+    // A 503 is a store outage: nothing was written, and the record could not be stored either.
+    if (!names || !request.principal || reply.statusCode === 429 || reply.statusCode === 503 || isReplay(request) || committed.has(request)) return payload;
     try {
       await store.insertAuditRecord(await buildRecord(options, request, reply, names, { status: reply.statusCode, payload }));
     } catch (err) {

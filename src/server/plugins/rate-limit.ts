@@ -11,6 +11,7 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { bindingCounter, isWrite, throttledBody, type RateLimitConfig } from '../../domain/rate-limit.js';
 import type { RateCounterKey, Store } from '../../store/store.js';
+import { classifyStoreError } from '../../store/store-error.js';
 import { jsonType } from '../reply.js';
 import { guidPattern } from '../../domain/guid.js';
 
@@ -60,7 +61,9 @@ async function rateLimit(app: FastifyInstance, { store, rateLimit: config, now =
       counts = await store.countRequests(keys, windowStart);
     } catch (err) {
       // A throttling failure must not take the API down with it: serve, and say why in the log.
-      request.log.warn({ err }, 'rate limit counters unavailable');
+      // A store outage is logged once per interval by the error plugin (the request meets it
+      // there if it needs the store); a line per request here would flood the log.
+      if (classifyStoreError(err) === undefined) request.log.warn({ err }, 'rate limit counters unavailable');
       return;
     }
 
