@@ -114,4 +114,12 @@ export const sqliteMigrations: string[] = [
   CREATE INDEX users_page_by_display_name ON users (customer_id, state, display_name_key, id, item_json);
   DROP INDEX users_by_display_name;
   `,
+  // Emulator fault rules (issue 12): per workspace (partner), with counters every process shares.
+  `
+  CREATE TABLE emulator_fault_rules (
+    partner_id TEXT NOT NULL, id TEXT NOT NULL, seq INTEGER NOT NULL, rule_json TEXT NOT NULL,
+    times INTEGER, matched INTEGER NOT NULL DEFAULT 0, fired INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (partner_id, id)
+  ) WITHOUT ROWID;
+  `,
 ];
