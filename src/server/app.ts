@@ -30,6 +30,9 @@ import directoryRoleRoutes from './routes/directory-roles.js';
 import licenseRoutes from './routes/licenses.js';
 import signInRoutes from './routes/sign-in.js';
 import webUiRoutes from './routes/web-ui.js';
+import { stampOperationId } from './routes/operation-ids.js';
+import emulatorFaultsPlugin from './emulator/faults-plugin.js';
+import emulatorFaultRoutes from './emulator/routes/faults.js';
 
 export interface BuiltApp {
   app: FastifyInstance;
@@ -111,6 +114,8 @@ export async function buildApp(store: Store, overrides: Partial<ServerConfig> = 
     duration.observe({ method: request.method, route: request.routeOptions.url ?? 'unknown', status: String(reply.statusCode) }, reply.elapsedTime / 1000);
   });
 
+  // Every /v1 route carries its operation name (users.list, …) in its config and OpenAPI operationId.
+  app.addHook('onRoute', stampOperationId);
   await app.register(wireFormat, { config });
   await app.register(errorsPlugin);
   await app.register(authPlugin, { tokens });
@@ -119,6 +124,8 @@ export async function buildApp(store: Store, overrides: Partial<ServerConfig> = 
   // Security (issue 7): throttling needs the principal the auth hook sets; headers and CORS apply to every response.
   await app.register(rateLimitPlugin, { store, rateLimit: config.rateLimit });
   await app.register(securityHeaders, { corsOrigins: config.corsOrigins, hsts: config.hsts });
+  // Emulator (issue 12): fault rules, Retry-After check; control-plane routes (admin guard added with issue 11's plugin).
+  if (config.emulator) { await app.register(emulatorFaultsPlugin, { store, emulator: config.emulator }); await app.register(emulatorFaultRoutes, { prefix: '/_tenantry', faults: app.emulatorFaults }); }
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',

@@ -31,6 +31,16 @@ export interface ServerConfig {
   webRoot?: string;
   /** Scale-out (issue 7): the cluster worker serving, sent as X-Tenantry-Worker. */
   workerId?: string;
+  /** Emulator mode (issues 11/12): absent in production. */
+  emulator?: EmulatorConfig;
+}
+
+/** Emulator settings (issue 12's part). */
+export interface EmulatorConfig {
+  /** Fault rules loaded into the default workspace at start (`--faults file.json`). */
+  faultProfile?: { partnerId: string; rules: unknown[] };
+  /** Where time comes from for Retry-After checks; the system clock when absent. */
+  clock?: import('../domain/clock.js').Clock;
 }
 
 export const defaultConfig: ServerConfig = {

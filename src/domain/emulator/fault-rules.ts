@@ -4,7 +4,7 @@
  *
  * How counting works: every rule has two counters kept in the store, `matched` (calls that matched
  * everything but `nth` and `probability`) and `fired`. `nth: 3` fires on the call whose `matched`
- * count becomes 3; `probability` draws from a hash of (seed, rule id, matched count), so the same
+ * count becomes 3; `probability` draws from a hash of (seed, matched count) (the rule id when no seed), so the same
  * seed fires on the same calls whatever process answers them; `times: N` retires the rule once
  * `fired` reaches N.
  *
@@ -87,15 +87,15 @@ export function matchesRequest(match: FaultMatch, request: FaultRequest): boolea
   return true;
 }
 
-/** A number in [0, 1) drawn from (seed, rule id, n): the same inputs always draw the same number. */
-export function seededDraw(seed: string, ruleId: string, n: number): number {
-  return createHash('sha256').update(`${seed}\u0000${ruleId}\u0000${n}`).digest().readUInt32BE(0) / 0x1_0000_0000;
+/** A number in [0, 1) drawn from (seed, n): the same inputs always draw the same number. */
+export function seededDraw(seed: string, n: number): number {
+  return createHash('sha256').update(`${seed}\u0000${n}`).digest().readUInt32BE(0) / 0x1_0000_0000;
 }
 
 /** Given the rule's `matched` count after this call, does it fire? (nth, then probability.) */
 export function firesOnCall(rule: Pick<FaultRule, 'id' | 'match'>, matched: number): boolean {
   if (rule.match.nth !== undefined && matched !== rule.match.nth) return false;
-  if (rule.match.probability !== undefined) return seededDraw(rule.match.seed ?? '', rule.id, matched) < rule.match.probability;
+  if (rule.match.probability !== undefined) return seededDraw(rule.match.seed ?? rule.id, matched) < rule.match.probability;
   return true;
 }
 
