@@ -32,6 +32,8 @@ import directoryRoleRoutes from './routes/directory-roles.js';
 import licenseRoutes from './routes/licenses.js';
 import signInRoutes from './routes/sign-in.js';
 import webUiRoutes from './routes/web-ui.js';
+import { stampOperationId } from './routes/operation-ids.js';
+import emulatorFaultsPlugin from './emulator/faults-plugin.js';
 
 export interface BuiltApp {
   app: FastifyInstance;
@@ -123,6 +125,8 @@ export async function buildApp(store: Store, overrides: Partial<ServerConfig> = 
     duration.observe({ method: request.method, route: request.routeOptions.url ?? 'unknown', status: String(reply.statusCode) }, reply.elapsedTime / 1000);
   });
 
+  // Every /v1 route carries its operation name (users.list, …) in its config and OpenAPI operationId.
+  app.addHook('onRoute', stampOperationId);
   await app.register(wireFormat, { config });
   await app.register(errorsPlugin);
   // Before auth: the workspace (and so the clock a token is verified with) is chosen first.
@@ -133,6 +137,8 @@ export async function buildApp(store: Store, overrides: Partial<ServerConfig> = 
   // Security (issue 7): throttling needs the principal the auth hook sets; headers and CORS apply to every response.
   await app.register(rateLimitPlugin, { store, rateLimit: config.rateLimit, now: () => clock.now().getTime(), purgeNow: () => systemClock.now().getTime() });
   await app.register(securityHeaders, { corsOrigins: config.corsOrigins, hsts: config.hsts });
+  // Emulator (issue 12): fault rules and the Retry-After check act after auth, on the workspace's clock.
+  if (config.emulator) await app.register(emulatorFaultsPlugin, { store, emulator: config.emulator, clock });
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',

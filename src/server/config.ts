@@ -53,6 +53,8 @@ export interface EmulatorConfig {
    * clock moved through one worker holds on the next request to any other.
    */
   stateCacheMs?: number;
+  /** Fault rules loaded into the default workspace at start (`--faults file.json`). */
+  faultProfile?: { partnerId: string; rules: unknown[] };
 }
 
 export const defaultConfig: ServerConfig = {

@@ -235,6 +235,18 @@ export interface Store {
   deleteWorkspace(id: string): Promise<boolean>;
   /** One partner's share of the sweep, on its own clock: deleted users, idempotency answers and audit records older than the given instants. */
   purgePartner(partnerId: string, before: PartnerPurge): Promise<{ users: number; requests: number; auditRecords: number }>;
+  /** A workspace's fault rules, oldest first, with their counters. */
+  listFaultRules(partnerId: string): Promise<StoredFaultRule[]>;
+  /** Adds rules all at once (one transaction); 'exists' and nothing written when an id is taken. */
+  insertFaultRules(partnerId: string, rules: StoredFaultRule[]): Promise<'ok' | 'exists'>;
+  /** Removes one rule; false when there was none. */
+  deleteFaultRule(partnerId: string, ruleId: string): Promise<boolean>;
+  /** Removes every rule of the workspace; returns how many. */
+  clearFaultRules(partnerId: string): Promise<number>;
+  /** Counts one more matching call, atomically across processes; returns the new count, or 0 when the rule is gone. */
+  countFaultRuleMatch(partnerId: string, ruleId: string): Promise<number>;
+  /** Counts one firing unless the rule has fired `times` already; true when this call may fire. */
+  countFaultRuleFire(partnerId: string, ruleId: string): Promise<boolean>;
 }
 
 /** Cut-off instants (UTC ISO-8601) of `purgePartner`. */
@@ -242,6 +254,15 @@ export interface PartnerPurge {
   deletedUsers: string;
   requests: string;
   auditRecords: string;
+}
+
+/** A fault rule as kept in the store: its JSON (match, effect) and counters. */
+export interface StoredFaultRule {
+  id: string;
+  ruleJson: string;
+  times: number | null;
+  matched: number;
+  fired: number;
 }
 
 /** Outcome of adding a user to a directory role. */

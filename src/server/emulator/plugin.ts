@@ -23,7 +23,7 @@ import { idempotencyRetentionMs } from '../idempotency.js';
 import { peekPartner } from './peek-partner.js';
 import { currentWorkspace, runInWorkspace, type WorkspaceScope } from './request-context.js';
 import controlPlaneRoutes from './routes/workspaces.js';
-import { workspaceClock, workspaceIds } from './workspace-time.js';
+import { workspaceClockOver, workspaceIdsOver } from './workspace-time.js';
 
 /** What the running emulator offers the `serve` command and tests. */
 export interface EmulatorHandle {
@@ -108,5 +108,6 @@ export function createEmulator(store: Store, config: ServerConfig, emulatorConfi
     await app.register(controlPlaneRoutes, { prefix: '/_tenantry', ctx, workspaces: app.emulator!.workspaces, adminToken: emulatorConfig.adminToken });
   }
 
-  return { clock: workspaceClock, ids: workspaceIds, plugin: fp(emulatorPlugin, { name: 'emulator' }), routes };
+  const workspaceClock = workspaceClockOver(config.clock);
+  return { clock: workspaceClock, ids: workspaceIdsOver(config.ids), plugin: fp(emulatorPlugin, { name: 'emulator' }), routes };
 }

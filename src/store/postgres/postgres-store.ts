@@ -2,11 +2,13 @@
  * The production store: PostgreSQL through a `pg` pool. Optionally confined to one schema, which
  * the tests use to give every run a database of its own.
  */
+import { PostgresEmulatorFaults } from './postgres-emulator-faults.js';
 import pg from 'pg';
 import copyStreams from 'pg-copy-streams';
 import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
 import { inTransaction } from './transaction.js';
+import type { StoredFaultRule } from '../store.js';
 import type { KeysetPosition } from '../../domain/continuation-token.js';
 import type { CustomerRecord } from '../../domain/customer.js';
 import { userNameKey, type PartnerAccount } from '../../domain/partner-account.js';
@@ -506,5 +508,35 @@ export class PostgresStore implements Store {
 
   async purgePartner(partnerId: string, before: PartnerPurge): Promise<{ users: number; requests: number; auditRecords: number }> {
     return this.emulatorWorkspaces.purgePartner(partnerId, before);
+  }
+
+  // Emulator fault rules (issue 12): the work is in postgres-emulator-faults.ts.
+  private faultStore?: PostgresEmulatorFaults;
+  private get emulatorFaults(): PostgresEmulatorFaults {
+    return (this.faultStore ??= new PostgresEmulatorFaults(this.pool));
+  }
+
+  async listFaultRules(partnerId: string): Promise<StoredFaultRule[]> {
+    return this.emulatorFaults.list(partnerId);
+  }
+
+  async insertFaultRules(partnerId: string, rules: StoredFaultRule[]): Promise<'ok' | 'exists'> {
+    return this.emulatorFaults.insert(partnerId, rules);
+  }
+
+  async deleteFaultRule(partnerId: string, ruleId: string): Promise<boolean> {
+    return this.emulatorFaults.delete(partnerId, ruleId);
+  }
+
+  async clearFaultRules(partnerId: string): Promise<number> {
+    return this.emulatorFaults.clear(partnerId);
+  }
+
+  async countFaultRuleMatch(partnerId: string, ruleId: string): Promise<number> {
+    return this.emulatorFaults.countMatch(partnerId, ruleId);
+  }
+
+  async countFaultRuleFire(partnerId: string, ruleId: string): Promise<boolean> {
+    return this.emulatorFaults.countFire(partnerId, ruleId);
   }
 }

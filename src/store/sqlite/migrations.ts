@@ -160,4 +160,12 @@ export const sqliteMigrations: string[] = [
     settings TEXT NOT NULL, created_at TEXT NOT NULL
   );
   `,
+  // Emulator fault rules (issue 12): per workspace (partner), with counters every process shares.
+  `
+  CREATE TABLE emulator_fault_rules (
+    partner_id TEXT NOT NULL, id TEXT NOT NULL, seq INTEGER NOT NULL, rule_json TEXT NOT NULL,
+    times INTEGER, matched INTEGER NOT NULL DEFAULT 0, fired INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (partner_id, id)
+  ) WITHOUT ROWID;
+  `,
 ];

@@ -2,9 +2,11 @@
  * The embedded store: better-sqlite3 in WAL mode. Synchronous calls wrapped in the async Store
  * interface; statements are prepared once and cached.
  */
+import { SqliteEmulatorFaults } from './sqlite-emulator-faults.js';
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import type { StoredFaultRule } from '../store.js';
 import type { KeysetPosition } from '../../domain/continuation-token.js';
 import type { CustomerRecord } from '../../domain/customer.js';
 import { userNameKey, type PartnerAccount } from '../../domain/partner-account.js';
@@ -509,5 +511,35 @@ export class SqliteStore implements Store {
 
   async purgePartner(partnerId: string, before: PartnerPurge): Promise<{ users: number; requests: number; auditRecords: number }> {
     return this.emulatorWorkspaces.purgePartner(partnerId, before);
+  }
+
+  // Emulator fault rules (issue 12): the work is in sqlite-emulator-faults.ts.
+  private faultStore?: SqliteEmulatorFaults;
+  private get emulatorFaults(): SqliteEmulatorFaults {
+    return (this.faultStore ??= new SqliteEmulatorFaults(this.db));
+  }
+
+  async listFaultRules(partnerId: string): Promise<StoredFaultRule[]> {
+    return this.emulatorFaults.list(partnerId);
+  }
+
+  async insertFaultRules(partnerId: string, rules: StoredFaultRule[]): Promise<'ok' | 'exists'> {
+    return this.emulatorFaults.insert(partnerId, rules);
+  }
+
+  async deleteFaultRule(partnerId: string, ruleId: string): Promise<boolean> {
+    return this.emulatorFaults.delete(partnerId, ruleId);
+  }
+
+  async clearFaultRules(partnerId: string): Promise<number> {
+    return this.emulatorFaults.clear(partnerId);
+  }
+
+  async countFaultRuleMatch(partnerId: string, ruleId: string): Promise<number> {
+    return this.emulatorFaults.countMatch(partnerId, ruleId);
+  }
+
+  async countFaultRuleFire(partnerId: string, ruleId: string): Promise<boolean> {
+    return this.emulatorFaults.countFire(partnerId, ruleId);
   }
 }

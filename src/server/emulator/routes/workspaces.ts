@@ -3,6 +3,7 @@
  * Registered by the emulator plugin only; every route needs the admin token.
  */
 import type { FastifyInstance } from 'fastify';
+import faultRoutes from './faults.js';
 import { normalizeRoles } from '../../../auth/permissions.js';
 import { ApiFault } from '../../../schemas/common.js';
 import {
@@ -34,6 +35,8 @@ type ById = { Params: { id: string } };
 
 export default async function controlPlaneRoutes(app: FastifyInstance, { ctx, workspaces, adminToken }: ControlPlaneOptions) {
   app.addHook('onRequest', adminAuth(adminToken, ctx.tokens));
+  // Issue 12's fault rules live under the same admin credential.
+  await app.register(faultRoutes, { faults: app.emulatorFaults });
 
   app.post<{ Body: WorkspaceCreate }>('/workspaces', {
     schema: { tags, security, summary: 'Create a workspace: an isolated partner with its own data, clock and tokens', body: WorkspaceCreate, response: { 201: Workspace, ...errors } },

@@ -1,0 +1,102 @@
+/**
+ * Emulator fault rules (issue 12): the workspace's rules in the store, and the decision for one
+ * request. Rules are read through a short per-process cache (a list request must not pay a store
+ * round trip for rules that rarely change); a write in this process clears it at once, other
+ * workers see it within `cacheMs`. Counters (nth, times) are always counted in the store.
+ *
+ * @example
+ * const faults = new FaultService(store);
+ * await faults.add(partnerId, [{ match: { operation: 'users.list' }, effect: { status: 503 }, times: 1 }]);
+ * const hit = await faults.decide(partnerId, { method: 'GET', operation: 'users.list' });
+ */
+import { randomUUID } from 'node:crypto';
+import { Fault } from '../../domain/fault.js';
+import { firesOnCall, matchesRequest, requireFaultRules, type FaultRequest } from '../../domain/emulator/fault-rules.js';
+import type { FaultEffect, FaultMatch, FaultRule } from '../../schemas/emulator/fault-rule.js';
+import type { Store, StoredFaultRule } from '../../store/store.js';
+
+/** A rule that fired for a request. */
+export interface FaultHit {
+  ruleId: string;
+  effect: FaultEffect;
+}
+
+interface CachedRules {
+  at: number;
+  rules: { id: string; match: FaultMatch; effect: FaultEffect; times: number | null }[];
+}
+
+export class FaultService {
+  private readonly cache = new Map<string, CachedRules>();
+
+  constructor(private readonly store: Store, private readonly cacheMs = 250) {}
+
+  /** Checks the rules whole (400 / 800002 listing every problem), then adds them all or none (409 when an id is taken). */
+  async add(partnerId: string, inputs: unknown[]): Promise<FaultRule[]> {
+    const rules = requireFaultRules(inputs);
+    const stored: StoredFaultRule[] = rules.map((r) => ({
+      id: r.id ?? randomUUID(),
+      ruleJson: JSON.stringify({ match: r.match ?? {}, effect: r.effect }),
+      times: r.times ?? null,
+      matched: 0,
+      fired: 0,
+    }));
+    if ((await this.store.insertFaultRules(partnerId, stored)) === 'exists') {
+      throw new Fault(409, 800002, 'A fault rule with this id already exists in the workspace.', stored.map((r) => r.id));
+    }
+    this.cache.delete(partnerId);
+    return stored.map(toRule);
+  }
+
+  async list(partnerId: string): Promise<FaultRule[]> {
+    return (await this.store.listFaultRules(partnerId)).map(toRule);
+  }
+
+  /** Removes one rule; 404 when there is none. */
+  async remove(partnerId: string, ruleId: string): Promise<void> {
+    const removed = await this.store.deleteFaultRule(partnerId, ruleId);
+    this.cache.delete(partnerId);
+    if (!removed) throw new Fault(404, 800002, 'No fault rule with this id in the workspace.', [ruleId]);
+  }
+
+  async clear(partnerId: string): Promise<number> {
+    const n = await this.store.clearFaultRules(partnerId);
+    this.cache.delete(partnerId);
+    return n;
+  }
+
+  /** Does the workspace have any rule that needs the page number of a walk? (Then the hook tracks pages.) */
+  async needsPages(partnerId: string): Promise<boolean> {
+    return (await this.rulesOf(partnerId)).some((r) => r.match.page !== undefined);
+  }
+
+  /** The first rule that fires for the request, counting matches and firings in the store. */
+  async decide(partnerId: string, request: FaultRequest): Promise<FaultHit | undefined> {
+    const rules = await this.rulesOf(partnerId);
+    for (const rule of rules) {
+      if (!matchesRequest(rule.match, request)) continue;
+      const matched = await this.store.countFaultRuleMatch(partnerId, rule.id);
+      if (matched === 0 || !firesOnCall(rule, matched)) continue;
+      if (!(await this.store.countFaultRuleFire(partnerId, rule.id))) continue; // retired (times reached)
+      return { ruleId: rule.id, effect: rule.effect };
+    }
+    return undefined;
+  }
+
+  private async rulesOf(partnerId: string): Promise<CachedRules['rules']> {
+    const now = Date.now();
+    const cached = this.cache.get(partnerId);
+    if (cached && now - cached.at < this.cacheMs) return cached.rules;
+    const rules = (await this.store.listFaultRules(partnerId))
+      // Retired rules stay listed (with their counters) but no longer cost a match.
+      .filter((r) => r.times === null || r.fired < r.times)
+      .map((r) => ({ id: r.id, times: r.times, ...(JSON.parse(r.ruleJson) as { match: FaultMatch; effect: FaultEffect }) }));
+    this.cache.set(partnerId, { at: now, rules });
+    return rules;
+  }
+}
+
+function toRule(r: StoredFaultRule): FaultRule {
+  const { match, effect } = JSON.parse(r.ruleJson) as { match: FaultMatch; effect: FaultEffect };
+  return { id: r.id, match, effect, ...(r.times !== null ? { times: r.times } : {}), matched: r.matched, fired: r.fired };
+}
