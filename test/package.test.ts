@@ -53,7 +53,7 @@ describe('the packed tarball', { concurrency: runtimes.length }, () => {
     tarball = packTarball(work);
   });
   after(() => {
-    console.log(`# packed-tarball tests took ${seconds(started)}`);
+    console.log(`packed-tarball tests took ${seconds(started)}`);
     rmSync(work, { recursive: true, force: true });
   });
 
@@ -68,7 +68,7 @@ describe('the packed tarball', { concurrency: runtimes.length }, () => {
         node = await runtime.get();
         const t1 = Date.now();
         await installIntoEmptyProject(node, await tarball, project);
-        console.log(`# ${runtime.label}: Node ready in ${((t1 - t0) / 1000).toFixed(1)} s, npm i of the tarball in ${seconds(t1)}`);
+        console.log(`${runtime.label}: Node ready in ${((t1 - t0) / 1000).toFixed(1)} s, npm i of the tarball in ${seconds(t1)}`);
       }, slow);
 
       it('brings the compiled server, CLI, web UI and SDK, and none of the dev dependencies', async () => {
