@@ -19,6 +19,7 @@ import { demoCustomerId } from '../src/demo/demo-data.js';
 import {
   currentNode,
   installIntoEmptyProject,
+  keepPrebuild,
   packTarball,
   registryNode,
   repoRoot,
@@ -49,8 +50,10 @@ const runtimes: Array<{ label: string; slug: string; get: () => Promise<NodeRunt
 ];
 
 describe('the packed tarball', { concurrency: runtimes.length }, () => {
-  before(() => {
+  before(async () => {
     tarball = packTarball(work);
+    // The repository's own better-sqlite3 is the version the package pins, built for this Node.
+    await keepPrebuild(currentNode(), join(repoRoot, 'node_modules', 'better-sqlite3'));
   });
   after(() => {
     console.log(`packed-tarball tests took ${seconds(started)}`);

@@ -5,8 +5,9 @@
  *
  * Caches, under the OS temp dir and keyed by version: the downloaded Node, and better-sqlite3's
  * compiled addon as a local prebuild (better-sqlite3's own install script, prebuild-install, takes
- * it from `npm_config_better_sqlite3_local_prebuilds` instead of compiling again). The first run on
- * a machine compiles for real; later runs install the same way in seconds.
+ * it from `npm_config_better_sqlite3_local_prebuilds` instead of compiling again). The addon that
+ * `npm ci` compiled for the Node running the tests is kept the same way, so on a fresh CI machine
+ * only the other Node compiles (against its own headers); later runs install in seconds.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
@@ -93,14 +94,22 @@ export async function installIntoEmptyProject(runtime: NodeRuntime, tarball: str
   const env = runtimeEnv(runtime);
   await run('npm', ['init', '-y'], { cwd: project, env });
   await run('npm', ['install', '--no-audit', '--no-fund', tarball], { cwd: project, env, maxBuffer: 64 << 20 });
-  await keepPrebuild(runtime, project, env);
+  const nested = join(project, 'node_modules', 'tenantry', 'node_modules', 'better-sqlite3');
+  await keepPrebuild(runtime, existsSync(nested) ? nested : join(project, 'node_modules', 'better-sqlite3'));
 }
 
-async function keepPrebuild(runtime: NodeRuntime, project: string, env: NodeJS.ProcessEnv): Promise<void> {
-  const pkgDir = join(project, 'node_modules', 'tenantry', 'node_modules', 'better-sqlite3');
-  const dir = existsSync(pkgDir) ? pkgDir : join(project, 'node_modules', 'better-sqlite3');
+/**
+ * Keeps the better-sqlite3 addon compiled in `dir` (a better-sqlite3 package folder) as the local
+ * prebuild for `runtime`'s ABI, unless one is kept already. Also used with the repository's own
+ * node_modules: `npm ci` compiled the same better-sqlite3 version for the Node running the tests.
+ *
+ * @example
+ * await keepPrebuild(currentNode(), join(repoRoot, 'node_modules', 'better-sqlite3'));
+ */
+export async function keepPrebuild(runtime: NodeRuntime, dir: string): Promise<void> {
+  if (!existsSync(join(dir, 'package.json'))) return;
   const { version } = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version: string };
-  const { stdout } = await run(join(runtime.binDir, 'node'), ['-p', '`${process.versions.modules}-${process.platform}-${process.arch}`'], { env });
+  const { stdout } = await run(join(runtime.binDir, 'node'), ['-p', '`${process.versions.modules}-${process.platform}-${process.arch}`'], { env: runtimeEnv(runtime) });
   const [abi, platform, arch] = stdout.trim().split('-');
   // prebuild-install's file name: {name}-v{version}-{runtime}-v{abi}-{platform}{libc}-{arch}.tar.gz
   const target = join(cacheRoot, 'prebuilds', `better-sqlite3-v${version}-node-v${abi}-${platform}-${arch}.tar.gz`);
