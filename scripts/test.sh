@@ -57,5 +57,18 @@ node --import tsx --test --test-reporter=tap --test-concurrency=1 --test-timeout
 status=${PIPESTATUS[0]}
 pass=$(grep -E '^# pass ' test-output/test.tap | tail -n 1 | awk '{print $3}')
 fail=$(grep -E '^# fail ' test-output/test.tap | tail -n 1 | awk '{print $3}')
-echo "${pass:-0} passed, ${fail:-0} failed"
+
+# The test harness shown from vitest (*.vitest.ts); its results count in the same totals.
+rm -f test-output/vitest.json
+npx vitest run --reporter=default --reporter=json --outputFile.json=test-output/vitest.json
+vitest_status=$?
+if [ -f test-output/vitest.json ]; then
+  read -r vpass vfail < <(node -e 'const r = JSON.parse(require("fs").readFileSync("test-output/vitest.json", "utf8")); console.log(r.numPassedTests, r.numFailedTests)')
+else
+  vpass=0 vfail=1 # vitest did not get as far as reporting
+fi
+pass=$(( ${pass:-0} + ${vpass:-0} ))
+fail=$(( ${fail:-0} + ${vfail:-0} ))
+[ "$status" = 0 ] && status=$vitest_status
+echo "${pass} passed, ${fail} failed"
 exit "$status"
