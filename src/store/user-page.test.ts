@@ -157,13 +157,13 @@ for (const factory of storeFactories) {
       const [user, other] = syntheticUsers(renamedCustomer.id, renamedCustomer.domain, 0, 2);
       await store.insertUser(user, unusablePasswordHash);
       await store.insertUser(other, unusablePasswordHash);
-      assert.equal(await store.updateUser(toUserRow({ ...user, displayName: 'Quentin Zyxwv' })), 'ok');
+      assert.equal((await store.updateUser(toUserRow({ ...user, displayName: 'Quentin Zyxwv' }))).result, 'ok');
       const found = await walk(store, demoPartnerId, renamedCustomer.id, search('zyxw'), 10);
       assert.deepEqual(found.ids, [user.id]);
       const byOldName = await walk(store, demoPartnerId, renamedCustomer.id, search(user.displayNameKey), 10);
       assert.deepEqual(byOldName.ids, []);
       // Deleted, then purged: the inactive list finds it until the purge.
-      assert.equal(await store.updateUser(toUserRow({ ...user, displayName: 'Quentin Zyxwv', state: 'inactive', softDeletionTime: '2000-01-01T00:00:00Z' })), 'ok');
+      assert.equal((await store.updateUser(toUserRow({ ...user, displayName: 'Quentin Zyxwv', state: 'inactive', softDeletionTime: '2000-01-01T00:00:00Z' }))).result, 'ok');
       assert.deepEqual((await walk(store, demoPartnerId, renamedCustomer.id, search('zyxw'), 10)).ids, []);
       assert.deepEqual((await walk(store, demoPartnerId, renamedCustomer.id, { ...search('zyxw'), state: 'inactive' }, 10)).ids, [user.id]);
       await store.purgeDeletedUsers('2001-01-01T00:00:00Z');

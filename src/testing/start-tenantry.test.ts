@@ -10,8 +10,10 @@ import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { startTenantry, type Fixture, type Tenantry } from './index.js';
 
-const emulatorMerged = existsSync(fileURLToPath(new URL('../server/emulator/plugin.ts', import.meta.url)));
-const needsEmulator = emulatorMerged ? {} : { todo: 'needs serve --emulator and --print-json (the control plane)' };
+// The suite's workspace is loaded from a fixture and restored from snapshots: until the server
+// loads fixtures (issue 11's fixture loader), these tests are todo.
+const fixturesBuilt = existsSync(fileURLToPath(new URL('../services/emulator/fixture-loader.ts', import.meta.url)));
+const needsEmulator = fixturesBuilt ? {} : { todo: 'needs workspace fixtures and snapshots in the control plane' };
 
 const fixture: Fixture = {
   customers: [

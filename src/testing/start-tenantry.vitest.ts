@@ -7,9 +7,10 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startTenantry, type Tenantry } from './index.js';
 
-const emulatorMerged = existsSync(fileURLToPath(new URL('../server/emulator/plugin.ts', import.meta.url)));
+// Loaded from a fixture and restored from snapshots: skipped until the server loads fixtures.
+const fixturesBuilt = existsSync(fileURLToPath(new URL('../services/emulator/fixture-loader.ts', import.meta.url)));
 
-describe.skipIf(!emulatorMerged)('startTenantry from vitest', () => {
+describe.skipIf(!fixturesBuilt)('startTenantry from vitest', () => {
   let tenantry: Tenantry;
 
   beforeAll(async () => {
