@@ -55,7 +55,6 @@ export function overlayKeysetPage<T>(
   after?: KeysetPosition,
 ): OverlaidPage<T> {
   const cmp = (a: KeysetPosition, b: KeysetPosition) => comparePositions(a, b, direction);
-  const removed = real.filter((item) => replacements.has(item.id));
   const kept = real.filter((item) => !replacements.has(item.id));
   const added: KeyedItem<T>[] = [];
   for (const replacement of replacements.values()) {
@@ -71,7 +70,8 @@ export function overlayKeysetPage<T>(
   const next = more && last ? { key: last.key, id: last.id } : undefined;
   const touched = new Set<string>();
   for (const item of items) if (replacements.has(item.id)) touched.add(item.id);
-  for (const item of removed) if (!more || !last || cmp(item, last) <= 0) touched.add(item.id);
+  // The real page, without the lag, is the window's first `size` items.
+  for (const item of real.slice(0, size)) if (replacements.has(item.id)) touched.add(item.id);
   return { items, next, touched };
 }
 
