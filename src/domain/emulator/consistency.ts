@@ -15,6 +15,8 @@ export interface ConsistencySettings {
 /** The most reads a change can stay hidden for: enough for any test, small enough to notice a mistake. */
 export const maxAfterReads = 1000;
 
+const maxAfterMs = 366 * 24 * 3600 * 1000;
+
 /**
  * Checks a consistency setting and returns it in its stored form. Throws a 400 fault naming the
  * property when it is not usable.
@@ -36,6 +38,8 @@ export function parseConsistency(input: ConsistencySettings): ConsistencySetting
       throw e;
     }
     if (duration.sign < 0) throw emulatorFaults.invalidClockValue('after', 'a lag cannot be negative.');
+    // Longer than any test waits; keeps visibility instants within four-digit years.
+    if (addIsoDuration(new Date(0), duration).getTime() > maxAfterMs) throw emulatorFaults.invalidClockValue('after', 'a lag cannot be longer than P1Y.');
     return { after: input.after.trim().toUpperCase() };
   }
   if (input.afterReads !== undefined) {

@@ -28,7 +28,7 @@ export interface PendingChange {
  */
 export function isHidden(change: PendingChange, nowIso: string): boolean {
   if (change.readsLeft !== undefined) return change.readsLeft > 0;
-  return change.visibleAt !== undefined && change.visibleAt > nowIso;
+  return change.visibleAt !== undefined && Date.parse(change.visibleAt) > Date.parse(nowIso);
 }
 
 /** The entity id of one role membership. */

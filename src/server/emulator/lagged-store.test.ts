@@ -67,7 +67,11 @@ for (const factory of storeFactories) {
         assert.equal(res.status, 400, res.text);
         assert.ok(res.json.description.includes(property), res.text);
       }
-      assert.equal((await admin('PUT', `/_tenantry/workspaces/${ws.id}/consistency`, { afterReads: -1 })).status, 400);
+      for (const body of [{ afterReads: -1 }, { afterReads: 1.5 }, { afterReads: 1001 }, { after: 'P2Y' }, { after: `P${'9'.repeat(80)}D` }, [], 'PT1S']) {
+        const res = await admin('PUT', `/_tenantry/workspaces/${ws.id}/consistency`, body);
+        assert.equal(res.status, 400, `${JSON.stringify(body)}: ${res.text}`);
+        assert.equal(typeof res.json.code, 'number', res.text);
+      }
       assert.equal((await admin('PUT', '/_tenantry/workspaces/00000000-0000-4000-8000-000000000000/consistency', {})).json.code, 600101);
       assert.deepEqual(ok(await admin('POST', `/_tenantry/workspaces/${ws.id}/consistency`, {})), {});
       assert.deepEqual(ok(await admin('GET', `/_tenantry/workspaces/${ws.id}/consistency`)), {});

@@ -54,10 +54,10 @@ export function laggedStore(inner: Store, clock: Clock): Store {
     return isImmediate(consistency) ? undefined : { scope, consistency };
   };
 
-  /** A read request in a workspace, which may have pending changes to show (whatever its current setting). */
+  /** A read request in a lagged workspace. (A new setting clears what was pending, so an immediate workspace has nothing to show.) */
   const readScope = (): WorkspaceScope | undefined => {
-    const scope = currentWorkspace();
-    return scope?.read ? scope : undefined;
+    const lag = lagOf();
+    return lag?.scope.read ? lag.scope : undefined;
   };
 
   const memoryOf = (scope: WorkspaceScope): RequestMemory => {
