@@ -189,6 +189,25 @@ for (const factory of storeFactories) {
       assert.equal(ok(await ws.call('GET', members)).totalCount, 0);
     });
 
+    it('keeps a deleted user\'s licences and role memberships in reads inside the window, and drops them after', async () => {
+      const ws = await workspace({});
+      const user = await ws.createUser('d', 'Doomed');
+      const members = `${ws.base}/directoryroles/${helpdeskAdministrator}/usermembers`;
+      ok(await ws.call('PUT', `${ws.base}/subscribedskus/${microsoft365E3.id}`, { totalUnits: 1 }), 201);
+      ok(await ws.call('POST', `${ws.base}/users/${user.id}/licenseupdates`, { licensesToAssign: [{ skuId: microsoft365E3.id }] }), 201);
+      ok(await ws.call('POST', members, { id: user.id }), 201);
+      ok(await admin('PUT', `/_tenantry/workspaces/${ws.id}/consistency`, { after: 'PT30S' }));
+      assert.equal((await ws.call('DELETE', `${ws.base}/users/${user.id}`)).status, 204);
+      assert.equal(ok(await ws.call('GET', `${ws.base}/users/${user.id}/licenses`)).totalCount, 1);
+      assert.deepEqual(ok(await ws.call('GET', members)).items.map((m: { id: string }) => m.id), [user.id]);
+      // The seat was freed for real: the subscribed SKU says so at once (SKUs do not lag).
+      const skus = ok(await ws.call('GET', `${ws.base}/subscribedskus`));
+      assert.equal(skus.items.find((x: { productSku: { id: string } }) => x.productSku.id === microsoft365E3.id).consumedUnits, 0);
+      await ws.advance('PT31S');
+      assert.equal((await ws.call('GET', `${ws.base}/users/${user.id}/licenses`)).json.totalCount ?? 0, 0);
+      assert.equal(ok(await ws.call('GET', members)).totalCount, 0);
+    });
+
     it('leaves another workspace immediate, and a reset or a switch to immediate drops what was pending', async () => {
       const lagged = await workspace({ after: 'PT1H' });
       const other = await workspace({});
