@@ -6,6 +6,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { microsoft365E3 } from '../../domain/product-catalog.js';
+import { defaultConfig } from '../config.js';
+import { buildApp } from '../app.js';
 import { startEmulatorHarness, type Harness, type TestResponse } from '../../test-support/harness.js';
 import { storeFactories } from '../../test-support/stores.js';
 
@@ -244,4 +246,37 @@ for (const factory of storeFactories) {
 async function demoDomain(h: Harness): Promise<string> {
   const customer = (await h.request('GET', `/v1/customers/${h.customerId}`)).json as { companyProfile: { domain: string } };
   return customer.companyProfile.domain;
+}
+
+for (const factory of storeFactories) {
+  describe(`consistency lag across two servers of one ${factory.name} database`, () => {
+    it('a change pending on one is pending on the other, and reads on both count toward afterReads', async () => {
+      const store = await factory.open();
+      const adminToken = 'lag-two-servers-admin-token-0123';
+      // As with --workers: every request re-reads its workspace row.
+      const config = { logLevel: 'silent', sweepIntervalMs: 0, rateLimit: { ...defaultConfig.rateLimit, enabled: false }, emulator: { adminToken, stateCacheMs: 0 } } as const;
+      const [a, b] = [await buildApp(store, config), await buildApp(store, config)];
+      try {
+        const call = async (app: typeof a.app, method: string, url: string, token: string, body?: unknown) => {
+          const res = await app.inject({ method: method as 'GET', url, headers: { authorization: `Bearer ${token}` }, ...(body !== undefined ? { payload: body as object } : {}) });
+          return { status: res.statusCode, json: res.body ? JSON.parse(res.body) : undefined };
+        };
+        const ws = (await call(a.app, 'POST', '/_tenantry/workspaces', adminToken, { name: 'two servers' })).json;
+        assert.deepEqual((await call(b.app, 'PUT', `/_tenantry/workspaces/${ws.id}/consistency`, adminToken, { afterReads: 2 })).json, { afterReads: 2 });
+        const token = ws.tokens.AdminAgent as string;
+        const domain = `two-${factory.name}.onmicrosoft.com`;
+        const customer = (await call(a.app, 'POST', '/v1/customers', token, { companyProfile: { domain }, billingProfile: { companyName: 'Two' } })).json;
+        const user = (await call(a.app, 'POST', `/v1/customers/${customer.id}/users`, token, { userPrincipalName: `u@${domain}`, displayName: 'U' })).json;
+        const get = (app: typeof a.app) => call(app, 'GET', `/v1/customers/${customer.id}/users/${user.id}`, token);
+        assert.equal((await get(b.app)).status, 404);
+        assert.equal((await get(a.app)).status, 404);
+        assert.equal((await get(b.app)).status, 200);
+        assert.equal((await get(a.app)).status, 200);
+      } finally {
+        await a.app.close();
+        await b.app.close();
+        await factory.dispose(store);
+      }
+    });
+  });
 }
