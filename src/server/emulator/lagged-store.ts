@@ -22,7 +22,7 @@ import { isHidden, roleMemberEntity, type PendingChange, type PendingKind } from
 import type { RoleMember } from '../../domain/directory-roles.js';
 import type { UserLicenseRecord } from '../../domain/licensing.js';
 import type { UserListQuery } from '../../domain/user-list-query.js';
-import { serializeCustomerUser, type UserRecord } from '../../domain/user.js';
+import { serializeCustomerUser, sortKey, type UserRecord } from '../../domain/user.js';
 import type { Page, Store, UserPageJson } from '../../store/store.js';
 import { currentWorkspace, type WorkspaceScope } from './request-context.js';
 
@@ -125,7 +125,7 @@ export function laggedStore(inner: Store, clock: Clock): Store {
       if (!page) return undefined;
       const text = typeof page.itemsJson === 'string' ? page.itemsJson : page.itemsJson.toString('utf8');
       const users = text === '' ? [] : (JSON.parse(`[${text}]`) as Record<string, string>[]);
-      for (const u of users) items.push({ key: u[query.sortField].toLowerCase(), id: u.id, value: JSON.stringify(u) });
+      for (const u of users) items.push({ key: sortKey(u[query.sortField]), id: u.id, value: JSON.stringify(u) });
       if (!page.next) return { items, more: false };
       if (items.length >= count) return { items, more: true };
       position = page.next;
