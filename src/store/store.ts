@@ -14,6 +14,9 @@ import type { AuditRecord } from '../domain/audit-record.js';
 import type { WorkspaceRecord } from '../domain/emulator/workspace.js';
 import type { WorkspaceClockState } from '../domain/emulator/workspace-clock.js';
 import type { PendingChange, PendingKind } from '../domain/emulator/pending-change.js';
+import type { SnapshotRow } from './queries/snapshot-sql.js';
+
+export type { SnapshotRow } from './queries/snapshot-sql.js';
 
 export interface SigningKey {
   kid: string;
@@ -232,7 +235,7 @@ export interface Store {
   drawWorkspaceRequestNumber(id: string): Promise<number | undefined>;
   /** Deletes every row a partner owns (customers, users, licences, SKUs, role members, audit, idempotency, throttle counters, accounts), in one transaction. */
   deletePartnerData(partnerId: string): Promise<void>;
-  /** Deletes the workspace row itself (its data: `deletePartnerData`); false when unknown. */
+  /** Deletes the workspace row itself and its snapshots (its data: `deletePartnerData`); false when unknown. */
   deleteWorkspace(id: string): Promise<boolean>;
   /** One partner's share of the sweep, on its own clock: deleted users, idempotency answers and audit records older than the given instants. */
   purgePartner(partnerId: string, before: PartnerPurge): Promise<{ users: number; requests: number; auditRecords: number }>;
@@ -258,6 +261,25 @@ export interface Store {
   consumePendingRead(partnerId: string, customerId: string, kind: PendingKind, entityId: string): Promise<boolean>;
   /** Drops a workspace's pending changes; with `visibleBy` (ISO-8601) only those visible by then or out of reads. Returns how many. */
   clearPendingChanges(partnerId: string, visibleBy?: string): Promise<number>;
+  /**
+   * Snapshots (issue 11): copies every row the workspace owns, with its clock, id counter and
+   * settings, under `name` (replacing a snapshot of that name), in one transaction.
+   */
+  saveSnapshot(partnerId: string, name: string, state: SnapshotState): Promise<SnapshotRow>;
+  /** The workspace's snapshots, oldest first. */
+  listSnapshots(partnerId: string): Promise<SnapshotRow[]>;
+  /** Puts the workspace back as the snapshot found it, in one transaction; undefined when there is no such snapshot or workspace. */
+  restoreSnapshot(partnerId: string, name: string): Promise<WorkspaceRecord | undefined>;
+  /** Removes one snapshot; false when there was none. */
+  deleteSnapshot(partnerId: string, name: string): Promise<boolean>;
+}
+
+/** What a snapshot keeps of the workspace row besides its data. */
+export interface SnapshotState {
+  createdAt: string;
+  clock: WorkspaceClockState;
+  idCounter: number;
+  settings: string;
 }
 
 /** Cut-off instants (UTC ISO-8601) of `purgePartner`. */

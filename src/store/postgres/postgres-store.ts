@@ -3,6 +3,7 @@
  * the tests use to give every run a database of its own.
  */
 import { PostgresEmulatorFaults } from './postgres-emulator-faults.js';
+import { PostgresEmulatorSnapshots } from './postgres-emulator-snapshots.js';
 import pg from 'pg';
 import copyStreams from 'pg-copy-streams';
 import { once } from 'node:events';
@@ -11,6 +12,7 @@ import { inTransaction } from './transaction.js';
 import type { StoredFaultRule } from '../store.js';
 import { PostgresEmulatorPending } from './postgres-emulator-pending.js';
 import type { PendingChange, PendingKind } from '../../domain/emulator/pending-change.js';
+import type { SnapshotRow, SnapshotState } from '../store.js';
 import type { KeysetPosition } from '../../domain/continuation-token.js';
 import type { CustomerRecord } from '../../domain/customer.js';
 import { userNameKey, type PartnerAccount } from '../../domain/partner-account.js';
@@ -505,6 +507,7 @@ export class PostgresStore implements Store {
   }
 
   async deleteWorkspace(id: string): Promise<boolean> {
+    await this.emulatorSnapshots.deleteAll(id);
     return this.emulatorWorkspaces.deleteWorkspace(id);
   }
 
@@ -566,5 +569,27 @@ export class PostgresStore implements Store {
 
   async clearPendingChanges(partnerId: string, visibleBy?: string): Promise<number> {
     return this.emulatorPending.clear(partnerId, visibleBy);
+  }
+
+  // Emulator snapshots (issue 11): the work is in postgres-emulator-snapshots.ts.
+  private snapshotStore?: PostgresEmulatorSnapshots;
+  private get emulatorSnapshots(): PostgresEmulatorSnapshots {
+    return (this.snapshotStore ??= new PostgresEmulatorSnapshots(this.pool));
+  }
+
+  async saveSnapshot(partnerId: string, name: string, state: SnapshotState): Promise<SnapshotRow> {
+    return this.emulatorSnapshots.save(partnerId, name, state);
+  }
+
+  async listSnapshots(partnerId: string): Promise<SnapshotRow[]> {
+    return this.emulatorSnapshots.list(partnerId);
+  }
+
+  async restoreSnapshot(partnerId: string, name: string): Promise<WorkspaceRecord | undefined> {
+    return this.emulatorSnapshots.restore(partnerId, name);
+  }
+
+  async deleteSnapshot(partnerId: string, name: string): Promise<boolean> {
+    return this.emulatorSnapshots.delete(partnerId, name);
   }
 }

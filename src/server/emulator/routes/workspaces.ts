@@ -4,6 +4,8 @@
  */
 import type { FastifyInstance } from 'fastify';
 import faultRoutes from './faults.js';
+import snapshotRoutes from './snapshots.js';
+import { SnapshotService } from '../../../services/emulator/snapshot-service.js';
 import { normalizeRoles } from '../../../auth/permissions.js';
 import { ApiFault } from '../../../schemas/common.js';
 import {
@@ -38,6 +40,8 @@ export default async function controlPlaneRoutes(app: FastifyInstance, { ctx, wo
   app.addHook('onRequest', adminAuth(adminToken, ctx.tokens));
   // Issue 12's fault rules live under the same admin credential.
   await app.register(faultRoutes, { faults: app.emulatorFaults });
+  const snapshots = new SnapshotService(ctx.store, workspaces, (id) => app.emulatorFaults?.forget(id));
+  await app.register(snapshotRoutes, { snapshots });
 
   app.post<{ Body: WorkspaceCreate }>('/workspaces', {
     schema: { tags, security, summary: 'Create a workspace: an isolated partner with its own data, clock and tokens', body: WorkspaceCreate, response: { 201: Workspace, ...errors } },
