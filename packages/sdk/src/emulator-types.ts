@@ -4,6 +4,7 @@
 import type { Static } from '@sinclair/typebox';
 import type * as emulator from '../../../src/schemas/emulator/workspace.js';
 import type * as consistency from '../../../src/schemas/emulator/consistency.js';
+import type * as snapshot from '../../../src/schemas/emulator/snapshot.js';
 
 /** A workspace: an isolated partner with its own data, clock and tokens. */
 export type Workspace = Static<typeof emulator.Workspace>;
@@ -16,3 +17,6 @@ export type TokenRequest = Static<typeof emulator.TokenRequest>;
 export type IssuedToken = Static<typeof emulator.IssuedToken>;
 /** A workspace's consistency lag: `{}` (immediate), `{ after: 'PT30S' }` or `{ afterReads: 3 }`. */
 export type Consistency = Static<typeof consistency.Consistency>;
+/** A named copy of a workspace's state: `{ name, createdAt }`. */
+export type Snapshot = Static<typeof snapshot.Snapshot>;
+export type SnapshotList = Static<typeof snapshot.SnapshotList>;

@@ -7,7 +7,7 @@
  * const ws = await client.emulator.workspaces.create({ name: 'my-suite', seed: 'my-suite' });
  * await client.emulator.workspaces.byId(ws.id).clock.advance('P30D');
  */
-import type { ClockChange, Consistency, IssuedToken, TokenRequest, Workspace, WorkspaceClock, WorkspaceCreate, WorkspaceList } from '../emulator-types.js';
+import type { ClockChange, Consistency, IssuedToken, Snapshot, SnapshotList, TokenRequest, Workspace, WorkspaceClock, WorkspaceCreate, WorkspaceList } from '../emulator-types.js';
 import { PartnerClient, type PartnerClientOptions } from '../partner-client.js';
 import type { CallOptions } from '../request-context.js';
 import { ResourceOperations } from './resource.js';
@@ -75,6 +75,11 @@ export class WorkspaceOperations extends ResourceOperations {
     return new WorkspaceTokenOperations(this.client, this.child('tokens'));
   }
 
+  /** The workspace's snapshots: take, list, restore, delete. */
+  get snapshots(): WorkspaceSnapshotOperations {
+    return new WorkspaceSnapshotOperations(this.client, this.child('snapshots'));
+  }
+
   /** The workspace's consistency lag (how long writes stay invisible to reads). */
   get consistency(): WorkspaceConsistencyOperations {
     return new WorkspaceConsistencyOperations(this.client, this.child('consistency'));
@@ -98,6 +103,38 @@ export class WorkspaceConsistencyOperations extends ResourceOperations {
    */
   set(body: Consistency, call?: CallOptions): Promise<Consistency> {
     return this.client.send({ method: 'PUT', path: this.path, body }, call);
+  }
+}
+
+/** A workspace's snapshots. */
+export class WorkspaceSnapshotOperations extends ResourceOperations {
+  /**
+   * Takes a snapshot of the workspace's state, replacing one of the same name.
+   *
+   * @example
+   * await ws.snapshots.create('clean');
+   */
+  create(name: string, call?: CallOptions): Promise<Snapshot> {
+    return this.client.send({ method: 'POST', path: this.path, body: { name } }, call);
+  }
+
+  list(call?: CallOptions): Promise<SnapshotList> {
+    return this.client.send({ method: 'GET', path: this.path }, call);
+  }
+
+  /**
+   * Undoes every write since the snapshot: data, audit records, seats, idempotency answers,
+   * throttle counters, fault rules, the clock and the id counter.
+   *
+   * @example
+   * await ws.snapshots.restore('clean');
+   */
+  restore(name: string, call?: CallOptions): Promise<Workspace> {
+    return this.client.send({ method: 'POST', path: `${this.child(name)}/restore` }, call);
+  }
+
+  delete(name: string, call?: CallOptions): Promise<void> {
+    return this.client.send({ method: 'DELETE', path: this.child(name) }, call);
   }
 }
 
