@@ -13,6 +13,7 @@ import type { AuditQuery } from '../domain/audit-query.js';
 import type { AuditRecord } from '../domain/audit-record.js';
 import type { WorkspaceRecord } from '../domain/emulator/workspace.js';
 import type { WorkspaceClockState } from '../domain/emulator/workspace-clock.js';
+import type { EmulatorJournalStore } from './journal-store.js';
 
 export interface SigningKey {
   kid: string;
@@ -247,6 +248,8 @@ export interface Store {
   countFaultRuleMatch(partnerId: string, ruleId: string): Promise<number>;
   /** Counts one firing unless the rule has fired `times` already; true when this call may fire. */
   countFaultRuleFire(partnerId: string, ruleId: string): Promise<boolean>;
+  /** The emulator's request journal (issue 12); its work is in a file of its own per store. */
+  journal(): EmulatorJournalStore;
 }
 
 /** Cut-off instants (UTC ISO-8601) of `purgePartner`. */

@@ -44,6 +44,7 @@ export {
   WorkspaceCollectionOperations,
   WorkspaceOperations,
   WorkspaceTokenOperations,
+  WorkspaceRequestOperations,
 } from './resources/emulator.js';
 export type * from './types.js';
 export type * from './emulator-types.js';

@@ -1,0 +1,105 @@
+/**
+ * What the request journal (issue 12) keeps of a request and its answer: credentials dropped,
+ * passwords and other secrets replaced with "***", bodies capped. Without I/O.
+ *
+ * Credentials (Authorization, cookies) are dropped whole: even their presence is not the journal's
+ * business. Any other header, query parameter or JSON property whose name looks secret
+ * (*password*, *secret*, *token*, *key* as in api-key) keeps its name and loses its value.
+ */
+
+/** Replacement for a secret value. */
+export const redacted = '***';
+
+/** Headers left out of the journal entirely. */
+const dropped = new Set(['authorization', 'proxy-authorization', 'cookie', 'set-cookie']);
+
+/** Names whose values are secrets. */
+const secretName = /password|passwd|secret|token|api-?key|credential/i;
+
+/**
+ * Whether a header, parameter or property name carries a secret.
+ *
+ * @example
+ * isSecretName('passwordProfile'); // false (an object: its members are checked one by one)
+ * isSecretName('password'); // true
+ */
+export const isSecretName = (name: string): boolean => secretName.test(name);
+
+/**
+ * Headers as the journal keeps them: names lower-cased, credentials absent, secrets "***",
+ * repeated headers joined with ", ".
+ *
+ * @example
+ * journalHeaders({ authorization: 'Bearer x', 'ms-requestid': 'r1' }); // { 'ms-requestid': 'r1' }
+ */
+export function journalHeaders(headers: Record<string, string | string[] | number | undefined>): Record<string, string> {
+  const out: Record<string, string> = Object.create(null);
+  for (const [rawName, value] of Object.entries(headers)) {
+    if (value === undefined) continue;
+    const name = rawName.toLowerCase();
+    if (dropped.has(name)) continue;
+    out[name] = isSecretName(name) ? redacted : Array.isArray(value) ? value.join(', ') : String(value);
+  }
+  return out;
+}
+
+/**
+ * A JSON value with every string, number or boolean under a secret-looking name replaced by "***"
+ * (a boolean such as `forceChangePasswordNextLogin` is not a secret and stays).
+ *
+ * @example
+ * redactJson({ passwordProfile: { password: 'P@ss', forceChangePassword: true } });
+ * // { passwordProfile: { password: '***', forceChangePassword: true } }
+ */
+export function redactJson(value: unknown, depth = 0): unknown {
+  if (depth > 64 || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((v) => redactJson(v, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [name, member] of Object.entries(value as Record<string, unknown>)) {
+    out[name] = isSecretName(name) && (typeof member === 'string' || typeof member === 'number') ? redacted : redactJson(member, depth + 1);
+  }
+  return out;
+}
+
+// A JSON member with a secret-looking name and a string value, complete or cut off at the end.
+const secretMember = /("(?:[^"\\]*(?:password|passwd|secret|token|api-?key|credential)[^"\\]*)"\s*:\s*)"(?:[^"\\]|\\.)*(?:"|\\?$)/gi;
+
+/**
+ * JSON text with the string values of secret-looking members replaced by "***", without parsing
+ * (the text may be cut off part-way, and a page of users is not worth parsing on every request).
+ * A value cut off by the end of the text is replaced too.
+ *
+ * @example
+ * redactJsonText('{"password":"Pa55w0rd!","id":"1"}'); // '{"password":"***","id":"1"}'
+ */
+export function redactJsonText(text: string): string {
+  return text.replace(secretMember, (_m, head: string) => `${head}"${redacted}"`);
+}
+
+/**
+ * Query parameters as the journal keeps them (secret-looking names "***"; the last of repeats).
+ *
+ * @example
+ * journalQuery('size=5&access_token=abc'); // { size: '5', access_token: '***' }
+ */
+export function journalQuery(search: string): Record<string, string> {
+  const out: Record<string, string> = Object.create(null);
+  for (const [name, value] of new URLSearchParams(search)) out[name] = isSecretName(name) ? redacted : value;
+  return out;
+}
+
+/** Largest response body text the journal keeps (then `responseTruncated`). */
+export const journalBodyCap = 16 * 1024;
+
+/**
+ * An answer's text as kept: secrets replaced, cut to `cap` characters.
+ *
+ * @example
+ * capBody('{"a":1}'); // { text: '{"a":1}', truncated: false }
+ */
+export function capBody(text: string, cap = journalBodyCap): { text: string; truncated: boolean } {
+  // Redacted before the cut, and the cut text again: a secret split by the cut is still replaced.
+  const clean = redactJsonText(text.length > cap + 1024 ? text.slice(0, cap + 1024) : text);
+  if (clean.length <= cap && text.length <= cap + 1024) return { text: clean, truncated: false };
+  return { text: redactJsonText(clean.slice(0, cap)), truncated: true };
+}
