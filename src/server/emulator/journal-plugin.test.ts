@@ -158,6 +158,50 @@ for (const factory of storeFactories) {
       }
     });
 
+    it('records the client checks a careless client trips on its entries and sums them in the client report', async () => {
+      const w = await workspaceOf(h);
+      const users = `/v1/customers/${w.customerId}/users`;
+      const bare = (method: string, url: string, options: { body?: unknown; headers?: Record<string, string> } = {}) => h.request(method, url, { token: w.token, ...options });
+      for (let i = 0; i < 3; i++) {
+        const res = await bare('POST', users, { body: { userPrincipalName: `c${i}@${w.domain}`, displayName: `C ${i}`, usageLocation: 'US' } });
+        assert.equal(res.status, 201, res.text);
+      }
+      const first = await w.call('GET', `${users}?size=1`);
+      const token = first.json.links.next.headers[0].value;
+      assert.equal((await w.call('GET', `${users}?size=1&seekOperation=Next`, { headers: { 'ms-continuationtoken': token } })).status, 200);
+      for (let i = 0; i < 11; i++) await w.call('GET', `/v1/customers/${w.customerId}/directoryroles`);
+      const rid = crypto.randomUUID();
+      await w.call('PATCH', `${users}/${first.json.items[0].id}`, { body: { displayName: 'One' }, headers: { 'ms-requestid': rid } });
+      await w.call('PATCH', `${users}/${first.json.items[0].id}`, { body: { displayName: 'Two' }, headers: { 'ms-requestid': rid } });
+
+      const report = (await w.admin('GET', '/client-report')).json;
+      const count = new Map(report.checks.map((c: { check: string; count: number }) => [c.check, c.count]));
+      assert.equal(count.get('writeWithoutRequestId'), 3);
+      assert.equal(count.get('noCorrelationId'), 3);
+      assert.equal(count.get('pagingSizeResent'), 1);
+      assert.equal(count.get('repeatedListPolling'), 1);
+      assert.equal(count.get('requestIdReusedWithOtherBody'), 1);
+      assert.equal(count.get('ownPagingUrl'), undefined);
+      for (const c of report.checks) {
+        assert.ok(c.explanation.length > 0);
+        assert.ok(c.exampleEntryIds.length >= 1 && c.exampleEntryIds.length <= 5);
+        assert.ok(!Number.isNaN(Date.parse(c.lastSeenAt)));
+      }
+      const example = (await w.admin('GET', `/requests/${report.checks.find((c: { check: string }) => c.check === 'pagingSizeResent').exampleEntryIds[0]}`)).json;
+      assert.deepEqual(example.checks.map((c: { check: string }) => c.check), ['pagingSizeResent']);
+      assert.equal(example.query.size, '1');
+
+      // A careful client: correlation id, request ids, links.next as given.
+      const careful = await workspaceOf(h);
+      for (const alias of ['d', 'e']) {
+        await careful.call('POST', `/v1/customers/${careful.customerId}/users`, { body: { userPrincipalName: `${alias}@${careful.domain}`, displayName: alias, usageLocation: 'US' }, headers: { 'ms-requestid': crypto.randomUUID() } });
+      }
+      const page = await careful.call('GET', `/v1/customers/${careful.customerId}/users?size=1`);
+      const next = await careful.call('GET', `/v1${page.json.links.next.uri}`, { headers: { 'ms-continuationtoken': page.json.links.next.headers[0].value } });
+      assert.equal(next.status, 200);
+      assert.deepEqual((await careful.admin('GET', '/client-report')).json, { checks: [] });
+    });
+
     it('records nothing for a partner that is not a workspace', async () => {
       const before = (await h.store.journal().page(h.partnerId, {}, undefined, 10)).length;
       assert.equal((await h.request('GET', `/v1/customers/${h.customerId}/users`)).status, 200);
