@@ -21,8 +21,10 @@ export interface JournalRow {
   status: number;
   /** Names of the client checks it tripped, comma-separated ('' for none). */
   checks: string;
-  /** The rest of the entry (headers, bodies, query, duration, fault rule), secrets already replaced. */
+  /** The rest of the entry (headers, request body, query, duration, fault rule), secrets already replaced. */
   entryJson: string;
+  /** The answer's text as kept (capped, secrets replaced); a column of its own so it is not escaped into entryJson. */
+  responseBody: string | null;
 }
 
 /** A stored row with its sequence number (the entry id; newer entries have larger ones). */

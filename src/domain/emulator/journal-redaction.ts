@@ -61,19 +61,33 @@ export function redactJson(value: unknown, depth = 0): unknown {
   return out;
 }
 
-// A JSON member with a secret-looking name and a string value, complete or cut off at the end.
-const secretMember = /("(?:[^"\\]*(?:password|passwd|secret|token|api-?key|credential)[^"\\]*)"\s*:\s*)"(?:[^"\\]|\\.)*(?:"|\\?$)/gi;
+// A secret-looking word, and after it: the rest of its JSON string, a colon (so it was a member
+// name), then the member's string value, complete or cut off at the end.
+const secretWord = /password|passwd|secret|token|api-?key|credential/gi;
+const memberValue = /([^"\\]*"\s*:\s*)"(?:[^"\\]|\\.)*(?:"|\\?$)/y;
 
 /**
  * JSON text with the string values of secret-looking members replaced by "***", without parsing
  * (the text may be cut off part-way, and a page of users is not worth parsing on every request).
- * A value cut off by the end of the text is replaced too.
+ * A value cut off by the end of the text is replaced too. Only where a word is found is the member
+ * checked: one regex anchored at every quote took ~10x longer on a page of users.
  *
  * @example
  * redactJsonText('{"password":"Pa55w0rd!","id":"1"}'); // '{"password":"***","id":"1"}'
  */
 export function redactJsonText(text: string): string {
-  return text.replace(secretMember, (_m, head: string) => `${head}"${redacted}"`);
+  let out = '';
+  let from = 0;
+  secretWord.lastIndex = 0;
+  for (let word = secretWord.exec(text); word; word = secretWord.exec(text)) {
+    memberValue.lastIndex = secretWord.lastIndex;
+    const m = memberValue.exec(text);
+    if (!m) continue;
+    out += `${text.slice(from, secretWord.lastIndex + m[1].length)}"${redacted}"`;
+    from = memberValue.lastIndex;
+    secretWord.lastIndex = from;
+  }
+  return from === 0 ? text : out + text.slice(from);
 }
 
 /**
@@ -98,8 +112,9 @@ export const journalBodyCap = 16 * 1024;
  * capBody('{"a":1}'); // { text: '{"a":1}', truncated: false }
  */
 export function capBody(text: string, cap = journalBodyCap): { text: string; truncated: boolean } {
-  // Redacted before the cut, and the cut text again: a secret split by the cut is still replaced.
+  // Redacted before the cut, with 1 KiB to spare: a value the cut splits was replaced whole (one
+  // that runs past the spare KiB, by the end-of-text rule), so the cut exposes no part of a secret.
   const clean = redactJsonText(text.length > cap + 1024 ? text.slice(0, cap + 1024) : text);
   if (clean.length <= cap && text.length <= cap + 1024) return { text: clean, truncated: false };
-  return { text: redactJsonText(clean.slice(0, cap)), truncated: true };
+  return { text: clean.slice(0, cap), truncated: true };
 }

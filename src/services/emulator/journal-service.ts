@@ -51,7 +51,7 @@ export interface JournalOptions {
 }
 
 /** The stored part of an entry (the rest are row columns). */
-type EntryBody = Pick<JournalEntry, 'query' | 'durationMs' | 'requestHeaders' | 'requestBody' | 'responseHeaders' | 'responseBody' | 'responseTruncated' | 'faultRuleId'>;
+type EntryBody = Pick<JournalEntry, 'query' | 'durationMs' | 'requestHeaders' | 'requestBody' | 'responseHeaders' | 'responseTruncated' | 'faultRuleId'>;
 
 interface PageState {
   filter: JournalFilter;
@@ -207,7 +207,6 @@ function toRow(e: PendingEntry): JournalRow {
     requestHeaders: journalHeaders(e.requestHeaders),
     requestBody: e.requestBody === undefined ? null : redactJson(e.requestBody),
     responseHeaders: journalHeaders(e.responseHeaders),
-    responseBody: response?.text ?? null,
     responseTruncated: (response?.truncated ?? false) || (e.responseText !== undefined && e.responseLength > e.responseText.length),
     ...(e.faultRuleId !== undefined ? { faultRuleId: e.faultRuleId } : {}),
   };
@@ -222,6 +221,7 @@ function toRow(e: PendingEntry): JournalRow {
     status: e.status,
     checks: e.checks.join(','),
     entryJson: JSON.stringify(body),
+    responseBody: response?.text ?? null,
   };
 }
 
@@ -241,7 +241,7 @@ function toEntry(row: StoredJournalRow): JournalEntry {
     requestHeaders: body.requestHeaders,
     requestBody: body.requestBody,
     responseHeaders: body.responseHeaders,
-    responseBody: body.responseBody,
+    responseBody: row.responseBody,
     responseTruncated: body.responseTruncated,
     ...(body.faultRuleId !== undefined ? { faultRuleId: body.faultRuleId } : {}),
     checks: row.checks === '' ? [] : row.checks.split(',').map((check) => ({ check, explanation: explainCheck(check) })),

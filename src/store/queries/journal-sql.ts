@@ -4,7 +4,7 @@
  */
 import type { JournalFilter } from '../journal-store.js';
 
-export const journalColumns = 'seq, partner_id, time, method, path, operation, request_id, correlation_id, status, checks, entry_json';
+export const journalColumns = 'seq, partner_id, time, method, path, operation, request_id, correlation_id, status, checks, entry_json, response_body';
 
 /**
  * The conditions of a filter and their values; `param(n)` writes the n-th placeholder (1-based).
@@ -41,4 +41,5 @@ export const journalRowOf = (r: Record<string, unknown>) => ({
   status: Number(r.status),
   checks: String(r.checks),
   entryJson: String(r.entry_json),
+  responseBody: r.response_body === null || r.response_body === undefined ? null : String(r.response_body),
 });

@@ -19,8 +19,8 @@ export class SqliteEmulatorJournal implements EmulatorJournalStore {
   async append(rows: JournalRow[], keep: number): Promise<void> {
     if (rows.length === 0) return;
     this.db.transaction(() => {
-      const insert = this.statements.get('INSERT INTO emulator_journal (partner_id, time, method, path, operation, request_id, correlation_id, status, checks, entry_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
-      for (const r of rows) insert.run(r.partnerId, r.time, r.method, r.path, r.operation, r.requestId, r.correlationId, r.status, r.checks, r.entryJson);
+      const insert = this.statements.get('INSERT INTO emulator_journal (partner_id, time, method, path, operation, request_id, correlation_id, status, checks, entry_json, response_body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+      for (const r of rows) insert.run(r.partnerId, r.time, r.method, r.path, r.operation, r.requestId, r.correlationId, r.status, r.checks, r.entryJson, r.responseBody);
       const trim = this.statements.get('DELETE FROM emulator_journal WHERE partner_id = ? AND seq <= (SELECT seq FROM emulator_journal WHERE partner_id = ? ORDER BY seq DESC LIMIT 1 OFFSET ?)');
       for (const partnerId of new Set(rows.map((r) => r.partnerId))) trim.run(partnerId, partnerId, keep);
     }).immediate();
