@@ -23,8 +23,11 @@ export interface JournalRow {
   checks: string;
   /** The rest of the entry (headers, request body, query, duration, fault rule), secrets already replaced. */
   entryJson: string;
-  /** The answer's text as kept (capped, secrets replaced); a column of its own so it is not escaped into entryJson. */
-  responseBody: string | null;
+  /**
+   * The answer's text as kept (capped, secrets replaced), deflated (raw DEFLATE of its UTF-8): a
+   * page of users shrinks ~8x, which is most of what the journal costs a busy list path to write.
+   */
+  responseBody: Buffer | null;
 }
 
 /** A stored row with its sequence number (the entry id; newer entries have larger ones). */

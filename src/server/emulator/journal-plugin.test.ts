@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { inflateRawSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
 import { startEmulatorHarness, startHarness, type Harness } from '../../test-support/harness.js';
 import { storeFactories } from '../../test-support/stores.js';
@@ -77,7 +78,9 @@ for (const factory of storeFactories) {
       const answeredPassword: string | undefined = res.json.passwordProfile?.password;
       await h.app.emulatorJournal!.flush();
       const rows = await h.store.journal().page(w.ws.id, {}, undefined, 100);
-      const stored = JSON.stringify(rows);
+      // Answers are stored deflated: look at their text too.
+      const stored = JSON.stringify(rows) + rows.map((r) => (r.responseBody ? inflateRawSync(r.responseBody).toString('utf8') : '')).join('\n');
+      assert.match(stored, /"displayName":"Bob"/, 'the answers are in what is searched');
       const har = (await w.admin('GET', '/requests.har')).text;
       for (const text of [stored, har]) {
         assert.ok(!text.includes(w.token), 'the bearer token is absent');

@@ -10,6 +10,7 @@
  * journal.record(pending);
  * const page = await journal.list(partnerId, { status: '429' }, undefined, '/_tenantry/workspaces/…/requests');
  */
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { decodeContinuationToken, encodeContinuationToken, parsePageSize } from '../../domain/continuation-token.js';
 import { explainCheck } from '../../domain/emulator/client-checks.js';
 import { capBody, journalHeaders, journalQuery, redactJson } from '../../domain/emulator/journal-redaction.js';
@@ -221,7 +222,7 @@ function toRow(e: PendingEntry): JournalRow {
     status: e.status,
     checks: e.checks.join(','),
     entryJson: JSON.stringify(body),
-    responseBody: response?.text ?? null,
+    responseBody: response ? deflateRawSync(response.text, { level: 1 }) : null,
   };
 }
 
@@ -241,7 +242,7 @@ function toEntry(row: StoredJournalRow): JournalEntry {
     requestHeaders: body.requestHeaders,
     requestBody: body.requestBody,
     responseHeaders: body.responseHeaders,
-    responseBody: row.responseBody,
+    responseBody: row.responseBody ? inflateRawSync(row.responseBody).toString('utf8') : null,
     responseTruncated: body.responseTruncated,
     ...(body.faultRuleId !== undefined ? { faultRuleId: body.faultRuleId } : {}),
     checks: row.checks === '' ? [] : row.checks.split(',').map((check) => ({ check, explanation: explainCheck(check) })),

@@ -18,7 +18,7 @@ export class PostgresEmulatorJournal implements EmulatorJournalStore {
     await inTransaction(this.pool, async (client) => {
       await client.query(
         `INSERT INTO emulator_journal (partner_id, time, method, path, operation, request_id, correlation_id, status, checks, entry_json, response_body)
-         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::int[], $9::text[], $10::text[], $11::text[])`,
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::int[], $9::text[], $10::text[], $11::bytea[])`,
         [column('partnerId'), column('time'), column('method'), column('path'), column('operation'), column('requestId'), column('correlationId'), column('status'), column('checks'), column('entryJson'), column('responseBody')],
       );
       for (const partnerId of new Set(rows.map((r) => r.partnerId))) {

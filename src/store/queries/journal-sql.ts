@@ -41,5 +41,5 @@ export const journalRowOf = (r: Record<string, unknown>) => ({
   status: Number(r.status),
   checks: String(r.checks),
   entryJson: String(r.entry_json),
-  responseBody: r.response_body === null || r.response_body === undefined ? null : String(r.response_body),
+  responseBody: Buffer.isBuffer(r.response_body) ? r.response_body : null,
 });

@@ -174,7 +174,7 @@ export const sqliteMigrations: string[] = [
   CREATE TABLE emulator_journal (
     seq INTEGER PRIMARY KEY AUTOINCREMENT, partner_id TEXT NOT NULL, time TEXT NOT NULL,
     method TEXT NOT NULL, path TEXT NOT NULL, operation TEXT, request_id TEXT, correlation_id TEXT,
-    status INTEGER NOT NULL, checks TEXT NOT NULL DEFAULT '', entry_json TEXT NOT NULL, response_body TEXT
+    status INTEGER NOT NULL, checks TEXT NOT NULL DEFAULT '', entry_json TEXT NOT NULL, response_body BLOB
   );
   CREATE INDEX emulator_journal_by_partner ON emulator_journal (partner_id, seq);
   `,
