@@ -205,6 +205,15 @@ for (const factory of storeFactories) {
       assert.deepEqual((await careful.admin('GET', '/client-report')).json, { checks: [] });
     });
 
+    it('keeps the journal across a reset and empties it with the workspace', async () => {
+      const w = await workspaceOf(h);
+      assert.equal((await w.admin('POST', '/reset')).status, 200);
+      assert.equal((await w.admin('GET', '/requests')).json.totalCount, 1, 'the customer created before the reset');
+      await h.app.emulatorJournal!.flush();
+      assert.equal((await w.admin('DELETE', '')).status, 204);
+      assert.equal(await h.store.journal().count(w.ws.id, {}), 0);
+    });
+
     it('records nothing for a partner that is not a workspace', async () => {
       const before = (await h.store.journal().page(h.partnerId, {}, undefined, 10)).length;
       assert.equal((await h.request('GET', `/v1/customers/${h.customerId}/users`)).status, 200);
