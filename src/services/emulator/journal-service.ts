@@ -64,6 +64,8 @@ export class JournalService {
   private buffer: PendingEntry[] = [];
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
+  /** Rows handed to flushes that have not finished; past a limit new entries are dropped rather than held (a stalled store must not grow memory). */
+  private inFlight = 0;
   private readonly flushMs: number;
   private readonly batchSize: number;
 
@@ -74,6 +76,7 @@ export class JournalService {
 
   /** Buffers a finished request; cheap (no I/O, no serialization). */
   record(entry: PendingEntry): void {
+    if (this.inFlight > this.batchSize * 20) return;
     this.buffer.push(entry);
     if (this.buffer.length >= this.batchSize) void this.flush();
     else if (!this.timer) {
@@ -91,11 +94,14 @@ export class JournalService {
     if (this.buffer.length === 0) return this.flushing;
     const batch = this.buffer;
     this.buffer = [];
+    this.inFlight += batch.length;
     this.flushing = this.flushing.then(async () => {
       try {
         await this.store.journal().append(batch.map(toRow), this.options.size);
       } catch (err) {
         this.options.onError?.(err);
+      } finally {
+        this.inFlight -= batch.length;
       }
     });
     return this.flushing;
