@@ -3,6 +3,7 @@ import { inflateRawSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
 import { startEmulatorHarness, startHarness, type Harness } from '../../test-support/harness.js';
 import { storeFactories } from '../../test-support/stores.js';
+import { startLiveServer } from '../../test-support/live-server.js';
 
 const password = 'Journal-Secret-Pa55!';
 
@@ -262,6 +263,29 @@ for (const factory of storeFactories) {
         assert.equal((await h.store.journal().page(w.ws.id, {}, undefined, 10)).length, 0);
       } finally {
         await h.close();
+      }
+    });
+  });
+}
+
+for (const factory of storeFactories) {
+  describe(`emulator request journal over a real connection on ${factory.name}`, () => {
+    it('records a dropped request with status 0 and the fault that dropped it', async () => {
+      const server = await startLiveServer(factory, { emulator: { adminToken: 'admin-drop-0123456789' } });
+      try {
+        const w = await workspaceOf(server);
+        await assert.rejects(fetch(`${server.url}/v1/customers`, { headers: { authorization: `Bearer ${w.token}`, 'tenantry-fault': 'drop' } }));
+        let items: { status: number; faultRuleId?: string; operation: string }[] = [];
+        for (let i = 0; i < 50 && !items.some((e) => e.status === 0); i++) {
+          await new Promise((r) => setTimeout(r, 20));
+          items = (await w.admin('GET', '/requests')).json.items;
+        }
+        const dropped = items.find((e) => e.status === 0);
+        assert.ok(dropped, JSON.stringify(items));
+        assert.equal(dropped.faultRuleId, 'header');
+        assert.equal(dropped.operation, 'customers.list');
+      } finally {
+        await server.close();
       }
     });
   });

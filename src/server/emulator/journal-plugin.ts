@@ -116,6 +116,32 @@ async function journalPlugin(app: FastifyInstance, opts: JournalPluginOptions) {
     done(null, payload);
   });
 
+  // A request that never got an answer (a `drop` fault, or the client went away) has no onResponse:
+  // it is recorded with status 0, as a HAR records an aborted request.
+  app.addHook('onRequestAbort', (request, done) => {
+    const state = request.journalState;
+    if (state) {
+      request.journalState = null;
+      journal.record({
+        partnerId: state.partnerId,
+        time: state.at.toISOString(),
+        method: request.method,
+        url: request.url,
+        operation: request.routeOptions.config?.operationId ?? null,
+        requestHeaders: request.headers,
+        requestBody: state.requestBody,
+        status: 0,
+        responseHeaders: {},
+        responseText: undefined,
+        responseLength: 0,
+        durationMs: 0,
+        faultRuleId: request.emulator?.faultRuleId,
+        checks: [...(request.emulator?.checks ?? []), ...state.checks],
+      });
+    }
+    done();
+  });
+
   app.addHook('onResponse', (request, reply, done) => {
     const state = request.journalState;
     if (state) {
