@@ -14,6 +14,17 @@ describe('journal redaction', () => {
     assert.equal(body.passwordProfile.password, 'P@55word', 'the request body itself is untouched');
   });
 
+  it('keeps a member named __proto__ as data, never as a prototype', () => {
+    const body = JSON.parse('{"__proto__":{"password":"x","polluted":true},"a":1}');
+    const out = redactJson(body) as Record<string, unknown>;
+    assert.equal(Object.getPrototypeOf(out), Object.prototype);
+    assert.equal((out as { polluted?: unknown }).polluted, undefined);
+    assert.deepEqual(Object.getOwnPropertyDescriptor(out, '__proto__')?.value, { password: '***', polluted: true });
+    const query = journalQuery('__proto__=x&size=1');
+    assert.equal(Object.getPrototypeOf(query), Object.prototype);
+    assert.equal(Object.getOwnPropertyDescriptor(query, '__proto__')?.value, 'x');
+  });
+
   it('replaces passwords in answer text, also one cut off at the end', () => {
     assert.equal(redactJsonText('{"password":"Pa\\"55","id":"1"}'), '{"password":"***","id":"1"}');
     assert.equal(redactJsonText('{"id":"1","temporaryPassword":"Kx9!'), '{"id":"1","temporaryPassword":"***"');

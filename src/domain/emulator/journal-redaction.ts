@@ -33,14 +33,15 @@ export const isSecretName = (name: string): boolean => secretName.test(name);
  * journalHeaders({ authorization: 'Bearer x', 'ms-requestid': 'r1' }); // { 'ms-requestid': 'r1' }
  */
 export function journalHeaders(headers: Record<string, string | string[] | number | undefined>): Record<string, string> {
-  const out: Record<string, string> = Object.create(null);
+  const kept: [string, string][] = [];
   for (const [rawName, value] of Object.entries(headers)) {
     if (value === undefined) continue;
     const name = rawName.toLowerCase();
     if (dropped.has(name)) continue;
-    out[name] = isSecretName(name) ? redacted : Array.isArray(value) ? value.join(', ') : String(value);
+    kept.push([name, isSecretName(name) ? redacted : Array.isArray(value) ? value.join(', ') : String(value)]);
   }
-  return out;
+  // fromEntries defines own properties: a header named __proto__ stays data.
+  return Object.fromEntries(kept);
 }
 
 /**
@@ -54,11 +55,10 @@ export function journalHeaders(headers: Record<string, string | string[] | numbe
 export function redactJson(value: unknown, depth = 0): unknown {
   if (depth > 64 || value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) return value.map((v) => redactJson(v, depth + 1));
-  const out: Record<string, unknown> = {};
-  for (const [name, member] of Object.entries(value as Record<string, unknown>)) {
-    out[name] = isSecretName(name) && (typeof member === 'string' || typeof member === 'number') ? redacted : redactJson(member, depth + 1);
-  }
-  return out;
+  // fromEntries defines own properties: a member named __proto__ stays data, never a prototype.
+  return Object.fromEntries(
+    Object.entries(value as Record<string, unknown>).map(([name, member]) => [name, isSecretName(name) && (typeof member === 'string' || typeof member === 'number') ? redacted : redactJson(member, depth + 1)]),
+  );
 }
 
 // A secret-looking word, and after it: the rest of its JSON string, a colon (so it was a member
@@ -97,9 +97,9 @@ export function redactJsonText(text: string): string {
  * journalQuery('size=5&access_token=abc'); // { size: '5', access_token: '***' }
  */
 export function journalQuery(search: string): Record<string, string> {
-  const out: Record<string, string> = Object.create(null);
-  for (const [name, value] of new URLSearchParams(search)) out[name] = isSecretName(name) ? redacted : value;
-  return out;
+  const kept = new Map<string, string>();
+  for (const [name, value] of new URLSearchParams(search)) kept.set(name, isSecretName(name) ? redacted : value);
+  return Object.fromEntries(kept);
 }
 
 /** Largest response body text the journal keeps (then `responseTruncated`). */
