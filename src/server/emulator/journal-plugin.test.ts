@@ -125,6 +125,12 @@ for (const factory of storeFactories) {
       assert.equal((await w.admin('GET', '/requests?since=2000-01-01T00:00:00Z')).json.totalCount, 7);
       assert.equal((await w.admin('GET', '/requests?since=yesterday')).status, 400);
       assert.equal((await w.admin('GET', '/requests?status=abc')).status, 400);
+      for (const bad of ['requestId=%00', 'route=users%00', 'size=9999', 'size=', 'since=2026-13-45T00:00:00Z', 'correlationId=' + 'x'.repeat(200)]) {
+        const res = await w.admin('GET', `/requests?${bad}`);
+        assert.equal(res.status, 400, `${bad}: ${res.text}`);
+        assert.equal(typeof res.json.code, 'number');
+      }
+      assert.equal((await h.request('GET', '/_tenantry/workspaces/not-a-guid/requests', { token: h.emulatorAdminToken })).status, 400);
       assert.equal((await w.admin('GET', '/requests?seekOperation=Next', { 'ms-continuationtoken': 'forged.token' })).status, 400);
     });
 

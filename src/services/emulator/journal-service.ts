@@ -187,6 +187,10 @@ export class JournalService {
 
 /** The store filter of a query; bad values are 400 faults naming the parameter. */
 function filterOf(query: JournalQuery): JournalFilter {
+  for (const name of ['requestId', 'correlationId', 'route', 'since'] as const) {
+    // PostgreSQL text cannot hold U+0000: refused here rather than failing in the store.
+    if (query[name]?.includes('\u0000')) throw faults.invalidInput(`${name} must not contain U+0000`, [name]);
+  }
   const filter: JournalFilter = {};
   if (query.requestId) filter.requestId = query.requestId;
   if (query.correlationId) filter.correlationId = query.correlationId;
