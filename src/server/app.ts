@@ -55,6 +55,8 @@ export async function buildApp(store: Store, overrides: Partial<ServerConfig> = 
   const emulator = config.emulator ? (await import('./emulator/plugin.js')).createEmulator(store, config, config.emulator) : undefined;
   const clock = emulator?.clock ?? config.clock;
   const ids = emulator?.ids ?? config.ids;
+  // The emulator's consistency lag (issue 12) sits between the services and the store.
+  const serviceStore = emulator?.serviceStore ?? store;
   const tokens = new TokenService(store, config.issuer, config.audience, config.externalIssuers, { now: () => clock.now().getTime() });
   await tokens.init();
   const pagingSecret = Buffer.from(await store.getOrSetSetting('paging_secret', randomBytes(32).toString('base64')), 'base64');
@@ -66,10 +68,10 @@ export async function buildApp(store: Store, overrides: Partial<ServerConfig> = 
     store,
     tokens,
     sweepTasks: [],
-    customers: new CustomerService(store, pagingSecret, clock, ids),
-    users: new UserService(store, { pagingSecret, retentionMs: config.retentionMs, clock, ids }),
-    licenses: new LicenseService(store, now),
-    directoryRoles: new DirectoryRoleService(store, pagingSecret, now),
+    customers: new CustomerService(serviceStore, pagingSecret, clock, ids),
+    users: new UserService(serviceStore, { pagingSecret, retentionMs: config.retentionMs, clock, ids }),
+    licenses: new LicenseService(serviceStore, now),
+    directoryRoles: new DirectoryRoleService(serviceStore, pagingSecret, now),
   };
 
   const app = Fastify({

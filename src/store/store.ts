@@ -13,6 +13,7 @@ import type { AuditQuery } from '../domain/audit-query.js';
 import type { AuditRecord } from '../domain/audit-record.js';
 import type { WorkspaceRecord } from '../domain/emulator/workspace.js';
 import type { WorkspaceClockState } from '../domain/emulator/workspace-clock.js';
+import type { PendingChange, PendingKind } from '../domain/emulator/pending-change.js';
 import type { EmulatorJournalStore } from './journal-store.js';
 
 export interface SigningKey {
@@ -248,6 +249,16 @@ export interface Store {
   countFaultRuleMatch(partnerId: string, ruleId: string): Promise<number>;
   /** Counts one firing unless the rule has fired `times` already; true when this call may fire. */
   countFaultRuleFire(partnerId: string, ruleId: string): Promise<boolean>;
+  /** Replaces a workspace's settings JSON and bumps its generation; undefined when there is no such workspace. */
+  setWorkspaceSettings(id: string, settings: string): Promise<WorkspaceRecord | undefined>;
+  /** Consistency lag (issue 12): records the pending change of one entity, replacing the one it had. */
+  putPendingChange(change: PendingChange): Promise<void>;
+  /** A customer's pending changes, hidden or not (the caller tells, on the workspace clock). */
+  listPendingChanges(partnerId: string, customerId: string): Promise<PendingChange[]>;
+  /** Takes one read off a change counted in reads, atomically across processes; false when it had none left. */
+  consumePendingRead(partnerId: string, customerId: string, kind: PendingKind, entityId: string): Promise<boolean>;
+  /** Drops a workspace's pending changes; with `visibleBy` (ISO-8601) only those visible by then or out of reads. Returns how many. */
+  clearPendingChanges(partnerId: string, visibleBy?: string): Promise<number>;
   /** The emulator's request journal (issue 12); its work is in a file of its own per store. */
   journal(): EmulatorJournalStore;
 }

@@ -3,6 +3,7 @@
  */
 import type { Static } from '@sinclair/typebox';
 import type * as emulator from '../../../src/schemas/emulator/workspace.js';
+import type * as consistency from '../../../src/schemas/emulator/consistency.js';
 import type * as journal from '../../../src/schemas/emulator/journal.js';
 
 /** A workspace: an isolated partner with its own data, clock and tokens. */
@@ -14,6 +15,8 @@ export type WorkspaceClock = Static<typeof emulator.WorkspaceClock>;
 export type ClockChange = Static<typeof emulator.ClockChange>;
 export type TokenRequest = Static<typeof emulator.TokenRequest>;
 export type IssuedToken = Static<typeof emulator.IssuedToken>;
+/** A workspace's consistency lag: `{}` (immediate), `{ after: 'PT30S' }` or `{ afterReads: 3 }`. */
+export type Consistency = Static<typeof consistency.Consistency>;
 /** One recorded request of a workspace (secrets replaced). */
 export type JournalEntry = Static<typeof journal.JournalEntry>;
 /** A page of the journal, newest first, with `links.next` while more follow. */

@@ -42,6 +42,7 @@ export {
   EmulatorOperations,
   WorkspaceClockOperations,
   WorkspaceCollectionOperations,
+  WorkspaceConsistencyOperations,
   WorkspaceOperations,
   WorkspaceTokenOperations,
   WorkspaceRequestOperations,

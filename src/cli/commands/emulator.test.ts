@@ -41,6 +41,20 @@ for (const factory of storeFactories) {
       assert.ok(!(await cli('workspaces', 'list')).includes(ws.id));
     });
 
+    it('reads and sets the consistency lag of a workspace', async () => {
+      const ws = JSON.parse(await cli('workspaces', 'create'));
+      assert.equal((await cli('consistency', '--workspace', ws.id)).trim(), 'immediate');
+      assert.equal((await cli('consistency', '--workspace', ws.id, '--after', 'PT30S')).trim(), 'after PT30S');
+      assert.equal((await cli('consistency', '--workspace', ws.id, '--after-reads', '3')).trim(), 'after 3 reads');
+      assert.equal((await cli('consistency', '--workspace', ws.id)).trim(), 'after 3 reads');
+      assert.equal((await cli('consistency', '--workspace', ws.id, '--immediate')).trim(), 'immediate');
+      const both = await runCli(['emulator', 'consistency', '--workspace', ws.id, '--after', 'PT1S', '--immediate'], { env });
+      assert.equal(both.code, 2);
+      const bad = await runCli(['emulator', 'consistency', '--workspace', ws.id, '--after', 'soon'], { env });
+      assert.equal(bad.code, 1);
+      assert.match(bad.stderr, /after/);
+    });
+
     it('names the problem and exits non-zero for a bad duration or a missing admin token', async () => {
       const ws = JSON.parse(await cli('workspaces', 'create'));
       const bad = await runCli(['emulator', 'clock', 'advance', '30 days', '--workspace', ws.id], { env });

@@ -1,8 +1,8 @@
 /**
  * `tenantry emulator …`: the control plane of a server started with `serve --emulator`
- * (issue 11): workspaces, their clock and tokens, through the SDK's `emulator` client.
+ * (issue 11): workspaces, their clock, tokens and consistency lag, through the SDK's `emulator` client.
  */
-import { createEmulatorClient, type EmulatorOperations, type Workspace } from '@tenantry/sdk';
+import { createEmulatorClient, type Consistency, type EmulatorOperations, type Workspace } from '@tenantry/sdk';
 import type { Command } from 'commander';
 import { defaultUrl } from '../client/connection.js';
 import { runAction, UsageError } from '../client/run-action.js';
@@ -31,6 +31,9 @@ export async function workspaceId(emulator: EmulatorOperations, options: Emulato
 }
 
 const print = (value: unknown) => process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+
+const describeConsistency = (c: Consistency) =>
+  c.after !== undefined ? `after ${c.after}` : c.afterReads !== undefined ? `after ${c.afterReads} read${c.afterReads === 1 ? '' : 's'}` : 'immediate';
 
 const describeWorkspace = (w: Workspace) => `${w.id}  ${w.name}  ${w.clock.now}${w.clock.frozen ? ' (frozen)' : ''}${w.seed !== undefined ? `  seed ${w.seed}` : ''}`;
 
@@ -102,6 +105,32 @@ export function registerEmulatorCommands(program: Command) {
   withWorkspace(clock.command('set <instant>').description('Set the clock to a UTC instant: 2027-01-01T00:00:00Z')).action(clockAction((ws, i) => ws.clock.set(i!)));
   withWorkspace(clock.command('freeze').description('Stop the clock')).action(clockAction((ws) => ws.clock.freeze(true)));
   withWorkspace(clock.command('unfreeze').description('Let the clock run on from where it stands')).action(clockAction((ws) => ws.clock.freeze(false)));
+
+  withWorkspace(
+    emulator
+      .command('consistency')
+      .description("Read or set the workspace's consistency lag: writes show in reads only after a duration of the workspace clock or a number of reads"),
+  )
+    .option('--after <duration>', 'ISO-8601 duration on the workspace clock, e.g. PT30S')
+    .option('--after-reads <n>', 'reads that still miss a write')
+    .option('--immediate', 'no lag (the default)')
+    .addHelpText('after', '\nExample:\n  tenantry emulator consistency --workspace <id> --after PT30S\n  tenantry emulator consistency --workspace <id> --immediate\n')
+    .action(
+      runAction(async (opts: EmulatorOptions & { after?: string; afterReads?: string; immediate?: boolean }) => {
+        const given = [opts.after !== undefined, opts.afterReads !== undefined, opts.immediate === true].filter(Boolean).length;
+        if (given > 1) throw new UsageError('Pass one of --after, --after-reads or --immediate');
+        let afterReads: number | undefined;
+        if (opts.afterReads !== undefined) {
+          afterReads = Number(opts.afterReads);
+          if (!/^\d+$/.test(opts.afterReads.trim())) throw new UsageError('--after-reads takes a whole number, e.g. 3');
+        }
+        const client = emulatorClient(opts);
+        const consistency = client.workspaces.byId(await workspaceId(client, opts)).consistency;
+        const result =
+          given === 0 ? await consistency.get() : await consistency.set(opts.immediate ? {} : opts.after !== undefined ? { after: opts.after } : { afterReads });
+        process.stdout.write(`${describeConsistency(result)}\n`);
+      }),
+    );
 
   withWorkspace(emulator.command('token').description("Print a token of the workspace's partner (no expiry unless --expires-in)"))
     .option('--role <role>', 'AdminAgent, HelpdeskAgent or SalesAgent (repeatable; default AdminAgent)', (v: string, acc: string[]) => [...acc, v], [] as string[])

@@ -3,6 +3,9 @@
  * `createEmulator` only when `config.emulator` is set; without it nothing here is loaded and
  * `/_tenantry/*` does not exist.
  *
+ * The product's services get `serviceStore`, the store with the workspaces' consistency lag
+ * (lagged-store.ts); without a lag set it passes every call through.
+ *
  * Per request, the hook below finds the workspace of the bearer token's partner and runs the
  * rest of the request inside it (request-context.ts), so `ctx.clock` and `ctx.ids`, which the
  * product reads for every time and every new id, answer with that workspace's clock and ids.
@@ -20,6 +23,7 @@ import type { Store } from '../../store/store.js';
 import { defaultJournalSize, type EmulatorConfig, type ServerConfig } from '../config.js';
 import type { AppContext } from '../context.js';
 import { idempotencyRetentionMs } from '../idempotency.js';
+import { laggedStore } from './lagged-store.js';
 import { peekPartner } from './peek-partner.js';
 import { currentWorkspace, runInWorkspace, type WorkspaceScope } from './request-context.js';
 import journalPlugin from './journal-plugin.js';
@@ -46,6 +50,8 @@ export interface Emulator {
   plugin: FastifyPluginAsync<AppContext>;
   /** Registered with the other routes (after the OpenAPI plugin, which collects routes as they are added): the control plane. */
   routes: FastifyPluginAsync<AppContext>;
+  /** The store the product's services use: the store with the workspaces' consistency lag (issue 12). */
+  serviceStore: Store;
 }
 
 const readOnlyMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -74,7 +80,7 @@ export function createEmulator(store: Store, config: ServerConfig, emulatorConfi
     const scopeFor = async (workspace: WorkspaceRecord, method: string): Promise<WorkspaceScope> => {
       // A seeded workspace's writes draw their ids from a stream numbered by a counter in the
       // store, so the n-th write gets the same ids on every run (reads create nothing).
-      if (workspace.seed === undefined || readOnlyMethods.has(method)) return { workspace };
+      if (workspace.seed === undefined || readOnlyMethods.has(method)) return { workspace, read: readOnlyMethods.has(method) };
       const n = await store.drawWorkspaceRequestNumber(workspace.id);
       return n === undefined ? { workspace } : { workspace, ids: seededIds(workspace.seed, requestIdStream(n)) };
     };
@@ -86,7 +92,9 @@ export function createEmulator(store: Store, config: ServerConfig, emulatorConfi
       if (partnerId === undefined) return done();
       const cached = workspaces.cached(partnerId);
       if (cached === null) return done();
-      if (cached !== undefined && (cached.seed === undefined || readOnlyMethods.has(request.method))) return runInWorkspace({ workspace: cached }, done);
+      if (cached !== undefined && (cached.seed === undefined || readOnlyMethods.has(request.method))) {
+        return runInWorkspace({ workspace: cached, read: readOnlyMethods.has(request.method) }, done);
+      }
       workspaces
         .state(partnerId)
         .then(async (workspace) => (workspace ? runInWorkspace(await scopeFor(workspace, request.method), done) : done()))
@@ -114,5 +122,11 @@ export function createEmulator(store: Store, config: ServerConfig, emulatorConfi
   }
 
   const workspaceClock = workspaceClockOver(config.clock);
-  return { clock: workspaceClock, ids: workspaceIdsOver(config.ids), plugin: fp(emulatorPlugin, { name: 'emulator' }), routes };
+  return {
+    clock: workspaceClock,
+    ids: workspaceIdsOver(config.ids),
+    plugin: fp(emulatorPlugin, { name: 'emulator' }),
+    routes,
+    serviceStore: laggedStore(store, workspaceClock),
+  };
 }

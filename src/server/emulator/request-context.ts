@@ -11,6 +11,8 @@ export interface WorkspaceScope {
   workspace: WorkspaceRecord;
   /** Seeded workspaces: where this request's new ids come from; otherwise random. */
   ids?: IdSource;
+  /** A read request (GET, HEAD): what the consistency lag overlays (lagged-store.ts). */
+  read?: boolean;
 }
 
 const storage = new AsyncLocalStorage<WorkspaceScope>();

@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import type { Role } from '../../auth/permissions.js';
 import type { TokenService } from '../../auth/token-service.js';
 import { auditRetentionDays } from '../../domain/audit-query.js';
+import { consistencyOf, parseConsistency, withConsistency, type ConsistencySettings } from '../../domain/emulator/consistency.js';
 import { emulatorFaults } from '../../domain/emulator/faults.js';
 import { addIsoDuration, DurationError, parseIsoDuration } from '../../domain/emulator/iso-duration.js';
 import { seededId } from '../../domain/emulator/seeded-ids.js';
@@ -154,6 +155,7 @@ export class WorkspaceService {
   async delete(id: string): Promise<void> {
     const record = await this.require(id);
     await this.data.deleteAll(record.id);
+    await this.store.clearPendingChanges(record.id);
     // Issue 12: its request journal too (a reset keeps it: what the last run did stays readable).
     await this.store.journal().clear(record.id);
     await this.store.deleteWorkspace(record.id);
@@ -165,6 +167,8 @@ export class WorkspaceService {
   async reset(id: string): Promise<Workspace> {
     const record = await this.require(id);
     await this.data.deleteAll(record.id);
+    // Lagged writes of the data just wiped must not show through the fresh state.
+    await this.store.clearPendingChanges(record.id);
     const next = await this.store.setWorkspaceState(record.id, realTime, 0);
     if (!next) throw emulatorFaults.workspaceNotFound(id);
     this.remember(record.id, next);
@@ -196,9 +200,32 @@ export class WorkspaceService {
     return this.clockOf(next);
   }
 
+  /** The workspace's consistency lag (`{}`: immediate). */
+  async consistency(id: string): Promise<ConsistencySettings> {
+    return consistencyOf((await this.require(id)).settings);
+  }
+
+  /**
+   * Sets the consistency lag. Changes still pending turn visible at once: the new setting applies
+   * to writes from now on.
+   *
+   * @example
+   * await workspaces.setConsistency(id, { after: 'PT30S' });
+   */
+  async setConsistency(id: string, input: ConsistencySettings): Promise<ConsistencySettings> {
+    const consistency = parseConsistency(input);
+    const record = await this.require(id);
+    const next = await this.store.setWorkspaceSettings(record.id, withConsistency(record.settings, consistency));
+    if (!next) throw emulatorFaults.workspaceNotFound(id);
+    await this.store.clearPendingChanges(record.id);
+    this.remember(next.id, next);
+    return consistencyOf(next.settings);
+  }
+
   /** The workspace's share of the periodic sweep, on its own clock. */
   async sweep(record: WorkspaceRecord) {
     const now = this.now(record).getTime();
+    await this.store.clearPendingChanges(record.id, new Date(now).toISOString());
     return this.store.purgePartner(record.id, {
       deletedUsers: isoSeconds(new Date(now - this.options.retentionMs)),
       requests: new Date(now - this.options.requestRetentionMs).toISOString(),

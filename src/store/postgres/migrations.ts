@@ -154,6 +154,15 @@ export const postgresMigrations: string[] = [
     PRIMARY KEY (partner_id, id)
   );
   `,
+  // Emulator consistency lag (issue 12): writes of a lagged workspace not yet visible to reads,
+  // shared by every process so that all workers answer alike.
+  `
+  CREATE TABLE emulator_pending_changes (
+    partner_id TEXT COLLATE "C" NOT NULL, customer_id TEXT COLLATE "C" NOT NULL, kind TEXT COLLATE "C" NOT NULL, entity_id TEXT COLLATE "C" NOT NULL,
+    previous_json TEXT, visible_at TEXT, reads_left INTEGER,
+    PRIMARY KEY (partner_id, customer_id, kind, entity_id)
+  );
+  `,
   // Emulator request journal (issue 12): a ring of entries per workspace, newest by seq.
   `
   CREATE TABLE emulator_journal (

@@ -10,6 +10,8 @@ import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
 import { inTransaction } from './transaction.js';
 import type { StoredFaultRule } from '../store.js';
+import { PostgresEmulatorPending } from './postgres-emulator-pending.js';
+import type { PendingChange, PendingKind } from '../../domain/emulator/pending-change.js';
 import type { KeysetPosition } from '../../domain/continuation-token.js';
 import type { CustomerRecord } from '../../domain/customer.js';
 import { userNameKey, type PartnerAccount } from '../../domain/partner-account.js';
@@ -539,6 +541,32 @@ export class PostgresStore implements Store {
 
   async countFaultRuleFire(partnerId: string, ruleId: string): Promise<boolean> {
     return this.emulatorFaults.countFire(partnerId, ruleId);
+  }
+
+  // Emulator consistency lag (issue 12): the work is in postgres-emulator-pending.ts.
+  private pendingStore?: PostgresEmulatorPending;
+  private get emulatorPending(): PostgresEmulatorPending {
+    return (this.pendingStore ??= new PostgresEmulatorPending(this.pool));
+  }
+
+  async setWorkspaceSettings(id: string, settings: string): Promise<WorkspaceRecord | undefined> {
+    return this.emulatorPending.setSettings(id, settings);
+  }
+
+  async putPendingChange(change: PendingChange): Promise<void> {
+    return this.emulatorPending.put(change);
+  }
+
+  async listPendingChanges(partnerId: string, customerId: string): Promise<PendingChange[]> {
+    return this.emulatorPending.list(partnerId, customerId);
+  }
+
+  async consumePendingRead(partnerId: string, customerId: string, kind: PendingKind, entityId: string): Promise<boolean> {
+    return this.emulatorPending.consume(partnerId, customerId, kind, entityId);
+  }
+
+  async clearPendingChanges(partnerId: string, visibleBy?: string): Promise<number> {
+    return this.emulatorPending.clear(partnerId, visibleBy);
   }
 
   // Emulator request journal (issue 12): the work is in postgres-emulator-journal.ts.

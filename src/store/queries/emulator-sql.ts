@@ -27,6 +27,7 @@ export const emulatorSql = {
     'DELETE FROM idempotency WHERE partner_id = ?',
     'DELETE FROM rate_limit_counters WHERE partner_id = ?',
     'DELETE FROM partner_accounts WHERE partner_id = ?',
+    'DELETE FROM emulator_pending_changes WHERE partner_id = ?',
   ],
   purgeUsers: `DELETE FROM users WHERE ${ofPartner} AND state = 'inactive' AND soft_deletion_time < ?`,
   purgeRequests: 'DELETE FROM idempotency WHERE partner_id = ? AND created_at < ?',

@@ -168,6 +168,15 @@ export const sqliteMigrations: string[] = [
     PRIMARY KEY (partner_id, id)
   ) WITHOUT ROWID;
   `,
+  // Emulator consistency lag (issue 12): writes of a lagged workspace not yet visible to reads,
+  // shared by every process so that all workers answer alike.
+  `
+  CREATE TABLE emulator_pending_changes (
+    partner_id TEXT NOT NULL, customer_id TEXT NOT NULL, kind TEXT NOT NULL, entity_id TEXT NOT NULL,
+    previous_json TEXT, visible_at TEXT, reads_left INTEGER,
+    PRIMARY KEY (partner_id, customer_id, kind, entity_id)
+  ) WITHOUT ROWID;
+  `,
   // Emulator request journal (issue 12): a ring of entries per workspace, newest by seq.
   // AUTOINCREMENT: an entry id (seq) is never handed out twice, even after the ring or a clear emptied the table.
   `

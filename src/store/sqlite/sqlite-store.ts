@@ -8,6 +8,8 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { StoredFaultRule } from '../store.js';
+import { SqliteEmulatorPending } from './sqlite-emulator-pending.js';
+import type { PendingChange, PendingKind } from '../../domain/emulator/pending-change.js';
 import type { KeysetPosition } from '../../domain/continuation-token.js';
 import type { CustomerRecord } from '../../domain/customer.js';
 import { userNameKey, type PartnerAccount } from '../../domain/partner-account.js';
@@ -542,6 +544,32 @@ export class SqliteStore implements Store {
 
   async countFaultRuleFire(partnerId: string, ruleId: string): Promise<boolean> {
     return this.emulatorFaults.countFire(partnerId, ruleId);
+  }
+
+  // Emulator consistency lag (issue 12): the work is in sqlite-emulator-pending.ts.
+  private pendingStore?: SqliteEmulatorPending;
+  private get emulatorPending(): SqliteEmulatorPending {
+    return (this.pendingStore ??= new SqliteEmulatorPending(this.db));
+  }
+
+  async setWorkspaceSettings(id: string, settings: string): Promise<WorkspaceRecord | undefined> {
+    return this.emulatorPending.setSettings(id, settings);
+  }
+
+  async putPendingChange(change: PendingChange): Promise<void> {
+    return this.emulatorPending.put(change);
+  }
+
+  async listPendingChanges(partnerId: string, customerId: string): Promise<PendingChange[]> {
+    return this.emulatorPending.list(partnerId, customerId);
+  }
+
+  async consumePendingRead(partnerId: string, customerId: string, kind: PendingKind, entityId: string): Promise<boolean> {
+    return this.emulatorPending.consume(partnerId, customerId, kind, entityId);
+  }
+
+  async clearPendingChanges(partnerId: string, visibleBy?: string): Promise<number> {
+    return this.emulatorPending.clear(partnerId, visibleBy);
   }
 
   // Emulator request journal (issue 12): the work is in sqlite-emulator-journal.ts.

@@ -40,6 +40,22 @@ for (const factory of storeFactories) {
       await assert.rejects(emulator.workspaces.get(ws.id), (e: unknown) => e instanceof PartnerError && e.status === 404 && e.code === 600101);
     });
 
+    test('sets and reads a workspace\'s consistency lag; a created user is 404 until the lag has passed', async () => {
+      const ws = await emulator.workspaces.create({ name: 'lagged' });
+      const consistency = emulator.workspaces.byId(ws.id).consistency;
+      assert.deepEqual(await consistency.get(), {});
+      assert.deepEqual(await consistency.set({ afterReads: 1 }), { afterReads: 1 });
+      assert.deepEqual(await consistency.get(), { afterReads: 1 });
+      const partner = createPartnerOperations({ baseUrl: server.url, credentials: { token: ws.tokens.AdminAgent } });
+      const domain = `sdk-lag-${factory.name}.onmicrosoft.com`;
+      const customer = await partner.customers.create({ companyProfile: { domain, companyName: 'Lag Ltd' } } as never);
+      const user = await partner.customers.byId(customer.id!).users.create({ userPrincipalName: `new@${domain}`, displayName: 'New' });
+      await assert.rejects(partner.customers.byId(customer.id!).users.byId(user.id!).get(), (e: unknown) => e instanceof PartnerError && e.status === 404 && e.code === 60002);
+      assert.equal((await partner.customers.byId(customer.id!).users.byId(user.id!).get()).id, user.id);
+      await assert.rejects(consistency.set({ after: 'soon' }), (e: unknown) => e instanceof PartnerError && e.status === 400 && /after/.test(e.description));
+      assert.deepEqual(await consistency.set({}), {});
+    });
+
     test('a bad clock value is a PartnerError naming the property, and a partner token is refused', async () => {
       const ws = await emulator.workspaces.create();
       await assert.rejects(emulator.workspaces.byId(ws.id).clock.advance('a month'), (e: unknown) => e instanceof PartnerError && e.status === 400 && /advance/.test(e.description));

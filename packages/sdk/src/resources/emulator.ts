@@ -7,7 +7,7 @@
  * const ws = await client.emulator.workspaces.create({ name: 'my-suite', seed: 'my-suite' });
  * await client.emulator.workspaces.byId(ws.id).clock.advance('P30D');
  */
-import type { ClientReport, ClockChange, IssuedToken, JournalEntry, JournalFilter, JournalPage, TokenRequest, Workspace, WorkspaceClock, WorkspaceCreate, WorkspaceList } from '../emulator-types.js';
+import type { ClientReport, ClockChange, Consistency, IssuedToken, JournalEntry, JournalFilter, JournalPage, TokenRequest, Workspace, WorkspaceClock, WorkspaceCreate, WorkspaceList } from '../emulator-types.js';
 import { PartnerClient, type PartnerClientOptions } from '../partner-client.js';
 import type { CallOptions } from '../request-context.js';
 import { ResourceOperations } from './resource.js';
@@ -88,6 +88,31 @@ export class WorkspaceOperations extends ResourceOperations {
    */
   clientReport(call?: CallOptions): Promise<ClientReport> {
     return this.client.send({ method: 'GET', path: this.child('client-report') }, call);
+  }
+
+  /** The workspace's consistency lag (how long writes stay invisible to reads). */
+  get consistency(): WorkspaceConsistencyOperations {
+    return new WorkspaceConsistencyOperations(this.client, this.child('consistency'));
+  }
+}
+
+/** A workspace's consistency lag: read and set. */
+export class WorkspaceConsistencyOperations extends ResourceOperations {
+  /** `{}` (immediate, the default), `{ after }` or `{ afterReads }`. */
+  get(call?: CallOptions): Promise<Consistency> {
+    return this.client.send({ method: 'GET', path: this.path }, call);
+  }
+
+  /**
+   * Sets the lag: new, changed and deleted users, licences and role members show in reads only
+   * after `after` of the workspace clock or `afterReads` reads; `{}` for immediate. What was
+   * pending turns visible at once.
+   *
+   * @example
+   * await client.emulator.workspaces.byId(id).consistency.set({ after: 'PT30S' });
+   */
+  set(body: Consistency, call?: CallOptions): Promise<Consistency> {
+    return this.client.send({ method: 'PUT', path: this.path, body }, call);
   }
 }
 

@@ -17,6 +17,7 @@ import {
   WorkspaceList,
   WorkspaceParams,
 } from '../../../schemas/emulator/workspace.js';
+import { Consistency } from '../../../schemas/emulator/consistency.js';
 import type { WorkspaceService } from '../../../services/emulator/workspace-service.js';
 import type { AppContext } from '../../context.js';
 import { runInWorkspace } from '../request-context.js';
@@ -99,4 +100,21 @@ export default async function controlPlaneRoutes(app: FastifyInstance, { ctx, wo
       response: { 200: WorkspaceClock, ...errors },
     },
   }, async (request) => workspaces.moveClock(request.params.id, request.body ?? {}));
+
+  app.get<ById>('/workspaces/:id/consistency', {
+    schema: { tags, security, summary: "The workspace's consistency lag: {} (immediate), {\"after\":\"PT30S\"} or {\"afterReads\":3}", params: WorkspaceParams, response: { 200: Consistency, ...errors } },
+  }, async (request) => workspaces.consistency(request.params.id));
+
+  const setConsistency = {
+    schema: {
+      tags,
+      security,
+      summary: 'Set the consistency lag: new, changed and deleted users, licences and role members show in reads only after {"after":"PT30S"} of the workspace clock or {"afterReads":N} reads; {} for immediate',
+      params: WorkspaceParams,
+      body: Consistency,
+      response: { 200: Consistency, ...errors },
+    },
+  };
+  app.put<ById & { Body: Consistency }>('/workspaces/:id/consistency', setConsistency, async (request) => workspaces.setConsistency(request.params.id, request.body ?? {}));
+  app.post<ById & { Body: Consistency }>('/workspaces/:id/consistency', { schema: { ...setConsistency.schema, hide: true } }, async (request) => workspaces.setConsistency(request.params.id, request.body ?? {}));
 }
