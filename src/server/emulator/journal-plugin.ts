@@ -13,7 +13,7 @@ import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
 import type { Clock } from '../../domain/clock.js';
 import { ClientCheckMemory, nextOfListAnswer, type PollingThreshold } from '../../domain/emulator/client-checks.js';
-import { journalBodyCap, redactJson } from '../../domain/emulator/journal-redaction.js';
+import { redactJson } from '../../domain/emulator/journal-redaction.js';
 import { JournalService } from '../../services/emulator/journal-service.js';
 import type { Store } from '../../store/store.js';
 import { currentWorkspace } from './request-context.js';
@@ -26,8 +26,8 @@ interface JournalState {
   requestBody?: unknown;
   /** The body as JSON text, for the MS-RequestId reuse check (writes only). */
   bodyText?: string;
-  responseText?: string;
-  responseLength: number;
+  /** The answer as sent (a reference: decoded, cut and redacted at flush time, off the request path). */
+  response?: string | Buffer;
   checks: string[];
 }
 
@@ -52,8 +52,6 @@ export interface JournalPluginOptions {
 }
 
 const writeMethods = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
-// Enough past the cap to redact a secret the cut would split.
-const keptText = journalBodyCap + 1024;
 
 async function journalPlugin(app: FastifyInstance, opts: JournalPluginOptions) {
   const secret = Buffer.from(await opts.store.getOrSetSetting('journal_paging_secret', randomBytes(32).toString('base64')), 'base64');
@@ -66,7 +64,7 @@ async function journalPlugin(app: FastifyInstance, opts: JournalPluginOptions) {
   // After the emulator's own onRequest hook, which entered the workspace (if any).
   app.addHook('onRequest', (request, _reply, done) => {
     const scope = currentWorkspace();
-    if (scope) request.journalState = { partnerId: scope.workspace.id, at: opts.clock.now(), responseLength: 0, checks: [] };
+    if (scope) request.journalState = { partnerId: scope.workspace.id, at: opts.clock.now(), checks: [] };
     done();
   });
 
@@ -83,18 +81,7 @@ async function journalPlugin(app: FastifyInstance, opts: JournalPluginOptions) {
   app.addHook('onSend', (request, reply, payload, done) => {
     const state = request.journalState;
     if (!state) return done(null, payload);
-    let head: string | undefined;
-    let tail = '';
-    if (typeof payload === 'string') {
-      state.responseLength = payload.length;
-      head = payload.length > keptText ? payload.slice(0, keptText) : payload;
-      tail = payload.slice(-4096);
-    } else if (Buffer.isBuffer(payload)) {
-      state.responseLength = payload.length;
-      head = payload.subarray(0, keptText).toString('utf8');
-      tail = payload.subarray(Math.max(0, payload.length - 4096)).toString('utf8');
-    }
-    if (head !== undefined) state.responseText = head.replace(/^\uFEFF/, '');
+    if (typeof payload === 'string' || Buffer.isBuffer(payload)) state.response = payload;
     const operation = request.routeOptions.config?.operationId;
     if (operation) {
       const q = request.url.indexOf('?');
@@ -108,8 +95,10 @@ async function journalPlugin(app: FastifyInstance, opts: JournalPluginOptions) {
         bodyText: state.bodyText,
         now: state.at.getTime(),
       });
-      if (reply.statusCode === 200 && operation.endsWith('.list') && head !== undefined) {
-        const next = nextOfListAnswer(head.slice(0, 8192), tail);
+      if (reply.statusCode === 200 && operation.endsWith('.list') && state.response !== undefined) {
+        // Only the head (continuation token) and tail (links.next) are read, as latin1: both are ASCII.
+        const r = state.response;
+        const next = typeof r === 'string' ? nextOfListAnswer(r.slice(0, 8192), r.slice(-4096)) : nextOfListAnswer(r.toString('latin1', 0, 8192), r.toString('latin1', Math.max(0, r.length - 4096)));
         if (next) memory.answered(next);
       }
     }
@@ -132,8 +121,7 @@ async function journalPlugin(app: FastifyInstance, opts: JournalPluginOptions) {
         requestBody: state.requestBody,
         status: 0,
         responseHeaders: {},
-        responseText: undefined,
-        responseLength: 0,
+        response: undefined,
         durationMs: 0,
         faultRuleId: request.emulator?.faultRuleId,
         checks: [...(request.emulator?.checks ?? []), ...state.checks],
@@ -155,8 +143,7 @@ async function journalPlugin(app: FastifyInstance, opts: JournalPluginOptions) {
         requestBody: state.requestBody,
         status: reply.statusCode,
         responseHeaders: reply.getHeaders(),
-        responseText: state.responseText,
-        responseLength: state.responseLength,
+        response: state.response,
         durationMs: reply.elapsedTime,
         faultRuleId: request.emulator?.faultRuleId,
         checks: [...(request.emulator?.checks ?? []), ...state.checks],

@@ -13,7 +13,7 @@
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { decodeContinuationToken, encodeContinuationToken, parsePageSize } from '../../domain/continuation-token.js';
 import { explainCheck } from '../../domain/emulator/client-checks.js';
-import { capBody, journalHeaders, journalQuery, redactJson } from '../../domain/emulator/journal-redaction.js';
+import { capBody, journalBodyCap, journalHeaders, journalQuery, redactJson } from '../../domain/emulator/journal-redaction.js';
 import { Fault, faults } from '../../domain/fault.js';
 import type { ClientReport, JournalEntry, JournalPage, JournalQuery } from '../../schemas/emulator/journal.js';
 import type { JournalFilter, JournalRow, StoredJournalRow } from '../../store/journal-store.js';
@@ -32,9 +32,8 @@ export interface PendingEntry {
   requestBody: unknown;
   status: number;
   responseHeaders: Record<string, string | string[] | number | undefined>;
-  /** The answer's text, or its head when long (see `responseLength`). */
-  responseText: string | undefined;
-  responseLength: number;
+  /** The answer as sent (text or bytes); undefined when it was a stream or none was sent. */
+  response: string | Buffer | undefined;
   durationMs: number;
   faultRuleId?: string;
   checks: string[];
@@ -204,6 +203,18 @@ function filterOf(query: JournalQuery): JournalFilter {
   return filter;
 }
 
+// Enough past the cap for capBody to redact a secret the cut would split.
+const keptChars = journalBodyCap + 1024;
+
+/** An answer as kept: its head as text (bytes decoded as UTF-8, a BOM dropped), cut to the cap and redacted. */
+function keptAnswer(response: string | Buffer): { text: string; truncated: boolean } {
+  // Only the head is decoded: for bytes, keptChars bytes are at most keptChars characters.
+  const cut = response.length > keptChars;
+  const head = typeof response === 'string' ? response.slice(0, keptChars) : response.toString('utf8', 0, Math.min(response.length, keptChars));
+  const kept = capBody(head.replace(/^\uFEFF/, ''));
+  return { text: kept.text, truncated: kept.truncated || cut };
+}
+
 function toRow(e: PendingEntry): JournalRow {
   const q = e.url.indexOf('?');
   const path = q < 0 ? e.url : e.url.slice(0, q);
@@ -211,14 +222,14 @@ function toRow(e: PendingEntry): JournalRow {
     const v = e.requestHeaders[name];
     return typeof v === 'string' && v !== '' ? v.slice(0, 128) : null;
   };
-  const response = e.responseText === undefined ? undefined : capBody(e.responseText);
+  const response = e.response === undefined ? undefined : keptAnswer(e.response);
   const body: EntryBody = {
     query: journalQuery(q < 0 ? '' : e.url.slice(q + 1)),
     durationMs: Math.round(e.durationMs * 100) / 100,
     requestHeaders: journalHeaders(e.requestHeaders),
     requestBody: e.requestBody === undefined ? null : redactJson(e.requestBody),
     responseHeaders: journalHeaders(e.responseHeaders),
-    responseTruncated: (response?.truncated ?? false) || (e.responseText !== undefined && e.responseLength > e.responseText.length),
+    responseTruncated: response?.truncated ?? false,
     ...(e.faultRuleId !== undefined ? { faultRuleId: e.faultRuleId } : {}),
   };
   return {
