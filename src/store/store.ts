@@ -14,6 +14,7 @@ import type { AuditRecord } from '../domain/audit-record.js';
 import type { WorkspaceRecord } from '../domain/emulator/workspace.js';
 import type { WorkspaceClockState } from '../domain/emulator/workspace-clock.js';
 import type { PendingChange, PendingKind } from '../domain/emulator/pending-change.js';
+import type { EmulatorJournalStore } from './journal-store.js';
 
 export interface SigningKey {
   kid: string;
@@ -258,6 +259,8 @@ export interface Store {
   consumePendingRead(partnerId: string, customerId: string, kind: PendingKind, entityId: string): Promise<boolean>;
   /** Drops a workspace's pending changes; with `visibleBy` (ISO-8601) only those visible by then or out of reads. Returns how many. */
   clearPendingChanges(partnerId: string, visibleBy?: string): Promise<number>;
+  /** The emulator's request journal (issue 12); its work is in a file of its own per store. */
+  journal(): EmulatorJournalStore;
 }
 
 /** Cut-off instants (UTC ISO-8601) of `purgePartner`. */

@@ -2,6 +2,7 @@
  * The embedded store: better-sqlite3 in WAL mode. Synchronous calls wrapped in the async Store
  * interface; statements are prepared once and cached.
  */
+import { SqliteEmulatorJournal } from './sqlite-emulator-journal.js';
 import { SqliteEmulatorFaults } from './sqlite-emulator-faults.js';
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
@@ -569,5 +570,11 @@ export class SqliteStore implements Store {
 
   async clearPendingChanges(partnerId: string, visibleBy?: string): Promise<number> {
     return this.emulatorPending.clear(partnerId, visibleBy);
+  }
+
+  // Emulator request journal (issue 12): the work is in sqlite-emulator-journal.ts.
+  private journalStore?: SqliteEmulatorJournal;
+  journal(): SqliteEmulatorJournal {
+    return (this.journalStore ??= new SqliteEmulatorJournal(this.db));
   }
 }

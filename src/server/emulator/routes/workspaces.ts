@@ -4,6 +4,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import faultRoutes from './faults.js';
+import journalRoutes from './journal.js';
 import { normalizeRoles } from '../../../auth/permissions.js';
 import { ApiFault } from '../../../schemas/common.js';
 import {
@@ -38,6 +39,8 @@ export default async function controlPlaneRoutes(app: FastifyInstance, { ctx, wo
   app.addHook('onRequest', adminAuth(adminToken, ctx.tokens));
   // Issue 12's fault rules live under the same admin credential.
   await app.register(faultRoutes, { faults: app.emulatorFaults });
+  // Issue 12's request journal and client report, likewise.
+  await app.register(journalRoutes, { journal: app.emulatorJournal, version: '1.0' });
 
   app.post<{ Body: WorkspaceCreate }>('/workspaces', {
     schema: { tags, security, summary: 'Create a workspace: an isolated partner with its own data, clock and tokens', body: WorkspaceCreate, response: { 201: Workspace, ...errors } },
