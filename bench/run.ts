@@ -18,6 +18,7 @@ import { cliPath, memoryOf, repoRoot, runCli, startBaseline, startFastifyFloor, 
 import { renderReport } from './lib/report.js';
 import { runSearches, seedWithoutSearchIndex } from './lib/search.js';
 import { runSoak, type SoakResult } from './lib/soak.js';
+import { benchEmulatorCost, type EmulatorCostResult } from './lib/emulator-cost.js';
 import { ensureWrk, runWrk, type WrkResult } from './lib/wrk.js';
 
 const users = Number(process.env.BENCH_USERS ?? 1_000_000);
@@ -71,6 +72,8 @@ export interface BenchResults {
   commands: string[];
   stores: Partial<Record<'sqlite' | 'postgres', StoreResults>>;
   soak?: SoakResult & { store: string };
+  /** Issue 12: the list against `serve --emulator`, journal off and on, beside a plain server (bench/lib/emulator-cost.ts). */
+  emulator?: Partial<Record<'sqlite' | 'postgres', EmulatorCostResult>>;
 }
 
 const commands: string[] = [];
@@ -292,15 +295,29 @@ async function main() {
   log(`soak: ${soak.requests} requests, ${soak.errors} errors, RSS growth ${soak.rssGrowth.toFixed(2)}`);
   await sqliteServer.stop();
   await benchWorkers('sqlite', results);
+  await benchEmulator('sqlite', results);
   save(results, started);
 
   const pgServer = await benchStore('postgres', results);
   await pgServer.stop();
   save(results, started);
   await benchWorkers('postgres', results);
+  await benchEmulator('postgres', results);
   save(results, started);
   clearInterval(keepAlive);
   log(`done in ${((results.durationSeconds ?? 0) / 60).toFixed(1)} min: BENCHMARKS.md, bench/results.json`);
+}
+
+/** Issue 12: what emulator mode and its journal cost the list, beside a plain server on the same data. */
+async function benchEmulator(store: 'sqlite' | 'postgres', results: BenchResults) {
+  const x = results.stores[store]!;
+  try {
+    const auth = await bearerToken(x.dataset.database);
+    const cost = await benchEmulatorCost(x.dataset.database, join(benchDir, `tokens-${store}.txt`), auth, seconds, { log: (line) => log(`${store}: ${line}`) });
+    results.emulator = { ...results.emulator, [store]: cost };
+  } catch (e) {
+    log(`${store} emulator cost skipped: ${(e as Error).message.slice(0, 200)}`);
+  }
 }
 
 /** The list runs again against `serve --workers 2` (node:cluster) on the same data. */

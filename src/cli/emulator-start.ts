@@ -11,6 +11,7 @@ import { defaultConfig } from '../server/config.js';
 import { idempotencyRetentionMs } from '../server/idempotency.js';
 import { StoreWorkspaceData } from '../services/emulator/workspace-data.js';
 import { WorkspaceService } from '../services/emulator/workspace-service.js';
+import { FaultService } from '../services/emulator/fault-service.js';
 import type { Store } from '../store/store.js';
 
 export const adminTokenVariable = 'TENANTRY_EMULATOR_ADMIN_TOKEN';
@@ -49,4 +50,28 @@ export async function ensureDefaultWorkspace(store: Store, options: { demo: bool
   if (options.demo) return workspaces.ensure(demoPartnerId, 'demo');
   const existing = (await store.listWorkspaces()).find((w) => w.name === 'default');
   return existing ? workspaces.view(existing) : workspaces.create({ name: 'default' });
+}
+
+/**
+ * Entries the journal keeps per workspace, from `--journal on|off` and `--journal-size N`; 0 when off.
+ *
+ * @example
+ * emulatorJournalSize('on', '10000'); // 10000
+ */
+export function emulatorJournalSize(journal: string, size: string): number {
+  if (!/^(on|off)$/i.test(journal)) throw new Error(`--journal must be on or off, not ${JSON.stringify(journal)}`);
+  if (!/^\d{1,9}$/.test(size) || Number(size) < 1) throw new Error(`--journal-size must be a whole number of entries, at least 1, not ${JSON.stringify(size)}`);
+  return journal.toLowerCase() === 'off' ? 0 : Number(size);
+}
+
+/**
+ * Replaces the workspace's fault rules with a profile's (already checked), once, before the server listens.
+ *
+ * @example
+ * await applyFaultProfile(store, workspace.id, readFaultProfile('faults.json'));
+ */
+export async function applyFaultProfile(store: Store, workspaceId: string, rules: unknown[]): Promise<void> {
+  const faults = new FaultService(store);
+  await faults.clear(workspaceId);
+  await faults.add(workspaceId, rules);
 }

@@ -55,7 +55,12 @@ export interface EmulatorConfig {
   stateCacheMs?: number;
   /** Fault rules loaded into the default workspace at start (`--faults file.json`). */
   faultProfile?: { partnerId: string; rules: unknown[] };
+  /** Request journal (issue 12): entries kept per workspace (default 10,000); 0 turns the journal and client checks off (`--journal off`). */
+  journalSize?: number;
 }
+
+/** Journal entries kept per workspace unless `--journal-size` says otherwise. */
+export const defaultJournalSize = 10_000;
 
 export const defaultConfig: ServerConfig = {
   bom: false,

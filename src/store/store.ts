@@ -14,6 +14,7 @@ import type { AuditRecord } from '../domain/audit-record.js';
 import type { WorkspaceRecord } from '../domain/emulator/workspace.js';
 import type { WorkspaceClockState } from '../domain/emulator/workspace-clock.js';
 import type { PendingChange, PendingKind } from '../domain/emulator/pending-change.js';
+import type { EmulatorJournalStore } from './journal-store.js';
 import type { SnapshotRow } from './queries/snapshot-sql.js';
 
 export type { SnapshotRow } from './queries/snapshot-sql.js';
@@ -261,6 +262,8 @@ export interface Store {
   consumePendingRead(partnerId: string, customerId: string, kind: PendingKind, entityId: string): Promise<boolean>;
   /** Drops a workspace's pending changes; with `visibleBy` (ISO-8601) only those visible by then or out of reads. Returns how many. */
   clearPendingChanges(partnerId: string, visibleBy?: string): Promise<number>;
+  /** The emulator's request journal (issue 12); its work is in a file of its own per store. */
+  journal(): EmulatorJournalStore;
   /**
    * Snapshots (issue 11): copies every row the workspace owns, with its clock, id counter and
    * settings, under `name` (replacing a snapshot of that name), in one transaction.

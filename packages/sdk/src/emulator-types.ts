@@ -4,6 +4,7 @@
 import type { Static } from '@sinclair/typebox';
 import type * as emulator from '../../../src/schemas/emulator/workspace.js';
 import type * as consistency from '../../../src/schemas/emulator/consistency.js';
+import type * as journal from '../../../src/schemas/emulator/journal.js';
 import type * as snapshot from '../../../src/schemas/emulator/snapshot.js';
 
 /** A workspace: an isolated partner with its own data, clock and tokens. */
@@ -17,6 +18,23 @@ export type TokenRequest = Static<typeof emulator.TokenRequest>;
 export type IssuedToken = Static<typeof emulator.IssuedToken>;
 /** A workspace's consistency lag: `{}` (immediate), `{ after: 'PT30S' }` or `{ afterReads: 3 }`. */
 export type Consistency = Static<typeof consistency.Consistency>;
+/** One recorded request of a workspace (secrets replaced). */
+export type JournalEntry = Static<typeof journal.JournalEntry>;
+/** A page of the journal, newest first, with `links.next` while more follow. */
+export type JournalPage = Static<typeof journal.JournalPage>;
+/** The client checks a workspace's journal holds. */
+export type ClientReport = Static<typeof journal.ClientReport>;
+/** Filters of `requests.list`. */
+export interface JournalFilter {
+  requestId?: string;
+  correlationId?: string;
+  status?: number;
+  /** Operation name, e.g. users.list. */
+  route?: string;
+  /** Workspace time: only entries at or after it. */
+  since?: string | Date;
+  size?: number;
+}
 /** A named copy of a workspace's state: `{ name, createdAt }`. */
 export type Snapshot = Static<typeof snapshot.Snapshot>;
 export type SnapshotList = Static<typeof snapshot.SnapshotList>;

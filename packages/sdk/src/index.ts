@@ -45,6 +45,7 @@ export {
   WorkspaceConsistencyOperations,
   WorkspaceOperations,
   WorkspaceTokenOperations,
+  WorkspaceRequestOperations,
 } from './resources/emulator.js';
 export type * from './types.js';
 export type * from './emulator-types.js';

@@ -6,8 +6,9 @@ import { createEmulatorClient, type Consistency, type EmulatorOperations, type W
 import type { Command } from 'commander';
 import { defaultUrl } from '../client/connection.js';
 import { runAction, UsageError } from '../client/run-action.js';
+import { registerEmulatorRequestCommands } from './emulator-requests.js';
 
-interface EmulatorOptions {
+export interface EmulatorOptions {
   url?: string;
   adminToken?: string;
   workspace?: string;
@@ -21,7 +22,7 @@ export function emulatorClient(options: EmulatorOptions, env: NodeJS.ProcessEnv 
 }
 
 /** `--workspace`, else TENANTRY_WORKSPACE, else the server's only workspace. */
-async function workspaceId(emulator: EmulatorOperations, options: EmulatorOptions, env: NodeJS.ProcessEnv = process.env): Promise<string> {
+export async function workspaceId(emulator: EmulatorOperations, options: EmulatorOptions, env: NodeJS.ProcessEnv = process.env): Promise<string> {
   const given = options.workspace || env.TENANTRY_WORKSPACE;
   if (given) return given;
   const { items } = await emulator.workspaces.list();
@@ -43,7 +44,7 @@ function connection(command: Command): Command {
     .option('--admin-token <token>', 'the admin token serve --emulator printed (env TENANTRY_EMULATOR_ADMIN_TOKEN)');
 }
 
-const withWorkspace = (command: Command) => connection(command).option('--workspace <id>', "workspace id (env TENANTRY_WORKSPACE; default: the server's only workspace)");
+export const withWorkspace = (command: Command) => connection(command).option('--workspace <id>', "workspace id (env TENANTRY_WORKSPACE; default: the server's only workspace)");
 
 export function registerEmulatorCommands(program: Command) {
   const emulator = program
@@ -143,4 +144,7 @@ export function registerEmulatorCommands(program: Command) {
         process.stdout.write(`${token}\n`);
       }),
     );
+
+  // Issue 12: the request journal and client report, in a file of their own.
+  registerEmulatorRequestCommands(emulator);
 }

@@ -7,11 +7,12 @@ import { TokenService } from '../../auth/token-service.js';
 import { ensureDemoSignIn } from '../../demo/demo-account.js';
 import { demoPartnerId, seedDemoData } from '../../demo/demo-data.js';
 import { parseRateLimitBudgets, parseRateLimitSwitch } from '../../domain/rate-limit.js';
-import { defaultConfig, externalIssuersFromEnv } from '../../server/config.js';
+import { defaultConfig, defaultJournalSize, externalIssuersFromEnv } from '../../server/config.js';
+import { readFaultProfile } from '../fault-profile.js';
 import { trackConnections } from '../../server/graceful-close.js';
 import { defaultDatabaseUrl, openStore } from '../../store/open-store.js';
 import { pidFileFor, readRunningPid, writePidFile } from '../pid-file.js';
-import { emulatorAdminToken, emulatorRequested, ensureDefaultWorkspace } from '../emulator-start.js';
+import { applyFaultProfile, emulatorAdminToken, emulatorJournalSize, emulatorRequested, ensureDefaultWorkspace } from '../emulator-start.js';
 import type { Workspace } from '../../schemas/emulator/workspace.js';
 import { clusterWorkerId, parseWorkerCount, reportListening, runPrimary, runsSweeper } from '../serve-cluster.js';
 
@@ -43,12 +44,16 @@ export function registerServerCommands(program: Command) {
     .option('--drain-timeout <duration>', 'on SIGTERM, how long to finish requests in flight before closing connections anyway (env TENANTRY_DRAIN_TIMEOUT)', process.env.TENANTRY_DRAIN_TIMEOUT ?? '10s')
     .option('--pid-file <path>', 'where to write the server\'s process id, for `tenantry serve reload` (env TENANTRY_PID_FILE; default for a SQLite file: DATABASE.pid)', process.env.TENANTRY_PID_FILE)
     .option('--emulator', 'emulator mode: the /_tenantry control plane, workspaces with their own clocks (env TENANTRY_EMULATOR=1)')
+    .option('--faults <file>', 'emulator: a fault profile ({"rules": [...]}, the control plane\'s rule schema) applied to the default workspace at start, replacing its rules; a wrong file is refused')
+    .option('--journal <on|off>', 'emulator: record every workspace request and run the client checks (env TENANTRY_JOURNAL)', process.env.TENANTRY_JOURNAL ?? 'on')
+    .option('--journal-size <n>', 'emulator: journal entries kept per workspace', process.env.TENANTRY_JOURNAL_SIZE ?? String(defaultJournalSize))
     .option('--print-json', 'print one JSON line when ready (url, admin token, default workspace and its tokens) and nothing else on stdout')
     .addHelpText(
       'after',
       '\nSignals: SIGTERM/SIGINT finish the requests in flight, then exit; with --workers > 1, SIGHUP (or `tenantry serve reload`) replaces the workers one by one.\n' +
         '\nExample:\n  tenantry serve --demo --port 8080\n  tenantry serve --workers 4 --database postgres://127.0.0.1/tenantry --pid-file /run/tenantry.pid\n  tenantry serve reload --pid-file /run/tenantry.pid\n' +
-        '  tenantry serve --emulator --port 0 --print-json --database sqlite::memory:\n',
+        '  tenantry serve --emulator --port 0 --print-json --database sqlite::memory:\n' +
+        '  tenantry serve --emulator --faults faults.json --journal-size 50000\n',
     )
     .action(async (opts) => {
       const workers = parseWorkerCount(String(opts.workers), databaseUrl(opts.database));
@@ -64,6 +69,10 @@ export function registerServerCommands(program: Command) {
       const inMemory = databaseUrl(opts.database) === 'sqlite::memory:';
       // Before any fork: the workers inherit it through the environment.
       const adminToken = emulator ? emulatorAdminToken() : undefined;
+      // Checked before anything starts: a wrong profile or journal flag is refused whole.
+      const journalSize = emulatorJournalSize(String(opts.journal), String(opts.journalSize));
+      if (opts.faults && !emulator) throw new Error('--faults needs --emulator');
+      const faultRules = opts.faults ? readFaultProfile(String(opts.faults)) : undefined;
       // Migrations and demo data run once: in the only process, or in the primary before it forks.
       let demoSignIn: Awaited<ReturnType<typeof ensureDemoSignIn>> | undefined;
       let workspace: Workspace | undefined;
@@ -72,6 +81,7 @@ export function registerServerCommands(program: Command) {
         if (opts.demo) await seedDemoData(store);
         demoSignIn = opts.demo ? await ensureDemoSignIn(store) : undefined;
         if (emulator) workspace = await ensureDefaultWorkspace(store, { demo: Boolean(opts.demo), retentionMs });
+        if (workspace && faultRules) await applyFaultProfile(store, workspace.id, faultRules);
       };
       const announce = (port: number | string) => {
         const url = `http://${clientHost}:${port}`;
@@ -119,7 +129,7 @@ export function registerServerCommands(program: Command) {
         hsts: Boolean(opts.hsts),
         workerId,
         // A cluster's workers each cache workspace clocks; with more than one, every request re-reads them.
-        ...(adminToken ? { emulator: { adminToken, stateCacheMs: workerId ? 0 : Number.POSITIVE_INFINITY } } : {}),
+        ...(adminToken ? { emulator: { adminToken, stateCacheMs: workerId ? 0 : Number.POSITIVE_INFINITY, journalSize } } : {}),
         logToStderr: printJson,
       });
       // One sweeper is enough: in a cluster, the worker the primary chose runs it.

@@ -20,12 +20,13 @@ import type { IdSource } from '../../domain/id-source.js';
 import { StoreWorkspaceData, type WorkspaceDataPort } from '../../services/emulator/workspace-data.js';
 import { WorkspaceService } from '../../services/emulator/workspace-service.js';
 import type { Store } from '../../store/store.js';
-import type { EmulatorConfig, ServerConfig } from '../config.js';
+import { defaultJournalSize, type EmulatorConfig, type ServerConfig } from '../config.js';
 import type { AppContext } from '../context.js';
 import { idempotencyRetentionMs } from '../idempotency.js';
 import { laggedStore } from './lagged-store.js';
 import { peekPartner } from './peek-partner.js';
 import { currentWorkspace, runInWorkspace, type WorkspaceScope } from './request-context.js';
+import journalPlugin from './journal-plugin.js';
 import controlPlaneRoutes from './routes/workspaces.js';
 import { workspaceClockOver, workspaceIdsOver } from './workspace-time.js';
 
@@ -110,6 +111,10 @@ export function createEmulator(store: Store, config: ServerConfig, emulatorConfi
       }
       done();
     });
+
+    // Issue 12: the request journal and client checks, after the hook above entered the workspace.
+    const journalSize = emulatorConfig.journalSize ?? defaultJournalSize;
+    if (journalSize > 0) await app.register(journalPlugin, { store, clock: ctx.clock, size: journalSize });
   }
 
   async function routes(app: FastifyInstance, ctx: AppContext) {

@@ -157,6 +157,8 @@ export class WorkspaceService {
     const record = await this.require(id);
     await this.data.deleteAll(record.id);
     await this.store.clearPendingChanges(record.id);
+    // Issue 12: its request journal too (a reset keeps it: what the last run did stays readable).
+    await this.store.journal().clear(record.id);
     await this.store.deleteWorkspace(record.id);
     this.cache.delete(record.id);
     this.tokenCache.delete(record.id);

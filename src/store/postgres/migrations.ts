@@ -163,6 +163,15 @@ export const postgresMigrations: string[] = [
     PRIMARY KEY (partner_id, customer_id, kind, entity_id)
   );
   `,
+  // Emulator request journal (issue 12): a ring of entries per workspace, newest by seq.
+  `
+  CREATE TABLE emulator_journal (
+    seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, partner_id TEXT COLLATE "C" NOT NULL, time TEXT COLLATE "C" NOT NULL,
+    method TEXT NOT NULL, path TEXT NOT NULL, operation TEXT COLLATE "C", request_id TEXT COLLATE "C", correlation_id TEXT COLLATE "C",
+    status INTEGER NOT NULL, checks TEXT NOT NULL DEFAULT '', entry_json TEXT NOT NULL, response_body BYTEA
+  );
+  CREATE INDEX emulator_journal_by_partner ON emulator_journal (partner_id, seq);
+  `,
   // Emulator snapshots (issue 11): a workspace's rows as JSONB (to_jsonb of each row), beside the
   // workspace state (clock, id counter, settings) the snapshot restores.
   `

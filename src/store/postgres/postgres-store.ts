@@ -2,6 +2,7 @@
  * The production store: PostgreSQL through a `pg` pool. Optionally confined to one schema, which
  * the tests use to give every run a database of its own.
  */
+import { PostgresEmulatorJournal } from './postgres-emulator-journal.js';
 import { PostgresEmulatorFaults } from './postgres-emulator-faults.js';
 import { PostgresEmulatorSnapshots } from './postgres-emulator-snapshots.js';
 import pg from 'pg';
@@ -569,6 +570,12 @@ export class PostgresStore implements Store {
 
   async clearPendingChanges(partnerId: string, visibleBy?: string): Promise<number> {
     return this.emulatorPending.clear(partnerId, visibleBy);
+  }
+
+  // Emulator request journal (issue 12): the work is in postgres-emulator-journal.ts.
+  private journalStore?: PostgresEmulatorJournal;
+  journal(): PostgresEmulatorJournal {
+    return (this.journalStore ??= new PostgresEmulatorJournal(this.pool));
   }
 
   // Emulator snapshots (issue 11): the work is in postgres-emulator-snapshots.ts.

@@ -177,6 +177,16 @@ export const sqliteMigrations: string[] = [
     PRIMARY KEY (partner_id, customer_id, kind, entity_id)
   ) WITHOUT ROWID;
   `,
+  // Emulator request journal (issue 12): a ring of entries per workspace, newest by seq.
+  // AUTOINCREMENT: an entry id (seq) is never handed out twice, even after the ring or a clear emptied the table.
+  `
+  CREATE TABLE emulator_journal (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT, partner_id TEXT NOT NULL, time TEXT NOT NULL,
+    method TEXT NOT NULL, path TEXT NOT NULL, operation TEXT, request_id TEXT, correlation_id TEXT,
+    status INTEGER NOT NULL, checks TEXT NOT NULL DEFAULT '', entry_json TEXT NOT NULL, response_body BLOB
+  );
+  CREATE INDEX emulator_journal_by_partner ON emulator_journal (partner_id, seq);
+  `,
   // Emulator snapshots (issue 11): a workspace's rows as JSON objects, one row per copied row,
   // beside the workspace state (clock, id counter, settings) the snapshot restores.
   `

@@ -2,6 +2,7 @@
  * The embedded store: better-sqlite3 in WAL mode. Synchronous calls wrapped in the async Store
  * interface; statements are prepared once and cached.
  */
+import { SqliteEmulatorJournal } from './sqlite-emulator-journal.js';
 import { SqliteEmulatorFaults } from './sqlite-emulator-faults.js';
 import { SqliteEmulatorSnapshots } from './sqlite-emulator-snapshots.js';
 import Database from 'better-sqlite3';
@@ -572,6 +573,12 @@ export class SqliteStore implements Store {
 
   async clearPendingChanges(partnerId: string, visibleBy?: string): Promise<number> {
     return this.emulatorPending.clear(partnerId, visibleBy);
+  }
+
+  // Emulator request journal (issue 12): the work is in sqlite-emulator-journal.ts.
+  private journalStore?: SqliteEmulatorJournal;
+  journal(): SqliteEmulatorJournal {
+    return (this.journalStore ??= new SqliteEmulatorJournal(this.db));
   }
 
   // Emulator snapshots (issue 11): the work is in sqlite-emulator-snapshots.ts.

@@ -7,7 +7,7 @@
  * const ws = await client.emulator.workspaces.create({ name: 'my-suite', seed: 'my-suite' });
  * await client.emulator.workspaces.byId(ws.id).clock.advance('P30D');
  */
-import type { ClockChange, Consistency, IssuedToken, Snapshot, SnapshotList, TokenRequest, Workspace, WorkspaceClock, WorkspaceCreate, WorkspaceList } from '../emulator-types.js';
+import type { ClientReport, ClockChange, Consistency, IssuedToken, JournalEntry, JournalFilter, JournalPage, Snapshot, SnapshotList, TokenRequest, Workspace, WorkspaceClock, WorkspaceCreate, WorkspaceList } from '../emulator-types.js';
 import { PartnerClient, type PartnerClientOptions } from '../partner-client.js';
 import type { CallOptions } from '../request-context.js';
 import { ResourceOperations } from './resource.js';
@@ -75,6 +75,21 @@ export class WorkspaceOperations extends ResourceOperations {
     return new WorkspaceTokenOperations(this.client, this.child('tokens'));
   }
 
+  /** The workspace's request journal. */
+  get requests(): WorkspaceRequestOperations {
+    return new WorkspaceRequestOperations(this.client, this.child('requests'));
+  }
+
+  /**
+   * The client checks the workspace's requests tripped, each with what the client should do instead.
+   *
+   * @example
+   * const { checks } = await ws.clientReport();
+   */
+  clientReport(call?: CallOptions): Promise<ClientReport> {
+    return this.client.send({ method: 'GET', path: this.child('client-report') }, call);
+  }
+
   /** The workspace's snapshots: take, list, restore, delete. */
   get snapshots(): WorkspaceSnapshotOperations {
     return new WorkspaceSnapshotOperations(this.client, this.child('snapshots'));
@@ -103,6 +118,57 @@ export class WorkspaceConsistencyOperations extends ResourceOperations {
    */
   set(body: Consistency, call?: CallOptions): Promise<Consistency> {
     return this.client.send({ method: 'PUT', path: this.path, body }, call);
+  }
+}
+
+/** A workspace's request journal: list (newest first), one entry, HAR export, clear. */
+export class WorkspaceRequestOperations extends ResourceOperations {
+  /**
+   * A page of recorded requests, newest first; follow `links.next` with `next(page)`.
+   *
+   * @example
+   * const page = await ws.requests.list({ status: 429, route: 'users.list' });
+   */
+  list(filter: JournalFilter = {}, call?: CallOptions): Promise<JournalPage> {
+    const { since, ...rest } = filter;
+    const query = { ...rest, ...(since !== undefined ? { since: typeof since === 'string' ? since : since.toISOString() } : {}) };
+    return this.client.send({ method: 'GET', path: this.path, query }, call);
+  }
+
+  /** The page after `page`, or undefined when it was the last. */
+  next(page: JournalPage, call?: CallOptions): Promise<JournalPage> | undefined {
+    return page.links.next ? this.client.follow<JournalPage>(page.links.next, call) : undefined;
+  }
+
+  /** Every entry that matches, newest first, page by page. */
+  async *all(filter: JournalFilter = {}, call?: CallOptions): AsyncGenerator<JournalEntry, void, undefined> {
+    let page: JournalPage | undefined = await this.list(filter, call);
+    while (page) {
+      yield* page.items;
+      page = await this.next(page, call);
+    }
+  }
+
+  /** One entry (404 PartnerError once the ring dropped it). */
+  get(entryId: string, call?: CallOptions): Promise<JournalEntry> {
+    return this.client.send({ method: 'GET', path: this.child(entryId) }, call);
+  }
+
+  /**
+   * The journal (same filters) as a HAR 1.2 document, to save and import into a browser's network panel.
+   *
+   * @example
+   * writeFileSync('run.har', JSON.stringify(await ws.requests.har()));
+   */
+  har(filter: Omit<JournalFilter, 'size'> = {}, call?: CallOptions): Promise<{ log: { version: string; entries: unknown[] } & Record<string, unknown> }> {
+    const { since, ...rest } = filter;
+    const query = { ...rest, ...(since !== undefined ? { since: typeof since === 'string' ? since : since.toISOString() } : {}) };
+    return this.client.send({ method: 'GET', path: `${this.path}.har`, query }, call);
+  }
+
+  /** Empties the journal. */
+  clear(call?: CallOptions): Promise<void> {
+    return this.client.send({ method: 'DELETE', path: this.path }, call);
   }
 }
 

@@ -4,6 +4,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import faultRoutes from './faults.js';
+import journalRoutes from './journal.js';
 import snapshotRoutes from './snapshots.js';
 import { SnapshotService } from '../../../services/emulator/snapshot-service.js';
 import { normalizeRoles } from '../../../auth/permissions.js';
@@ -40,6 +41,8 @@ export default async function controlPlaneRoutes(app: FastifyInstance, { ctx, wo
   app.addHook('onRequest', adminAuth(adminToken, ctx.tokens));
   // Issue 12's fault rules live under the same admin credential.
   await app.register(faultRoutes, { faults: app.emulatorFaults });
+  // Issue 12's request journal and client report, likewise.
+  await app.register(journalRoutes, { journal: app.emulatorJournal, version: '1.0' });
   const snapshots = new SnapshotService(ctx.store, workspaces, (id) => app.emulatorFaults?.forget(id));
   await app.register(snapshotRoutes, { snapshots });
 

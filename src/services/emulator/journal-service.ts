@@ -1,0 +1,271 @@
+/**
+ * The emulator's request journal (issue 12): entries are buffered in memory as requests finish
+ * and written to the store in batches (every `flushMs`, or at once past `batchSize`), so a busy
+ * list path never waits on the journal. Redaction and serialization happen at flush time, off
+ * the request path. Reads flush this process's buffer first; other workers' entries arrive within
+ * their `flushMs`. `close()` flushes what is left.
+ *
+ * @example
+ * const journal = new JournalService(store, { size: 10_000, secret });
+ * journal.record(pending);
+ * const page = await journal.list(partnerId, { status: '429' }, undefined, '/_tenantry/workspaces/…/requests');
+ */
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import { decodeContinuationToken, encodeContinuationToken, parsePageSize } from '../../domain/continuation-token.js';
+import { explainCheck } from '../../domain/emulator/client-checks.js';
+import { capBody, journalBodyCap, journalHeaders, journalQuery, redactJson } from '../../domain/emulator/journal-redaction.js';
+import { Fault, faults } from '../../domain/fault.js';
+import type { ClientReport, JournalEntry, JournalPage, JournalQuery } from '../../schemas/emulator/journal.js';
+import type { JournalFilter, JournalRow, StoredJournalRow } from '../../store/journal-store.js';
+import type { Store } from '../../store/store.js';
+
+/** What the journal hook hands over for one finished request (raw; redacted at flush). */
+export interface PendingEntry {
+  partnerId: string;
+  time: string;
+  method: string;
+  /** Path and query as requested. */
+  url: string;
+  operation: string | null;
+  requestHeaders: Record<string, string | string[] | undefined>;
+  /** The parsed body, already redacted (undefined when none). */
+  requestBody: unknown;
+  status: number;
+  responseHeaders: Record<string, string | string[] | number | undefined>;
+  /** The answer as sent (text or bytes); undefined when it was a stream or none was sent. */
+  response: string | Buffer | undefined;
+  durationMs: number;
+  faultRuleId?: string;
+  checks: string[];
+}
+
+export interface JournalOptions {
+  /** Entries kept per workspace (the ring). */
+  size: number;
+  /** Signs continuation tokens (shared by every worker, from the store). */
+  secret: Buffer;
+  flushMs?: number;
+  batchSize?: number;
+  /** Where a failed flush is reported (the batch is dropped: the journal never blocks requests). */
+  onError?: (err: unknown) => void;
+}
+
+/** The stored part of an entry (the rest are row columns). */
+type EntryBody = Pick<JournalEntry, 'query' | 'durationMs' | 'requestHeaders' | 'requestBody' | 'responseHeaders' | 'responseTruncated' | 'faultRuleId'>;
+
+interface PageState {
+  filter: JournalFilter;
+}
+
+const entryIdPattern = /^[0-9]{1,15}$/;
+
+export class JournalService {
+  private buffer: PendingEntry[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private flushing: Promise<void> = Promise.resolve();
+  /** Rows handed to flushes that have not finished; past a limit new entries are dropped rather than held (a stalled store must not grow memory). */
+  private inFlight = 0;
+  private readonly flushMs: number;
+  private readonly batchSize: number;
+
+  constructor(private readonly store: Store, private readonly options: JournalOptions) {
+    this.flushMs = options.flushMs ?? 100;
+    this.batchSize = options.batchSize ?? 500;
+  }
+
+  /** Buffers a finished request; cheap (no I/O, no serialization). */
+  record(entry: PendingEntry): void {
+    if (this.inFlight > this.batchSize * 20) return;
+    this.buffer.push(entry);
+    if (this.buffer.length >= this.batchSize) void this.flush();
+    else if (!this.timer) {
+      this.timer = setTimeout(() => void this.flush(), this.flushMs);
+      this.timer.unref();
+    }
+  }
+
+  /** Writes the buffer to the store (one batch at a time, in order). */
+  flush(): Promise<void> {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+    if (this.buffer.length === 0) return this.flushing;
+    const batch = this.buffer;
+    this.buffer = [];
+    this.inFlight += batch.length;
+    this.flushing = this.flushing.then(async () => {
+      try {
+        await this.store.journal().append(batch.map(toRow), this.options.size);
+      } catch (err) {
+        this.options.onError?.(err);
+      } finally {
+        this.inFlight -= batch.length;
+      }
+    });
+    return this.flushing;
+  }
+
+  /**
+   * A page of the workspace's journal, newest first; `continuationToken` (from links.next) continues one.
+   *
+   * @example
+   * await journal.list(partnerId, { route: 'users.list', size: '20' }, undefined, '/_tenantry/workspaces/p/requests');
+   */
+  async list(partnerId: string, query: JournalQuery, continuationToken: string | undefined, selfPath: string): Promise<JournalPage> {
+    await this.flush();
+    const scope = `journal:${partnerId}`;
+    let filter: JournalFilter;
+    let size: number;
+    let before: number | undefined;
+    if (continuationToken) {
+      const state = decodeContinuationToken<PageState>(this.options.secret, continuationToken, scope);
+      if (!entryIdPattern.test(state.after.key)) throw faults.invalidContinuationToken();
+      filter = state.query.filter;
+      size = state.size;
+      before = Number(state.after.key);
+    } else {
+      filter = filterOf(query);
+      size = parsePageSize(query.size);
+    }
+    const [rows, totalCount] = await Promise.all([this.store.journal().page(partnerId, filter, before, size + 1), this.store.journal().count(partnerId, filter)]);
+    const more = rows.length > size;
+    const items = rows.slice(0, size).map(toEntry);
+    const links: JournalPage['links'] = {};
+    if (more) {
+      const token = encodeContinuationToken<PageState>(this.options.secret, { scope, query: { filter }, size, after: { key: items[items.length - 1].id, id: '' } });
+      links.next = { uri: `${selfPath}?seekOperation=Next`, method: 'GET', headers: [{ key: 'MS-ContinuationToken', value: token }] };
+    }
+    return { totalCount, items, links };
+  }
+
+  /** One entry; 404 when the ring no longer holds it (or never did). */
+  async get(partnerId: string, entryId: string): Promise<JournalEntry> {
+    await this.flush();
+    const row = entryIdPattern.test(entryId) ? await this.store.journal().get(partnerId, Number(entryId)) : undefined;
+    if (!row) throw new Fault(404, 600104, `There is no journal entry ${entryId.slice(0, 40)} in this workspace (the ring keeps the newest entries only).`, [entryId.slice(0, 40)]);
+    return toEntry(row);
+  }
+
+  /** Every entry that matches (newest first), for the HAR export. */
+  async all(partnerId: string, query: JournalQuery): Promise<JournalEntry[]> {
+    await this.flush();
+    const rows = await this.store.journal().page(partnerId, filterOf(query), undefined, this.options.size);
+    return rows.map(toEntry);
+  }
+
+  /** The client checks the workspace's journal holds, most frequent first. */
+  async clientReport(partnerId: string): Promise<ClientReport> {
+    await this.flush();
+    const byCheck = new Map<string, ClientReport['checks'][number]>();
+    for (const row of await this.store.journal().withChecks(partnerId)) {
+      for (const check of row.checks.split(',')) {
+        const seen = byCheck.get(check);
+        // Rows come newest first: the first one seen is the latest.
+        if (!seen) byCheck.set(check, { check, count: 1, explanation: explainCheck(check), lastSeenAt: row.time, exampleEntryIds: [String(row.seq)] });
+        else {
+          seen.count += 1;
+          if (seen.exampleEntryIds.length < 5) seen.exampleEntryIds.push(String(row.seq));
+        }
+      }
+    }
+    return { checks: [...byCheck.values()].sort((a, b) => b.count - a.count || a.check.localeCompare(b.check)) };
+  }
+
+  /** Empties the workspace's journal (and this process's buffer of it). */
+  async clear(partnerId: string): Promise<number> {
+    await this.flush();
+    return this.store.journal().clear(partnerId);
+  }
+
+  /** Flushes what is buffered and stops the timer. */
+  async close(): Promise<void> {
+    await this.flush();
+  }
+}
+
+/** The store filter of a query; bad values are 400 faults naming the parameter. */
+function filterOf(query: JournalQuery): JournalFilter {
+  for (const name of ['requestId', 'correlationId', 'route', 'since'] as const) {
+    // PostgreSQL text cannot hold U+0000: refused here rather than failing in the store.
+    if (query[name]?.includes('\u0000')) throw faults.invalidInput(`${name} must not contain U+0000`, [name]);
+  }
+  const filter: JournalFilter = {};
+  if (query.requestId) filter.requestId = query.requestId;
+  if (query.correlationId) filter.correlationId = query.correlationId;
+  if (query.status) filter.status = Number(query.status);
+  if (query.route) filter.operation = query.route;
+  if (query.since) {
+    const at = Date.parse(query.since);
+    if (Number.isNaN(at)) throw faults.invalidInput('since must be a UTC instant, e.g. 2026-01-01T00:00:00Z', ['since']);
+    filter.since = new Date(at).toISOString();
+  }
+  return filter;
+}
+
+// Enough past the cap for capBody to redact a secret the cut would split.
+const keptChars = journalBodyCap + 1024;
+
+/** An answer as kept: its head as text (bytes decoded as UTF-8, a BOM dropped), cut to the cap and redacted. */
+function keptAnswer(response: string | Buffer): { text: string; truncated: boolean } {
+  // Only the head is decoded: for bytes, keptChars bytes are at most keptChars characters.
+  const cut = response.length > keptChars;
+  const head = typeof response === 'string' ? response.slice(0, keptChars) : response.toString('utf8', 0, Math.min(response.length, keptChars));
+  const kept = capBody(head.replace(/^\uFEFF/, ''));
+  return { text: kept.text, truncated: kept.truncated || cut };
+}
+
+function toRow(e: PendingEntry): JournalRow {
+  const q = e.url.indexOf('?');
+  const path = q < 0 ? e.url : e.url.slice(0, q);
+  const header = (name: string) => {
+    const v = e.requestHeaders[name];
+    return typeof v === 'string' && v !== '' ? v.slice(0, 128) : null;
+  };
+  const response = e.response === undefined ? undefined : keptAnswer(e.response);
+  const body: EntryBody = {
+    query: journalQuery(q < 0 ? '' : e.url.slice(q + 1)),
+    durationMs: Math.round(e.durationMs * 100) / 100,
+    requestHeaders: journalHeaders(e.requestHeaders),
+    requestBody: e.requestBody === undefined ? null : redactJson(e.requestBody),
+    responseHeaders: journalHeaders(e.responseHeaders),
+    responseTruncated: response?.truncated ?? false,
+    ...(e.faultRuleId !== undefined ? { faultRuleId: e.faultRuleId } : {}),
+  };
+  return {
+    partnerId: e.partnerId,
+    time: e.time,
+    method: e.method,
+    path,
+    operation: e.operation,
+    requestId: header('ms-requestid'),
+    correlationId: header('ms-correlationid'),
+    status: e.status,
+    checks: e.checks.join(','),
+    entryJson: JSON.stringify(body),
+    responseBody: response ? deflateRawSync(response.text, { level: 1 }) : null,
+  };
+}
+
+function toEntry(row: StoredJournalRow): JournalEntry {
+  const body = JSON.parse(row.entryJson) as EntryBody;
+  return {
+    id: String(row.seq),
+    time: row.time,
+    method: row.method,
+    path: row.path,
+    query: body.query,
+    operation: row.operation,
+    requestId: row.requestId,
+    correlationId: row.correlationId,
+    status: row.status,
+    durationMs: body.durationMs,
+    requestHeaders: body.requestHeaders,
+    requestBody: body.requestBody,
+    responseHeaders: body.responseHeaders,
+    responseBody: row.responseBody ? inflateRawSync(row.responseBody).toString('utf8') : null,
+    responseTruncated: body.responseTruncated,
+    ...(body.faultRuleId !== undefined ? { faultRuleId: body.faultRuleId } : {}),
+    checks: row.checks === '' ? [] : row.checks.split(',').map((check) => ({ check, explanation: explainCheck(check) })),
+  };
+}
