@@ -129,6 +129,19 @@ for (const factory of storeFactories) {
       assert.equal(await create('dee'), firstId, 'the seeded ids repeat');
     });
 
+    it('restores two users who swapped their names since the snapshot', async () => {
+      const { ws, call, base, domain, ann } = await workspaceWithData(h);
+      const bob = (await call('POST', `${base}/users`, { userPrincipalName: `bob@${domain}`, displayName: 'Bob', usageLocation: 'US' })).json;
+      assert.equal((await admin('POST', `/_tenantry/workspaces/${ws.id}/snapshots`, { name: 'names' })).status, 201);
+      const rename = async (id: string, alias: string) => assert.equal((await call('PATCH', `${base}/users/${id}`, { userPrincipalName: `${alias}@${domain}` })).status, 200);
+      await rename(ann.id, 'tmp');
+      await rename(bob.id, 'ann');
+      await rename(ann.id, 'bob');
+      assert.equal((await admin('POST', `/_tenantry/workspaces/${ws.id}/snapshots/names/restore`)).status, 200);
+      assert.equal((await call('GET', `${base}/users/${ann.id}`)).json.userPrincipalName, `ann@${domain}`);
+      assert.equal((await call('GET', `${base}/users/${bob.id}`)).json.userPrincipalName, `bob@${domain}`);
+    });
+
     it('leaves other workspaces untouched, and goes with its workspace when that is deleted', async () => {
       const mine = await workspaceWithData(h);
       const theirs = await workspaceWithData(h);

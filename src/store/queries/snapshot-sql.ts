@@ -1,8 +1,8 @@
 /**
  * What a workspace snapshot (issue 11) copies: every table that holds a workspace's rows, with the
- * condition that picks them. Rows are kept as JSON in `emulator_snapshot_rows`, so one pair of
- * statements per table serves any column set, and a column added by a later migration is carried
- * without touching this file. Listed parents first (the order of a restore's inserts); a restore
+ * condition that picks them. Each store builds its copying statements from the live schema
+ * (SQLite: shadow tables; PostgreSQL: JSONB rows), so a column added by a later migration is
+ * carried without touching this file. Listed parents first (the order of a restore's inserts); a restore
  * deletes in the reverse order, so foreign keys from users to customers hold at every step.
  */
 const ofPartner = 'customer_id IN (SELECT id FROM customers WHERE partner_id = ?)';
