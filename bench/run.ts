@@ -19,6 +19,7 @@ import { renderReport } from './lib/report.js';
 import { runSearches, seedWithoutSearchIndex } from './lib/search.js';
 import { runSoak, type SoakResult } from './lib/soak.js';
 import { benchEmulatorCost, type EmulatorCostResult } from './lib/emulator-cost.js';
+import { benchSnapshot, type SnapshotBenchResult } from './lib/snapshot.js';
 import { ensureWrk, runWrk, type WrkResult } from './lib/wrk.js';
 
 const users = Number(process.env.BENCH_USERS ?? 1_000_000);
@@ -74,6 +75,8 @@ export interface BenchResults {
   soak?: SoakResult & { store: string };
   /** Issue 12: the list against `serve --emulator`, journal off and on, beside a plain server (bench/lib/emulator-cost.ts). */
   emulator?: Partial<Record<'sqlite' | 'postgres', EmulatorCostResult>>;
+  /** Issue 11: snapshot plus restore of a 10,000-user workspace beside a full reload (bench/lib/snapshot.ts). */
+  snapshots?: Partial<Record<'sqlite' | 'postgres', SnapshotBenchResult>>;
 }
 
 const commands: string[] = [];
@@ -303,6 +306,13 @@ async function main() {
   save(results, started);
   await benchWorkers('postgres', results);
   await benchEmulator('postgres', results);
+  for (const store of ['sqlite', 'postgres'] as const) {
+    try {
+      results.snapshots = { ...results.snapshots, [store]: await benchSnapshot(store) };
+    } catch (e) {
+      log(`${store} snapshot bench skipped: ${(e as Error).message.slice(0, 200)}`);
+    }
+  }
   save(results, started);
   clearInterval(keepAlive);
   log(`done in ${((results.durationSeconds ?? 0) / 60).toFixed(1)} min: BENCHMARKS.md, bench/results.json`);

@@ -8,6 +8,7 @@ import type { BenchResults, StoreResults } from '../run.js';
 import type { WrkResult } from './wrk.js';
 import { searchCases, searchTargets } from './search.js';
 import { emulatorTargetRows } from './emulator-cost.js';
+import { snapshotTargetRows } from './snapshot.js';
 
 const f0 = (n: number) => Math.round(n).toLocaleString('en-US');
 const f1 = (n: number) => n.toFixed(1);
@@ -47,6 +48,7 @@ function targets(r: BenchResults): string {
     rows.push(`| 4 | create cost ≤ 1.3 × hash cost | ${storeName[s]} | ${f2(cost)} | ${yes(cost <= 1.3)} |`);
   }
   rows.push(...emulatorTargetRows(r.emulator));
+  rows.push(...snapshotTargetRows(r.snapshots));
   if (r.soak) rows.push(`| 6 | soak: zero errors, flat memory | ${storeName.sqlite} | ${r.soak.errors} errors, own RSS growth ${f2(r.soak.rssGrowth)} | ${yes(r.soak.errors === 0 && r.soak.rssGrowth < 1.1)} |`);
   for (const [s, x] of entries(r)) {
     const base = Object.values(x.search)[0];

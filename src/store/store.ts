@@ -15,6 +15,9 @@ import type { WorkspaceRecord } from '../domain/emulator/workspace.js';
 import type { WorkspaceClockState } from '../domain/emulator/workspace-clock.js';
 import type { PendingChange, PendingKind } from '../domain/emulator/pending-change.js';
 import type { EmulatorJournalStore } from './journal-store.js';
+import type { SnapshotRow } from './queries/snapshot-sql.js';
+
+export type { SnapshotRow } from './queries/snapshot-sql.js';
 
 export interface SigningKey {
   kid: string;
@@ -233,7 +236,7 @@ export interface Store {
   drawWorkspaceRequestNumber(id: string): Promise<number | undefined>;
   /** Deletes every row a partner owns (customers, users, licences, SKUs, role members, audit, idempotency, throttle counters, accounts), in one transaction. */
   deletePartnerData(partnerId: string): Promise<void>;
-  /** Deletes the workspace row itself (its data: `deletePartnerData`); false when unknown. */
+  /** Deletes the workspace row itself and its snapshots (its data: `deletePartnerData`); false when unknown. */
   deleteWorkspace(id: string): Promise<boolean>;
   /** One partner's share of the sweep, on its own clock: deleted users, idempotency answers and audit records older than the given instants. */
   purgePartner(partnerId: string, before: PartnerPurge): Promise<{ users: number; requests: number; auditRecords: number }>;
@@ -261,6 +264,25 @@ export interface Store {
   clearPendingChanges(partnerId: string, visibleBy?: string): Promise<number>;
   /** The emulator's request journal (issue 12); its work is in a file of its own per store. */
   journal(): EmulatorJournalStore;
+  /**
+   * Snapshots (issue 11): copies every row the workspace owns, with its clock, id counter and
+   * settings, under `name` (replacing a snapshot of that name), in one transaction.
+   */
+  saveSnapshot(partnerId: string, name: string, state: SnapshotState): Promise<SnapshotRow>;
+  /** The workspace's snapshots, oldest first. */
+  listSnapshots(partnerId: string): Promise<SnapshotRow[]>;
+  /** Puts the workspace back as the snapshot found it, in one transaction; undefined when there is no such snapshot or workspace. */
+  restoreSnapshot(partnerId: string, name: string): Promise<WorkspaceRecord | undefined>;
+  /** Removes one snapshot; false when there was none. */
+  deleteSnapshot(partnerId: string, name: string): Promise<boolean>;
+}
+
+/** What a snapshot keeps of the workspace row besides its data. */
+export interface SnapshotState {
+  createdAt: string;
+  clock: WorkspaceClockState;
+  idCounter: number;
+  settings: string;
 }
 
 /** Cut-off instants (UTC ISO-8601) of `purgePartner`. */

@@ -5,6 +5,7 @@ import type { Static } from '@sinclair/typebox';
 import type * as emulator from '../../../src/schemas/emulator/workspace.js';
 import type * as consistency from '../../../src/schemas/emulator/consistency.js';
 import type * as journal from '../../../src/schemas/emulator/journal.js';
+import type * as snapshot from '../../../src/schemas/emulator/snapshot.js';
 
 /** A workspace: an isolated partner with its own data, clock and tokens. */
 export type Workspace = Static<typeof emulator.Workspace>;
@@ -34,3 +35,6 @@ export interface JournalFilter {
   since?: string | Date;
   size?: number;
 }
+/** A named copy of a workspace's state: `{ name, createdAt }`. */
+export type Snapshot = Static<typeof snapshot.Snapshot>;
+export type SnapshotList = Static<typeof snapshot.SnapshotList>;

@@ -41,6 +41,23 @@ for (const factory of storeFactories) {
       assert.ok(!(await cli('workspaces', 'list')).includes(ws.id));
     });
 
+    it('takes, lists, restores and deletes a snapshot, and names an unknown one', async () => {
+      const ws = JSON.parse(await cli('workspaces', 'create'));
+      assert.match(await cli('snapshots', 'create', 'clean', '--workspace', ws.id), /^clean {2}\d{4}-/);
+      const customer = await server.request('POST', '/v1/customers', {
+        token: ws.tokens.AdminAgent,
+        body: { companyProfile: { domain: `cli-snap-${factory.name}.onmicrosoft.com` }, billingProfile: { companyName: 'Snap Ltd' } },
+      });
+      assert.equal(customer.status, 201, customer.text);
+      assert.match(await cli('snapshots', 'list', '--workspace', ws.id), /^clean /m);
+      assert.ok((await cli('snapshots', 'restore', 'clean', '--workspace', ws.id)).startsWith(ws.id));
+      assert.equal((await server.request('GET', '/v1/customers', { token: ws.tokens.AdminAgent })).json.totalCount, 0);
+      await cli('snapshots', 'delete', 'clean', '--workspace', ws.id);
+      const gone = await runCli(['emulator', 'snapshots', 'restore', 'clean', '--workspace', ws.id], { env });
+      assert.equal(gone.code, 1);
+      assert.match(gone.stderr, /no snapshot named "clean"/);
+    });
+
     it('reads and sets the consistency lag of a workspace', async () => {
       const ws = JSON.parse(await cli('workspaces', 'create'));
       assert.equal((await cli('consistency', '--workspace', ws.id)).trim(), 'immediate');

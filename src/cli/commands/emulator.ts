@@ -1,6 +1,6 @@
 /**
  * `tenantry emulator …`: the control plane of a server started with `serve --emulator`
- * (issue 11): workspaces, their clock, tokens and consistency lag, through the SDK's `emulator` client.
+ * (issue 11): workspaces, their snapshots, clock, tokens and consistency lag, through the SDK's `emulator` client.
  */
 import { createEmulatorClient, type Consistency, type EmulatorOperations, type Workspace } from '@tenantry/sdk';
 import type { Command } from 'commander';
@@ -131,6 +131,33 @@ export function registerEmulatorCommands(program: Command) {
         process.stdout.write(`${describeConsistency(result)}\n`);
       }),
     );
+
+  const snapshots = emulator.command('snapshots').description("Take, list, restore and delete the workspace's snapshots");
+  const snapshotAction = (act: (ws: ReturnType<EmulatorOperations['workspaces']['byId']>, name?: string) => Promise<string>) =>
+    runAction(async (...args: unknown[]) => {
+      const name = typeof args[0] === 'string' ? args[0] : undefined;
+      const opts = (name === undefined ? args[0] : args[1]) as EmulatorOptions;
+      const client = emulatorClient(opts);
+      process.stdout.write(await act(client.workspaces.byId(await workspaceId(client, opts)), name));
+    });
+  withWorkspace(snapshots.command('create <name>').description('Take a snapshot of the workspace (replaces one of the same name)')).action(
+    snapshotAction(async (ws, name) => {
+      const taken = await ws.snapshots.create(name!);
+      return `${taken.name}  ${taken.createdAt}\n`;
+    }),
+  );
+  withWorkspace(snapshots.command('list').description("List the workspace's snapshots")).action(
+    snapshotAction(async (ws) => (await ws.snapshots.list()).items.map((s) => `${s.name}  ${s.createdAt}\n`).join('')),
+  );
+  withWorkspace(snapshots.command('restore <name>').description('Undo every write since the snapshot, clock and ids included')).action(
+    snapshotAction(async (ws, name) => `${describeWorkspace(await ws.snapshots.restore(name!))}\n`),
+  );
+  withWorkspace(snapshots.command('delete <name>').description('Delete a snapshot')).action(
+    snapshotAction(async (ws, name) => {
+      await ws.snapshots.delete(name!);
+      return '';
+    }),
+  );
 
   withWorkspace(emulator.command('token').description("Print a token of the workspace's partner (no expiry unless --expires-in)"))
     .option('--role <role>', 'AdminAgent, HelpdeskAgent or SalesAgent (repeatable; default AdminAgent)', (v: string, acc: string[]) => [...acc, v], [] as string[])

@@ -12,4 +12,9 @@ export const emulatorFaults = {
   invalidClockValue: (property: string, reason: string) => new Fault(400, 3000, `Invalid property ${property}: ${reason}`, [property]),
   /** 400 / 600103: this server cannot load fixtures. */
   fixturesUnsupported: () => new Fault(400, 600103, 'fixture: this server does not load fixtures.', ['fixture']),
+  /** 404 / 600104: the workspace has no snapshot of this name. */
+  snapshotNotFound: (name: string) => new Fault(404, 600104, `The workspace has no snapshot named ${JSON.stringify(name.slice(0, 100))}.`, [name.slice(0, 100)]),
+  /** 400 / 600105: a snapshot name that is not 1–100 characters of letters, digits, '.', '_' and '-'. */
+  invalidSnapshotName: (name: string) =>
+    new Fault(400, 600105, "name: a snapshot name is 1 to 100 characters of letters, digits, '.', '_' and '-'.", [String(name).slice(0, 100)]),
 };

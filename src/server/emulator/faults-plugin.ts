@@ -72,6 +72,10 @@ async function faultsPlugin(app: FastifyInstance, opts: { store: Store; emulator
   const pageOfToken = new Map<string, number>();
   /** `${partnerId}\n${operation}` → time (ms) before which calls violate a Retry-After. */
   const retryAfterUntil = new Map<string, number>();
+  // A restored workspace's clock may go back a month: its Retry-After deadlines are void.
+  service.onForget((partnerId) => {
+    for (const key of retryAfterUntil.keys()) if (key.startsWith(`${partnerId}\n`)) retryAfterUntil.delete(key);
+  });
 
   const answer = (reply: FastifyReply, status: number, retryAfter?: number) => {
     const a = faultAnswer(status, retryAfter);

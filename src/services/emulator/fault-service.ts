@@ -48,6 +48,19 @@ export class FaultService {
     return stored.map(toRule);
   }
 
+  private readonly forgetListeners: ((partnerId: string) => void)[] = [];
+
+  /** Drops this process's cached rules and per-workspace state (via `onForget`) of a workspace put back by a snapshot's restore. */
+  forget(partnerId: string): void {
+    this.cache.delete(partnerId);
+    for (const listener of this.forgetListeners) listener(partnerId);
+  }
+
+  /** Runs `listener` whenever a workspace's state is forgotten: for state the fault hook keeps, such as Retry-After deadlines. */
+  onForget(listener: (partnerId: string) => void): void {
+    this.forgetListeners.push(listener);
+  }
+
   async list(partnerId: string): Promise<FaultRule[]> {
     return (await this.store.listFaultRules(partnerId)).map(toRule);
   }

@@ -75,7 +75,8 @@ export class WorkspaceService {
     return record;
   }
 
-  private remember(id: string, record: WorkspaceRecord | null) {
+  /** Keeps a freshly read (or freshly written) row, e.g. after a snapshot's restore. */
+  remember(id: string, record: WorkspaceRecord | null) {
     // Bounded: ids of random tokens must not grow the map without end.
     if (this.cache.size >= 10_000 && !this.cache.has(id)) this.cache.delete(this.cache.keys().next().value!);
     this.cache.set(id, { record, readAt: this.realNow() });

@@ -172,4 +172,15 @@ export const postgresMigrations: string[] = [
   );
   CREATE INDEX emulator_journal_by_partner ON emulator_journal (partner_id, seq);
   `,
+  // Emulator snapshots (issue 11): a workspace's rows as JSONB (to_jsonb of each row), beside the
+  // workspace state (clock, id counter, settings) the snapshot restores.
+  `
+  CREATE TABLE emulator_snapshots (
+    partner_id TEXT COLLATE "C" NOT NULL, name TEXT COLLATE "C" NOT NULL, created_at TEXT NOT NULL, clock_offset_ms BIGINT NOT NULL,
+    frozen_at TEXT, id_counter BIGINT NOT NULL, settings TEXT NOT NULL, row_count INTEGER NOT NULL,
+    PRIMARY KEY (partner_id, name)
+  );
+  CREATE TABLE emulator_snapshot_rows (partner_id TEXT COLLATE "C" NOT NULL, name TEXT COLLATE "C" NOT NULL, table_name TEXT NOT NULL, row_json JSONB NOT NULL);
+  CREATE INDEX emulator_snapshot_rows_by_snapshot ON emulator_snapshot_rows (partner_id, name, table_name);
+  `,
 ];

@@ -4,6 +4,7 @@
  */
 import { PostgresEmulatorJournal } from './postgres-emulator-journal.js';
 import { PostgresEmulatorFaults } from './postgres-emulator-faults.js';
+import { PostgresEmulatorSnapshots } from './postgres-emulator-snapshots.js';
 import pg from 'pg';
 import copyStreams from 'pg-copy-streams';
 import { once } from 'node:events';
@@ -12,6 +13,7 @@ import { inTransaction } from './transaction.js';
 import type { StoredFaultRule } from '../store.js';
 import { PostgresEmulatorPending } from './postgres-emulator-pending.js';
 import type { PendingChange, PendingKind } from '../../domain/emulator/pending-change.js';
+import type { SnapshotRow, SnapshotState } from '../store.js';
 import type { KeysetPosition } from '../../domain/continuation-token.js';
 import type { CustomerRecord } from '../../domain/customer.js';
 import { userNameKey, type PartnerAccount } from '../../domain/partner-account.js';
@@ -506,6 +508,7 @@ export class PostgresStore implements Store {
   }
 
   async deleteWorkspace(id: string): Promise<boolean> {
+    await this.emulatorSnapshots.deleteAll(id);
     return this.emulatorWorkspaces.deleteWorkspace(id);
   }
 
@@ -573,5 +576,27 @@ export class PostgresStore implements Store {
   private journalStore?: PostgresEmulatorJournal;
   journal(): PostgresEmulatorJournal {
     return (this.journalStore ??= new PostgresEmulatorJournal(this.pool));
+  }
+
+  // Emulator snapshots (issue 11): the work is in postgres-emulator-snapshots.ts.
+  private snapshotStore?: PostgresEmulatorSnapshots;
+  private get emulatorSnapshots(): PostgresEmulatorSnapshots {
+    return (this.snapshotStore ??= new PostgresEmulatorSnapshots(this.pool));
+  }
+
+  async saveSnapshot(partnerId: string, name: string, state: SnapshotState): Promise<SnapshotRow> {
+    return this.emulatorSnapshots.save(partnerId, name, state);
+  }
+
+  async listSnapshots(partnerId: string): Promise<SnapshotRow[]> {
+    return this.emulatorSnapshots.list(partnerId);
+  }
+
+  async restoreSnapshot(partnerId: string, name: string): Promise<WorkspaceRecord | undefined> {
+    return this.emulatorSnapshots.restore(partnerId, name);
+  }
+
+  async deleteSnapshot(partnerId: string, name: string): Promise<boolean> {
+    return this.emulatorSnapshots.delete(partnerId, name);
   }
 }

@@ -187,4 +187,13 @@ export const sqliteMigrations: string[] = [
   );
   CREATE INDEX emulator_journal_by_partner ON emulator_journal (partner_id, seq);
   `,
+  // Emulator snapshots (issue 11): the workspace state (clock, id counter, settings) a snapshot
+  // restores; its rows go to shadow tables made from the live schema (sqlite-emulator-snapshots.ts).
+  `
+  CREATE TABLE emulator_snapshots (
+    partner_id TEXT NOT NULL, name TEXT NOT NULL, created_at TEXT NOT NULL, clock_offset_ms INTEGER NOT NULL,
+    frozen_at TEXT, id_counter INTEGER NOT NULL, settings TEXT NOT NULL, row_count INTEGER NOT NULL,
+    PRIMARY KEY (partner_id, name)
+  ) WITHOUT ROWID;
+  `,
 ];

@@ -4,12 +4,14 @@
  */
 import { SqliteEmulatorJournal } from './sqlite-emulator-journal.js';
 import { SqliteEmulatorFaults } from './sqlite-emulator-faults.js';
+import { SqliteEmulatorSnapshots } from './sqlite-emulator-snapshots.js';
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { StoredFaultRule } from '../store.js';
 import { SqliteEmulatorPending } from './sqlite-emulator-pending.js';
 import type { PendingChange, PendingKind } from '../../domain/emulator/pending-change.js';
+import type { SnapshotRow, SnapshotState } from '../store.js';
 import type { KeysetPosition } from '../../domain/continuation-token.js';
 import type { CustomerRecord } from '../../domain/customer.js';
 import { userNameKey, type PartnerAccount } from '../../domain/partner-account.js';
@@ -509,6 +511,7 @@ export class SqliteStore implements Store {
   }
 
   async deleteWorkspace(id: string): Promise<boolean> {
+    await this.emulatorSnapshots.deleteAll(id);
     return this.emulatorWorkspaces.deleteWorkspace(id);
   }
 
@@ -576,5 +579,27 @@ export class SqliteStore implements Store {
   private journalStore?: SqliteEmulatorJournal;
   journal(): SqliteEmulatorJournal {
     return (this.journalStore ??= new SqliteEmulatorJournal(this.db));
+  }
+
+  // Emulator snapshots (issue 11): the work is in sqlite-emulator-snapshots.ts.
+  private snapshotStore?: SqliteEmulatorSnapshots;
+  private get emulatorSnapshots(): SqliteEmulatorSnapshots {
+    return (this.snapshotStore ??= new SqliteEmulatorSnapshots(this.db));
+  }
+
+  async saveSnapshot(partnerId: string, name: string, state: SnapshotState): Promise<SnapshotRow> {
+    return this.emulatorSnapshots.save(partnerId, name, state);
+  }
+
+  async listSnapshots(partnerId: string): Promise<SnapshotRow[]> {
+    return this.emulatorSnapshots.list(partnerId);
+  }
+
+  async restoreSnapshot(partnerId: string, name: string): Promise<WorkspaceRecord | undefined> {
+    return this.emulatorSnapshots.restore(partnerId, name);
+  }
+
+  async deleteSnapshot(partnerId: string, name: string): Promise<boolean> {
+    return this.emulatorSnapshots.delete(partnerId, name);
   }
 }

@@ -56,6 +56,22 @@ for (const factory of storeFactories) {
       assert.deepEqual(await consistency.set({}), {});
     });
 
+    test('takes a snapshot, restores it over a customer created since, lists and deletes it', async () => {
+      const ws = await emulator.workspaces.create({ name: 'snapshots' });
+      const snapshots = emulator.workspaces.byId(ws.id).snapshots;
+      const partner = createPartnerOperations({ baseUrl: server.url, credentials: { token: ws.tokens.AdminAgent } });
+      const taken = await snapshots.create('empty');
+      assert.equal(taken.name, 'empty');
+      await partner.customers.create({ companyProfile: { domain: `sdk-snap-${factory.name}.onmicrosoft.com`, companyName: 'Snap Ltd' } } as never);
+      assert.equal((await partner.customers.get()).totalCount, 1);
+      const restored = await snapshots.restore('empty');
+      assert.equal(restored.id, ws.id);
+      assert.equal((await partner.customers.get()).totalCount, 0);
+      assert.deepEqual((await snapshots.list()).items.map((s) => s.name), ['empty']);
+      await snapshots.delete('empty');
+      await assert.rejects(snapshots.restore('empty'), (e: unknown) => e instanceof PartnerError && e.status === 404 && e.code === 600104);
+    });
+
     test('a bad clock value is a PartnerError naming the property, and a partner token is refused', async () => {
       const ws = await emulator.workspaces.create();
       await assert.rejects(emulator.workspaces.byId(ws.id).clock.advance('a month'), (e: unknown) => e instanceof PartnerError && e.status === 400 && /advance/.test(e.description));

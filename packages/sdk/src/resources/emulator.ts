@@ -7,7 +7,7 @@
  * const ws = await client.emulator.workspaces.create({ name: 'my-suite', seed: 'my-suite' });
  * await client.emulator.workspaces.byId(ws.id).clock.advance('P30D');
  */
-import type { ClientReport, ClockChange, Consistency, IssuedToken, JournalEntry, JournalFilter, JournalPage, TokenRequest, Workspace, WorkspaceClock, WorkspaceCreate, WorkspaceList } from '../emulator-types.js';
+import type { ClientReport, ClockChange, Consistency, IssuedToken, JournalEntry, JournalFilter, JournalPage, Snapshot, SnapshotList, TokenRequest, Workspace, WorkspaceClock, WorkspaceCreate, WorkspaceList } from '../emulator-types.js';
 import { PartnerClient, type PartnerClientOptions } from '../partner-client.js';
 import type { CallOptions } from '../request-context.js';
 import { ResourceOperations } from './resource.js';
@@ -90,6 +90,11 @@ export class WorkspaceOperations extends ResourceOperations {
     return this.client.send({ method: 'GET', path: this.child('client-report') }, call);
   }
 
+  /** The workspace's snapshots: take, list, restore, delete. */
+  get snapshots(): WorkspaceSnapshotOperations {
+    return new WorkspaceSnapshotOperations(this.client, this.child('snapshots'));
+  }
+
   /** The workspace's consistency lag (how long writes stay invisible to reads). */
   get consistency(): WorkspaceConsistencyOperations {
     return new WorkspaceConsistencyOperations(this.client, this.child('consistency'));
@@ -164,6 +169,38 @@ export class WorkspaceRequestOperations extends ResourceOperations {
   /** Empties the journal. */
   clear(call?: CallOptions): Promise<void> {
     return this.client.send({ method: 'DELETE', path: this.path }, call);
+  }
+}
+
+/** A workspace's snapshots. */
+export class WorkspaceSnapshotOperations extends ResourceOperations {
+  /**
+   * Takes a snapshot of the workspace's state, replacing one of the same name.
+   *
+   * @example
+   * await ws.snapshots.create('clean');
+   */
+  create(name: string, call?: CallOptions): Promise<Snapshot> {
+    return this.client.send({ method: 'POST', path: this.path, body: { name } }, call);
+  }
+
+  list(call?: CallOptions): Promise<SnapshotList> {
+    return this.client.send({ method: 'GET', path: this.path }, call);
+  }
+
+  /**
+   * Undoes every write since the snapshot: data, audit records, seats, idempotency answers,
+   * throttle counters, fault rules, the clock and the id counter.
+   *
+   * @example
+   * await ws.snapshots.restore('clean');
+   */
+  restore(name: string, call?: CallOptions): Promise<Workspace> {
+    return this.client.send({ method: 'POST', path: `${this.child(name)}/restore` }, call);
+  }
+
+  delete(name: string, call?: CallOptions): Promise<void> {
+    return this.client.send({ method: 'DELETE', path: this.child(name) }, call);
   }
 }
 

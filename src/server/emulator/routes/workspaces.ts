@@ -5,6 +5,8 @@
 import type { FastifyInstance } from 'fastify';
 import faultRoutes from './faults.js';
 import journalRoutes from './journal.js';
+import snapshotRoutes from './snapshots.js';
+import { SnapshotService } from '../../../services/emulator/snapshot-service.js';
 import { normalizeRoles } from '../../../auth/permissions.js';
 import { ApiFault } from '../../../schemas/common.js';
 import {
@@ -41,6 +43,8 @@ export default async function controlPlaneRoutes(app: FastifyInstance, { ctx, wo
   await app.register(faultRoutes, { faults: app.emulatorFaults });
   // Issue 12's request journal and client report, likewise.
   await app.register(journalRoutes, { journal: app.emulatorJournal, version: '1.0' });
+  const snapshots = new SnapshotService(ctx.store, workspaces, (id) => app.emulatorFaults?.forget(id));
+  await app.register(snapshotRoutes, { snapshots });
 
   app.post<{ Body: WorkspaceCreate }>('/workspaces', {
     schema: { tags, security, summary: 'Create a workspace: an isolated partner with its own data, clock and tokens', body: WorkspaceCreate, response: { 201: Workspace, ...errors } },
