@@ -192,6 +192,27 @@ for (const factory of storeFactories) {
       }
     });
 
+    it('finds by contains search the users of a bulk load into a customer that has users, and users created after it', async () => {
+      const mixed = customerFor(demoPartnerId);
+      await store.insertCustomer(mixed, []);
+      const rows = syntheticUsers(mixed.id, mixed.domain, 0, 60).map((row, i) => toUserRow({ ...row, displayName: `Qx${i % 3} Loadcheck ${row.displayName}` }));
+      await store.insertUser(rows[0], unusablePasswordHash);
+      await store.insertUsersBulk([rows.slice(1, 30), rows.slice(30, 50)], unusablePasswordHash);
+      // A load that fails part-way leaves the index as it was, and later creates indexed.
+      function* failing() {
+        yield rows.slice(50, 55);
+        throw new Error('generator failed');
+      }
+      await assert.rejects(store.insertUsersBulk(failing(), unusablePasswordHash), /generator failed/);
+      for (const row of rows.slice(50)) await store.insertUser(row, unusablePasswordHash);
+      for (const [value, size] of [['loadcheck', 7], ['qx1 load', 100], [rows[42].displayNameKey, 10], [rows[57].displayNameKey, 10]] as const) {
+        const query: UserListQuery = { state: 'active', sortField: 'displayName', direction: 'desc', search: { field: 'displayName', operator: 'substring', value } };
+        const { ids } = await walk(store, demoPartnerId, mixed.id, query, size);
+        assert.deepEqual(ids, expectedOrder(rows.filter((r) => r.displayNameKey.includes(value)), query), value);
+        assert.ok(ids.length > 0, value);
+      }
+    });
+
     it('answers an empty, owned customer with an empty page and no next position', async () => {
       const empty = customerFor(demoPartnerId);
       await store.insertCustomer(empty, []);
