@@ -192,6 +192,20 @@ for (const factory of storeFactories) {
       }
     });
 
+    it('finds a customer\'s few matches of a text that another customer\'s users match thousands of times', async () => {
+      const crowd = customerFor(demoPartnerId);
+      const few = customerFor(demoPartnerId);
+      await store.insertCustomer(crowd, []);
+      await store.insertCustomer(few, []);
+      await store.insertUsersBulk([syntheticUsers(crowd.id, crowd.domain, 0, 2100).map((row) => toUserRow({ ...row, displayName: `Crowdmatch ${row.displayName}` }))], unusablePasswordHash);
+      const mine = syntheticUsers(few.id, few.domain, 0, 40).map((row, i) => (i % 9 === 0 ? toUserRow({ ...row, displayName: `Y Crowdmatch ${row.displayName}` }) : row));
+      await store.insertUsersBulk([mine], unusablePasswordHash);
+      const query: UserListQuery = { state: 'active', sortField: 'displayName', direction: 'asc', search: { field: 'displayName', operator: 'substring', value: 'crowdmatch' } };
+      const { ids } = await walk(store, demoPartnerId, few.id, query, 2);
+      assert.deepEqual(ids, expectedOrder(mine.filter((r) => r.displayNameKey.includes('crowdmatch')), query));
+      assert.equal(ids.length, 5);
+    });
+
     it('finds by contains search the users of a bulk load into a customer that has users, and users created after it', async () => {
       const mixed = customerFor(demoPartnerId);
       await store.insertCustomer(mixed, []);

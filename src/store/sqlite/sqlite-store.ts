@@ -17,7 +17,7 @@ import type { UserListQuery } from '../../domain/user-list-query.js';
 import { customerColumns, customerFromRow, customerListSql, customerValues, userColumns, userFromRow, userRecordColumns, userValues } from '../queries/columns.js';
 import { partnerAccountFromRow } from '../queries/partner-account-row.js';
 import { denseSearchProbeSql, userPageFromRows, userPageSql, type UserPageRow } from '../queries/user-list-sql.js';
-import { ftsContainsQuery, maxSearchCandidates, searchCandidatesSql, usesTrigramIndex } from '../queries/substring-search.js';
+import { ftsContainsQuery, maxSearchCandidates, searchCandidatesSql, searchMatchRowidsSql, usesTrigramIndex } from '../queries/substring-search.js';
 import type { ClaimResult, CustomerSearch, IdempotencyKey, Page, RateCounterKey, SigningKey, Store, StoredResponse, UserChange, UserChangeOutcome, UserPageJson, UserWriteResult, WriteReceipt } from '../store.js';
 import { failpoint } from '../failpoint.js';
 import { sqliteMigrations } from './migrations.js';
@@ -309,8 +309,8 @@ export class SqliteStore implements Store {
       // A rare text: its few matches, found in the trigram index, are looked up, sorted and
       // paged. A common one (more than the cap): the page walks the sort order and checks each
       // user, where matches come often enough that the walk ends soon.
-      const ids = this.stmt(searchCandidatesSql).pluck().all(ftsContainsQuery(query.search), customerId) as string[];
-      if (ids.length <= maxSearchCandidates) candidates = JSON.stringify(ids);
+      const rowids = this.stmt(searchMatchRowidsSql).pluck().all(ftsContainsQuery(query.search)) as number[];
+      if (rowids.length <= maxSearchCandidates) candidates = JSON.stringify(this.stmt(searchCandidatesSql).pluck().all(JSON.stringify(rowids), customerId));
     }
     const sql = userPageSql('sqlite', query, partnerId, customerId, size, after, candidates);
     return userPageFromRows(this.stmt(sql.text).raw(true).all(...sql.params) as UserPageRow[], size);
