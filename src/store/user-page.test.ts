@@ -197,13 +197,17 @@ for (const factory of storeFactories) {
       const few = customerFor(demoPartnerId);
       await store.insertCustomer(crowd, []);
       await store.insertCustomer(few, []);
-      await store.insertUsersBulk([syntheticUsers(crowd.id, crowd.domain, 0, 2100).map((row) => toUserRow({ ...row, displayName: `Crowdmatch ${row.displayName}` }))], unusablePasswordHash);
+      const crowdRows = syntheticUsers(crowd.id, crowd.domain, 0, 2100).map((row) => toUserRow({ ...row, displayName: `Crowdmatch ${row.displayName}` }));
+      await store.insertUsersBulk([crowdRows], unusablePasswordHash);
       const mine = syntheticUsers(few.id, few.domain, 0, 40).map((row, i) => (i % 9 === 0 ? toUserRow({ ...row, displayName: `Y Crowdmatch ${row.displayName}` }) : row));
       await store.insertUsersBulk([mine], unusablePasswordHash);
       const query: UserListQuery = { state: 'active', sortField: 'displayName', direction: 'asc', search: { field: 'displayName', operator: 'substring', value: 'crowdmatch' } };
       const { ids } = await walk(store, demoPartnerId, few.id, query, 2);
       assert.deepEqual(ids, expectedOrder(mine.filter((r) => r.displayNameKey.includes('crowdmatch')), query));
       assert.equal(ids.length, 5);
+      // A text in every user's UPN (the domain): the walk of the sort order answers it.
+      const everyone: UserListQuery = { state: 'active', sortField: 'userPrincipalName', direction: 'desc', search: { field: 'userPrincipalName', operator: 'substring', value: `@${crowd.domain.slice(0, 12)}` } };
+      assert.deepEqual((await walk(store, demoPartnerId, crowd.id, everyone, 97)).ids, expectedOrder(crowdRows, everyone));
     });
 
     it('finds by contains search the users of a bulk load into a customer that has users, and users created after it', async () => {

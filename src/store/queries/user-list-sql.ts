@@ -161,7 +161,8 @@ export function denseSearchProbeSql(query: UserListQuery, customerId: string, si
   if (!search) throw new Error('a probe needs a search');
   const range = userRange('sqlite', { ...query, search: undefined }, customerId, after);
   return {
-    text: `SELECT count(*) FROM (SELECT ${sqlName(keyColumn, search.field, 'search field')} AS s FROM users WHERE ${range.where} ORDER BY ${range.order} ${limitClause(denseProbeFactor * size)}) WHERE instr(s, ?) > 0`,
+    // It stops at the (size + 1)th match: where every user matches, that is after size + 1 users.
+    text: `SELECT count(*) FROM (SELECT 1 FROM (SELECT ${sqlName(keyColumn, search.field, 'search field')} AS s FROM users WHERE ${range.where} ORDER BY ${range.order} ${limitClause(denseProbeFactor * size)}) WHERE instr(s, ?) > 0 ${limitClause(size + 1)})`,
     params: [...range.params, search.value],
   };
 }
