@@ -192,6 +192,45 @@ for (const factory of storeFactories) {
       }
     });
 
+    it('finds a customer\'s few matches of a text that another customer\'s users match thousands of times', async () => {
+      const crowd = customerFor(demoPartnerId);
+      const few = customerFor(demoPartnerId);
+      await store.insertCustomer(crowd, []);
+      await store.insertCustomer(few, []);
+      const crowdRows = syntheticUsers(crowd.id, crowd.domain, 0, 2100).map((row) => toUserRow({ ...row, displayName: `Crowdmatch ${row.displayName}` }));
+      await store.insertUsersBulk([crowdRows], unusablePasswordHash);
+      const mine = syntheticUsers(few.id, few.domain, 0, 40).map((row, i) => (i % 9 === 0 ? toUserRow({ ...row, displayName: `Y Crowdmatch ${row.displayName}` }) : row));
+      await store.insertUsersBulk([mine], unusablePasswordHash);
+      const query: UserListQuery = { state: 'active', sortField: 'displayName', direction: 'asc', search: { field: 'displayName', operator: 'substring', value: 'crowdmatch' } };
+      const { ids } = await walk(store, demoPartnerId, few.id, query, 2);
+      assert.deepEqual(ids, expectedOrder(mine.filter((r) => r.displayNameKey.includes('crowdmatch')), query));
+      assert.equal(ids.length, 5);
+      // A text in every user's UPN (the domain): the walk of the sort order answers it.
+      const everyone: UserListQuery = { state: 'active', sortField: 'userPrincipalName', direction: 'desc', search: { field: 'userPrincipalName', operator: 'substring', value: `@${crowd.domain.slice(0, 12)}` } };
+      assert.deepEqual((await walk(store, demoPartnerId, crowd.id, everyone, 97)).ids, expectedOrder(crowdRows, everyone));
+    });
+
+    it('finds by contains search the users of a bulk load into a customer that has users, and users created after it', async () => {
+      const mixed = customerFor(demoPartnerId);
+      await store.insertCustomer(mixed, []);
+      const rows = syntheticUsers(mixed.id, mixed.domain, 0, 60).map((row, i) => toUserRow({ ...row, displayName: `Qx${i % 3} Loadcheck ${row.displayName}` }));
+      await store.insertUser(rows[0], unusablePasswordHash);
+      await store.insertUsersBulk([rows.slice(1, 30), rows.slice(30, 50)], unusablePasswordHash);
+      // A load that fails part-way leaves the index as it was, and later creates indexed.
+      function* failing() {
+        yield rows.slice(50, 55);
+        throw new Error('generator failed');
+      }
+      await assert.rejects(store.insertUsersBulk(failing(), unusablePasswordHash), /generator failed/);
+      for (const row of rows.slice(50)) await store.insertUser(row, unusablePasswordHash);
+      for (const [value, size] of [['loadcheck', 7], ['qx1 load', 100], [rows[42].displayNameKey, 10], [rows[57].displayNameKey, 10]] as const) {
+        const query: UserListQuery = { state: 'active', sortField: 'displayName', direction: 'desc', search: { field: 'displayName', operator: 'substring', value } };
+        const { ids } = await walk(store, demoPartnerId, mixed.id, query, size);
+        assert.deepEqual(ids, expectedOrder(rows.filter((r) => r.displayNameKey.includes(value)), query), value);
+        assert.ok(ids.length > 0, value);
+      }
+    });
+
     it('answers an empty, owned customer with an empty page and no next position', async () => {
       const empty = customerFor(demoPartnerId);
       await store.insertCustomer(empty, []);

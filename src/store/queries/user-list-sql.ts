@@ -107,6 +107,10 @@ export function userPageSql(dialect: 'sqlite' | 'postgres', query: UserListQuery
   if (!Number.isInteger(size) || size < 1 || size > 500) throw new Error(`page size ${size} is not 1 to 500`);
   const range = userRange(dialect, query, customerId, after, candidates);
   if (candidates !== undefined) return candidatePageSql(range, partnerId, customerId, size);
+  // Only when the text is searched in the sort key: then a walk of the sort index can check it
+  // on the index entry. (Where matches are dense, reading the page's rows by id costs ~0.5 ms more
+  // than reading them during the walk, which a walk that must read each row anyway keeps.)
+  if (dialect === 'postgres' && usesTrigramIndex(query.search) && query.search?.field === query.sortField) return postgresContainsPageSql(range, partnerId, customerId, size);
   // SQLite's group_concat follows the order of its ordered subquery (a co-routine; the store
   // tests compare every page with a JavaScript oracle); PostgreSQL gets an explicit ORDER BY.
   // SQLite re-prepares a statement on every execution when a subquery's LIMIT is a bound
@@ -144,6 +148,26 @@ function candidatePageSql(range: UserRange, partnerId: string, customerId: strin
   };
 }
 
+/**
+ * PostgreSQL, a page of a contains search: the matching users' keys and ids are found once (a
+ * materialized CTE of size + 1 rows) and only the page's users are then read from the table.
+ * When the planner walks the sort index, the match is checked on the index entry (an index-only
+ * scan) instead of on each row's heap tuple, and the page and its boundary no longer walk twice:
+ * "tanaka" at 1 M users (~28,000 non-matching users before the first match) 40 → 18 ms.
+ */
+function postgresContainsPageSql(range: UserRange, partnerId: string, customerId: string, size: number): SqlText {
+  const order = `k ${range.dir}, id ${range.dir}`;
+  return {
+    text:
+      `WITH matched AS MATERIALIZED (SELECT ${range.key} AS k, id FROM users WHERE ${range.where} ORDER BY ${range.order} ${limitClause(size + 1)}) ` +
+      `SELECT ${userPagePart.items} AS part, string_agg(u.item_json, ',' ORDER BY m.k ${range.dir}, m.id ${range.dir}) AS items, count(*) AS n, NULL AS k, NULL AS id ` +
+      `FROM (SELECT k, id FROM matched ORDER BY ${order} ${limitClause(size)}) m JOIN users u ON u.customer_id = ? AND u.id = m.id ` +
+      `UNION ALL SELECT ${userPagePart.boundary}, NULL, NULL, k, id FROM (SELECT k, id FROM matched ORDER BY ${order} LIMIT 2 OFFSET ${size - 1}) edge ` +
+      `UNION ALL SELECT ${userPagePart.owned}, NULL, NULL, NULL, NULL FROM customers WHERE id = ? AND partner_id = ?`,
+    params: [...range.params, customerId, customerId, partnerId],
+  };
+}
+
 /** How many users in sort order {@link denseSearchProbeSql} looks at, per user of the page. */
 export const denseProbeFactor = 4;
 
@@ -161,7 +185,8 @@ export function denseSearchProbeSql(query: UserListQuery, customerId: string, si
   if (!search) throw new Error('a probe needs a search');
   const range = userRange('sqlite', { ...query, search: undefined }, customerId, after);
   return {
-    text: `SELECT count(*) FROM (SELECT ${sqlName(keyColumn, search.field, 'search field')} AS s FROM users WHERE ${range.where} ORDER BY ${range.order} ${limitClause(denseProbeFactor * size)}) WHERE instr(s, ?) > 0`,
+    // It stops at the (size + 1)th match: where every user matches, that is after size + 1 users.
+    text: `SELECT count(*) FROM (SELECT 1 FROM (SELECT ${sqlName(keyColumn, search.field, 'search field')} AS s FROM users WHERE ${range.where} ORDER BY ${range.order} ${limitClause(denseProbeFactor * size)}) WHERE instr(s, ?) > 0 ${limitClause(size + 1)})`,
     params: [...range.params, search.value],
   };
 }
