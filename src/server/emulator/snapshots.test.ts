@@ -1,7 +1,8 @@
 /**
  * Workspace snapshots (issue 11), in-process on both stores: a restore undoes every write since
  * the snapshot (users, seats, role members, audit records, idempotency answers, throttle
- * counters, fault rules, the clock and the seeded id counter) and leaves other workspaces alone.
+ * counters, fault rules, changes pending under a consistency lag, the clock and the seeded id
+ * counter) and leaves other workspaces alone.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -129,6 +130,35 @@ for (const factory of storeFactories) {
       assert.deepEqual((await admin('GET', `/_tenantry/workspaces/${ws.id}/faults`)).json.items ?? [], []);
       assert.equal((await call('GET', '/v1/customers')).status, 200);
       assert.equal(await create('dee'), firstId, 'the seeded ids repeat');
+    });
+
+    it('puts changes still pending under a consistency lag back as pending, and drops those made since', async () => {
+      const { ws, call, base, domain } = await workspaceWithData(h);
+      assert.equal((await admin('POST', `/_tenantry/workspaces/${ws.id}/clock`, { freeze: true })).status, 200);
+      assert.equal((await admin('PUT', `/_tenantry/workspaces/${ws.id}/consistency`, { after: 'PT1H' })).status, 200);
+      const create = async (alias: string) => {
+        const res = await call('POST', `${base}/users`, { userPrincipalName: `${alias}@${domain}`, displayName: alias, usageLocation: 'US' });
+        assert.equal(res.status, 201, res.text);
+        return res.json.id as string;
+      };
+      const listed = async () => ((await call('GET', `${base}/users`)).json.items as { id: string }[]).map((u) => u.id);
+      const early = await create('early');
+      assert.ok(!(await listed()).includes(early), 'a user written under the lag is not seen yet');
+      assert.equal((await admin('POST', `/_tenantry/workspaces/${ws.id}/snapshots`, { name: 'lagging' })).status, 201);
+
+      const late = await create('late');
+      await admin('POST', `/_tenantry/workspaces/${ws.id}/clock`, { advance: 'PT2H' });
+      assert.ok((await listed()).includes(early), 'the lag has passed');
+      assert.ok((await listed()).includes(late));
+
+      assert.equal((await admin('POST', `/_tenantry/workspaces/${ws.id}/snapshots/lagging/restore`)).status, 200);
+      const afterRestore = await listed();
+      assert.ok(!afterRestore.includes(early), 'the change pending at the snapshot is pending again');
+      assert.ok(!afterRestore.includes(late));
+      await admin('POST', `/_tenantry/workspaces/${ws.id}/clock`, { advance: 'PT2H' });
+      const lagPassed = await listed();
+      assert.ok(lagPassed.includes(early), 'and shows once the lag passes again');
+      assert.ok(!lagPassed.includes(late), 'the user written after the snapshot is gone for good');
     });
 
     it('restores two users who swapped their names since the snapshot', async () => {
