@@ -4,6 +4,7 @@
 import type { Static } from '@sinclair/typebox';
 import type * as emulator from '../../../src/schemas/emulator/workspace.js';
 import type * as consistency from '../../../src/schemas/emulator/consistency.js';
+import type * as faults from '../../../src/schemas/emulator/fault-rule.js';
 
 /** A workspace: an isolated partner with its own data, clock and tokens. */
 export type Workspace = Static<typeof emulator.Workspace>;
@@ -16,3 +17,8 @@ export type TokenRequest = Static<typeof emulator.TokenRequest>;
 export type IssuedToken = Static<typeof emulator.IssuedToken>;
 /** A workspace's consistency lag: `{}` (immediate), `{ after: 'PT30S' }` or `{ afterReads: 3 }`. */
 export type Consistency = Static<typeof consistency.Consistency>;
+/** A fault rule as added: `{ match?, effect, times? }`. */
+export type FaultRuleInput = Static<typeof faults.FaultRuleInput>;
+/** A fault rule with its counters `matched` and `fired`. */
+export type FaultRule = Static<typeof faults.FaultRule>;
+export type FaultRuleList = Static<typeof faults.FaultRuleList>;
