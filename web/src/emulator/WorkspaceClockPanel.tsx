@@ -6,6 +6,8 @@ import type { WorkspaceClock, WorkspaceOperations } from '@tenantry/sdk';
 import { useEffect, useState } from 'react';
 
 const useStyles = makeStyles({
+  // A column: the heading, the reading and each form on its own line.
+  panel: { display: 'flex', flexDirection: 'column', alignItems: 'flex-start', gap: tokens.spacingVerticalXS, minWidth: 0 },
   row: { display: 'flex', gap: tokens.spacingHorizontalS, alignItems: 'end', flexWrap: 'wrap', margin: `${tokens.spacingVerticalS} 0` },
 });
 
@@ -20,7 +22,7 @@ export function WorkspaceClockPanel({ workspace, run }: { workspace: WorkspaceOp
   const [instant, setInstant] = useState('');
   useEffect(() => void run(async () => setClock(await workspace.clock.get())), [workspace, run]);
   return (
-    <section aria-label="Clock">
+    <section className={styles.panel} aria-label="Clock">
       <Title3 as="h3">Clock</Title3>
       <Text as="p" data-testid="clock-now">
         {clock ? `${clock.now}${clock.frozen ? ' (frozen)' : ' (running)'}` : '…'}

@@ -7,8 +7,12 @@ import type { FaultRule, FaultRuleInput, WorkspaceOperations } from '@tenantry/s
 import { useCallback, useEffect, useState } from 'react';
 
 const useStyles = makeStyles({
+  // A column: the heading, the reading and each form on its own line.
+  panel: { display: 'flex', flexDirection: 'column', alignItems: 'flex-start', gap: tokens.spacingVerticalXS, minWidth: 0 },
   row: { display: 'flex', gap: tokens.spacingHorizontalS, alignItems: 'end', flexWrap: 'wrap', margin: `${tokens.spacingVerticalS} 0` },
-  scroll: { overflowX: 'auto' },
+  scroll: { overflowX: 'auto', alignSelf: 'stretch' },
+  // Sized to the content, so long ids and matches wrap in their own column instead of overlapping.
+  table: { tableLayout: 'auto' },
 });
 
 const statuses = ['503', '429', '500', '404', '403', '401', '400'];
@@ -45,7 +49,7 @@ export function WorkspaceFaultsPanel({ workspace, run }: { workspace: WorkspaceO
   };
 
   return (
-    <section aria-label="Fault rules">
+    <section className={styles.panel} aria-label="Fault rules">
       <Title3 as="h3">Fault rules</Title3>
       <form className={styles.row} onSubmit={add} aria-label="Add fault rule">
         <Field label="Operation" hint="e.g. users.list; empty for every call">
@@ -62,7 +66,7 @@ export function WorkspaceFaultsPanel({ workspace, run }: { workspace: WorkspaceO
         <Button type="submit" appearance="primary">Add rule</Button>
       </form>
       <div className={styles.scroll}>
-        <Table aria-label="Fault rules" aria-busy={rules === undefined} size="small">
+        <Table className={styles.table} aria-label="Fault rules" aria-busy={rules === undefined} size="small">
           <TableHeader>
             <TableRow>
               <TableHeaderCell>Id</TableHeaderCell>
