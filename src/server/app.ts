@@ -169,7 +169,7 @@ export async function buildApp(store: Store, overrides: Partial<ServerConfig> = 
   if (emulator) await app.register(emulator.routes, ctx);
   app.get('/openapi.json', { schema: { hide: true } }, async (_req, reply) => reply.type('application/json; charset=utf-8').send(JSON.stringify(app.swagger())));
   // Last: the UI's SPA fallback must not shadow any route above.
-  await app.register(webUiRoutes, { root: config.webRoot });
+  await app.register(webUiRoutes, { root: config.webRoot, extraPaths: emulator?.uiPaths });
   await app.ready();
   return { app, ctx };
 }

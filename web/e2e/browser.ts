@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { PartnerAccountService } from '../../src/services/partner-account-service.js';
-import { startHarness, type Harness } from '../../src/test-support/harness.js';
+import { startEmulatorHarness, startHarness, type Harness } from '../../src/test-support/harness.js';
 import type { StoreFactory } from '../../src/test-support/stores.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -36,10 +36,11 @@ export interface UiServer {
  *
  * @example
  * const server = await startUiServer(factory);
+ * const emulator = await startUiServer(factory, { emulator: true }); // as `serve --emulator`
  */
-export async function startUiServer(factory: StoreFactory): Promise<UiServer> {
+export async function startUiServer(factory: StoreFactory, options: { emulator?: boolean } = {}): Promise<UiServer> {
   ensureWebBuild();
-  const h = await startHarness(factory, { webRoot });
+  const h = await (options.emulator ? startEmulatorHarness(factory, { webRoot }) : startHarness(factory, { webRoot }));
   const userName = 'e2e-admin@partner.example';
   const password = 'E2e!passw0rd';
   await new PartnerAccountService(h.store).add({ partnerId: h.partnerId, userName, roles: ['AdminAgent'], password });

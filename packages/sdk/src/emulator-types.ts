@@ -6,6 +6,7 @@ import type * as emulator from '../../../src/schemas/emulator/workspace.js';
 import type * as consistency from '../../../src/schemas/emulator/consistency.js';
 import type * as journal from '../../../src/schemas/emulator/journal.js';
 import type * as snapshot from '../../../src/schemas/emulator/snapshot.js';
+import type * as faults from '../../../src/schemas/emulator/fault-rule.js';
 
 /** A workspace: an isolated partner with its own data, clock and tokens. */
 export type Workspace = Static<typeof emulator.Workspace>;
@@ -38,3 +39,8 @@ export interface JournalFilter {
 /** A named copy of a workspace's state: `{ name, createdAt }`. */
 export type Snapshot = Static<typeof snapshot.Snapshot>;
 export type SnapshotList = Static<typeof snapshot.SnapshotList>;
+/** A fault rule as added: `{ match?, effect, times? }`. */
+export type FaultRuleInput = Static<typeof faults.FaultRuleInput>;
+/** A fault rule with its counters `matched` and `fired`. */
+export type FaultRule = Static<typeof faults.FaultRule>;
+export type FaultRuleList = Static<typeof faults.FaultRuleList>;

@@ -44,6 +44,7 @@ describe('without --emulator', () => {
   it('has no control plane: /_tenantry routes are 404 and absent from the OpenAPI document', async () => {
     assert.equal((await h.request('GET', '/_tenantry/workspaces', { token: 'anything' })).status, 404);
     assert.equal((await h.request('POST', '/_tenantry/workspaces', { token: null, body: {} })).status, 404);
+    assert.equal((await h.request('GET', '/_tenantry/about', { token: null })).status, 404);
     const doc = (await h.request('GET', '/openapi.json')).json;
     assert.ok(!Object.keys(doc.paths).some((p) => p.startsWith('/_tenantry')));
   });
@@ -64,6 +65,13 @@ for (const factory of storeFactories) {
       const paths = Object.entries(doc.paths as Record<string, Record<string, { tags?: string[] }>>).filter(([p]) => p.startsWith('/_tenantry'));
       assert.ok(paths.some(([p]) => p === '/_tenantry/workspaces/{id}/clock'));
       for (const [, ops] of paths) for (const op of Object.values(ops)) assert.deepEqual(op.tags, ['Emulator']);
+    });
+
+    it('tells anyone it is an emulator at /_tenantry/about, and nothing more', async () => {
+      const res = await h.request('GET', '/_tenantry/about', { token: null });
+      assert.equal(res.status, 200, res.text);
+      assert.deepEqual(res.json, { emulator: true });
+      assert.ok(!res.text.includes(h.emulatorAdminToken!));
     });
 
     it('refuses a missing admin token with 401 / 800001, a forged or unknown one with 401, a partner token with 403 / 900150', async () => {

@@ -16,6 +16,7 @@ import { seededIds } from '../../domain/emulator/seeded-ids.js';
 import { requestIdStream, type WorkspaceRecord } from '../../domain/emulator/workspace.js';
 import { faults } from '../../domain/fault.js';
 import type { Clock } from '../../domain/clock.js';
+import { EmulatorAbout } from '../../schemas/emulator/about.js';
 import type { IdSource } from '../../domain/id-source.js';
 import { StoreWorkspaceData, type WorkspaceDataPort } from '../../services/emulator/workspace-data.js';
 import { WorkspaceService } from '../../services/emulator/workspace-service.js';
@@ -52,6 +53,8 @@ export interface Emulator {
   routes: FastifyPluginAsync<AppContext>;
   /** The store the product's services use: the store with the workspaces' consistency lag (issue 12). */
   serviceStore: Store;
+  /** UI paths that exist only in emulator mode (the web UI's Emulator area). */
+  uiPaths: readonly string[];
 }
 
 const readOnlyMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -118,6 +121,9 @@ export function createEmulator(store: Store, config: ServerConfig, emulatorConfi
   }
 
   async function routes(app: FastifyInstance, ctx: AppContext) {
+    // Outside the control plane's admin check: it tells the web UI to offer its Emulator area
+    // and holds nothing secret (the area still needs the admin token for every call).
+    app.get('/_tenantry/about', { schema: { tags: ['Emulator'], summary: 'Says this server is an emulator (no credential needed, nothing secret)', response: { 200: EmulatorAbout } } }, async () => ({ emulator: true }));
     await app.register(controlPlaneRoutes, { prefix: '/_tenantry', ctx, workspaces: app.emulator!.workspaces, adminToken: emulatorConfig.adminToken });
   }
 
@@ -128,5 +134,6 @@ export function createEmulator(store: Store, config: ServerConfig, emulatorConfi
     plugin: fp(emulatorPlugin, { name: 'emulator' }),
     routes,
     serviceStore: laggedStore(store, workspaceClock),
+    uiPaths: ['/emulator'],
   };
 }

@@ -15,6 +15,7 @@ const table = new Map<string, string>([
   ['GET /v1/customers/:customerId/profiles/company', 'customers.getCompanyProfile'],
   ['GET /v1/customers/:customerId/users', 'users.list'],
   ['POST /v1/customers/:customerId/users', 'users.create'],
+  ['GET /v1/customers/:customerId/users/count', 'users.count'],
   ['GET /v1/customers/:customerId/users/:userId', 'users.get'],
   ['PATCH /v1/customers/:customerId/users/:userId', 'users.update'],
   ['DELETE /v1/customers/:customerId/users/:userId', 'users.delete'],

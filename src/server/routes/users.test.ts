@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { passwordPolicyViolation } from '../../domain/password-policy.js';
+import { toUserRow } from '../../domain/user.js';
 import { syntheticUsers, unusablePasswordHash } from '../../demo/synthetic-users.js';
 import { newRequestId, startHarness, type Harness } from '../../test-support/harness.js';
 import { storeFactories } from '../../test-support/stores.js';
@@ -160,7 +161,25 @@ for (const factory of storeFactories) {
       assert.equal(renamed.json.state, 'active');
     });
 
-    it('answers 404 / 60002 for unknown and malformed user ids', async () => {
+    it('counts active and deleted users beyond one page, and refuses a bad state or a customer not the partner\'s', async () => {
+      const before = await h.request('GET', `${users()}/count`);
+      assert.equal(before.status, 200, before.text);
+      const deletedBefore = (await h.request('GET', `${users()}/count?state=inactive`)).json.count;
+      const rows = syntheticUsers(h.customerId, domain, 5000, 130).map((row, i) => ({ row: i < 120 ? toUserRow({ ...row, state: 'inactive', softDeletionTime: new Date().toISOString() }) : row, passwordHash: unusablePasswordHash }));
+      await h.store.insertUsers(rows);
+      assert.equal((await h.request('GET', `${users()}/count`)).json.count, before.json.count + 10);
+      assert.equal((await h.request('GET', `${users()}/count?state=inactive`)).json.count, deletedBefore + 120);
+      // A list page says how many it holds, never more than its size: why the count has its own route.
+      const page = await h.request('GET', `${users()}?filter=${encodeURIComponent(JSON.stringify({ Field: 'UserState', Value: 'Inactive', Operator: 'equals' }))}`);
+      assert.equal(page.json.totalCount, 100);
+      for (const [path, status] of [[`${users()}/count?state=deleted`, 400], ['/v1/customers/00000000-0000-4000-8000-000000000000/users/count', 403]] as const) {
+        const res = await h.request('GET', path);
+        assert.equal(res.status, status, res.text);
+        assert.equal(res.json.source, 'PartnerFD');
+      }
+    });
+
+        it('answers 404 / 60002 for unknown and malformed user ids', async () => {
       expectFault(await h.request('GET', `${users()}/00000000-0000-0000-0000-000000000000`), 404, 60002);
       expectFault(await h.request('GET', `${users()}/not-a-guid`), 404, 60002);
       expectFault(await h.request('PATCH', `${users()}/00000000-0000-0000-0000-000000000000`, { body: { displayName: 'x' } }), 404, 60002);

@@ -53,6 +53,23 @@ export default async function userRoutes(app: FastifyInstance, ctx: AppContext) 
     return sendJson(reply, await ctx.users.list(request.principal.partnerId, request.params.customerId, request.query, selfUri(request), typeof token === 'string' ? token : undefined));
   });
 
+  // A Tenantry extension (Partner Center has no count): a list's totalCount is the size of its
+  // page, at most the page size, so a count of all users needs its own call. Answered from the
+  // (customer_id, state, …) index without reading rows.
+  app.get<{ Params: { customerId: string }; Querystring: { state?: 'active' | 'inactive' } }>('/customers/:customerId/users/count', {
+    config: userRoute('users.read'),
+    schema: {
+      tags,
+      summary: 'Count a customer\'s users, active (default) or deleted (`state=inactive`) — a Tenantry extension',
+      params: CustomerParams,
+      querystring: Type.Object({ state: Type.Optional(Type.Union([Type.Literal('active'), Type.Literal('inactive')], { description: 'Active (default) or deleted users' })) }, { additionalProperties: false }),
+      response: { 200: Type.Object({ count: Type.Integer() }), ...errors },
+    },
+  }, async (request, reply) => {
+    const customer = await ctx.customers.require(request.principal, request.params.customerId);
+    return reply.send({ count: await ctx.store.countUsers(customer.id, request.query.state ?? 'active') });
+  });
+
   app.get<{ Params: { customerId: string; userId: string } }>('/customers/:customerId/users/:userId', {
     config: userRoute('users.read'),
     schema: { tags, summary: 'Get a user by id', params: UserParams, response: { 200: CustomerUser, ...errors } },

@@ -27,7 +27,7 @@ function sendIndex(reply: FastifyReply, html: string) {
  * @example
  * await app.register(webUiRoutes, { root: 'dist/web' });
  */
-export default async function webUiRoutes(app: FastifyInstance, options: { root?: string }) {
+export default async function webUiRoutes(app: FastifyInstance, options: { root?: string; extraPaths?: readonly string[] }) {
   const root = options.root ?? defaultWebRoot;
   const indexFile = join(root, 'index.html');
   if (!existsSync(indexFile)) {
@@ -59,7 +59,7 @@ export default async function webUiRoutes(app: FastifyInstance, options: { root?
     app.get(`/${name}`, { schema: { hide: true } }, async (_req, reply) => reply.header('cache-control', 'public, max-age=3600').type(type).send(file));
   }
 
-  for (const path of uiPaths) {
+  for (const path of [...uiPaths, ...(options.extraPaths ?? [])]) {
     app.get(path, { schema: { hide: true } }, async (_req, reply) => sendIndex(reply, html));
   }
 }

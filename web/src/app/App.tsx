@@ -8,6 +8,10 @@ import { CustomersPage } from '../pages/CustomersPage';
 import { NotFoundPage } from '../pages/NotFoundPage';
 import { SignInPage } from '../pages/SignInPage';
 import { UsersPage } from '../pages/UsersPage';
+import { EmulatorPage } from '../pages/EmulatorPage';
+import { useIsEmulator } from '../api/emulator';
+import { AppLink } from '../components/AppLink';
+import { canUseEmulator } from '../session/permissions';
 import { endSession, getSession, subscribeSession } from '../session/session';
 import { navigate, useLocation, withQuery } from './router';
 
@@ -21,7 +25,9 @@ const useStyles = makeStyles({
     color: tokens.colorNeutralForegroundOnBrand,
     flexWrap: 'wrap',
   },
-  brand: { fontWeight: tokens.fontWeightSemibold, fontSize: tokens.fontSizeBase400, marginRight: 'auto' },
+  brand: { fontWeight: tokens.fontWeightSemibold, fontSize: tokens.fontSizeBase400 },
+  nav: { display: 'flex', gap: tokens.spacingHorizontalM, marginRight: 'auto' },
+  navLink: { color: tokens.colorNeutralForegroundOnBrand, ':hover': { color: tokens.colorNeutralForegroundOnBrand } },
   account: { color: tokens.colorNeutralForegroundOnBrand, overflow: 'hidden', textOverflow: 'ellipsis', maxWidth: '50vw' },
   main: { padding: `${tokens.spacingVerticalL} ${tokens.spacingHorizontalL}`, maxWidth: '1400px', margin: '0 auto' },
   skip: {
@@ -31,8 +37,10 @@ const useStyles = makeStyles({
   },
 });
 
-function Page({ pathname }: { pathname: string }) {
+function Page({ pathname, emulator }: { pathname: string; emulator: boolean | undefined }) {
   if (pathname === '/' || pathname === '/customers') return <CustomersPage />;
+  // Only on an emulator, and only for accounts offered the link; the control plane checks its own token.
+  if (pathname === '/emulator') return emulator === undefined ? null : emulator && canUseEmulator() ? <EmulatorPage /> : <NotFoundPage />;
   const users = /^\/customers\/([^/]+)(?:\/users)?\/?$/.exec(pathname);
   if (users) return <UsersPage customerId={decodeURIComponent(users[1])} />;
   return <NotFoundPage />;
@@ -46,6 +54,7 @@ export function App() {
   const styles = useStyles();
   const session = useSyncExternalStore(subscribeSession, getSession);
   const location = useLocation();
+  const emulator = useIsEmulator();
 
   // Signed out on a page: go to sign-in, remembering where to come back to.
   useEffect(() => {
@@ -65,6 +74,14 @@ export function App() {
         <Text className={styles.brand} as="span">
           Tenantry · Partner Center
         </Text>
+        <nav aria-label="Main" className={styles.nav}>
+          {emulator && canUseEmulator() && (
+            <>
+              <AppLink className={styles.navLink} href="/customers">Customers</AppLink>
+              <AppLink className={styles.navLink} href="/emulator">Emulator</AppLink>
+            </>
+          )}
+        </nav>
         <Text className={styles.account} title={`Partner ${session.partnerId}`}>
           {session.userName}
         </Text>
@@ -73,7 +90,7 @@ export function App() {
         </Button>
       </header>
       <main id="main" className={styles.main} tabIndex={-1}>
-        <Page pathname={location.pathname} />
+        <Page pathname={location.pathname} emulator={emulator} />
       </main>
     </>
   );

@@ -120,10 +120,10 @@ export function UsersPage({ customerId }: { customerId: string }) {
     partner.customers.byId(customerId).get().then(setCustomer, (e) => setCustomerError(describeError(e)));
   }, [customerId]);
 
-  // The "Deleted users (n)" badge: one page of up to 100 deleted users; beyond that it says 100+.
+  // The "Deleted users (n)" badge: the server's count (a list's totalCount is only its page's size).
   const refreshDeletedCount = useCallback(() => {
-    users.query({ size: 100, filter: { Field: 'UserState', Value: 'Inactive', Operator: 'equals' } }).then(
-      (page) => setDeletedCount(page.continuationToken ? '100+' : String(page.items.length)),
+    users.count('inactive').then(
+      (n) => setDeletedCount(n.toLocaleString('en-US')),
       () => setDeletedCount(undefined),
     );
   }, [users]);

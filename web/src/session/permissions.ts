@@ -13,3 +13,14 @@ export function can(operation: Operation): boolean {
   const session = getSession();
   return session ? isAllowed(normalizeRoles(session.roles), operation) : false;
 }
+
+/**
+ * Whether the Emulator area is offered: to admin agents only (the control plane itself still
+ * demands the emulator's admin token on every call).
+ *
+ * @example
+ * canUseEmulator(); // true for an AdminAgent
+ */
+export function canUseEmulator(): boolean {
+  return normalizeRoles(getSession()?.roles ?? []).includes('AdminAgent');
+}

@@ -15,8 +15,14 @@ export interface UserInfo {
 }
 
 const useStyles = makeStyles({
-  grid: { display: 'grid', gridTemplateColumns: 'repeat(auto-fit, minmax(200px, 1fr))', gap: tokens.spacingVerticalM },
-  upn: { display: 'flex', gap: tokens.spacingHorizontalXS, alignItems: 'center', flexWrap: 'wrap' },
+  // `start`: a field stays its own height next to a taller one (a stretched Input moves its box away from its label).
+  // `min(200px, 100%)` and `minWidth: 0`: a long domain shrinks its select instead of widening the column past the dialog.
+  grid: { display: 'grid', gridTemplateColumns: 'repeat(auto-fit, minmax(min(200px, 100%), 1fr))', gap: tokens.spacingVerticalM, alignItems: 'start', '& > *': { minWidth: 0 } },
+  // The user name takes the whole row: name, @ and domain side by side while they fit.
+  upnField: { gridColumn: '1 / -1' },
+  upn: { display: 'flex', gap: tokens.spacingHorizontalXS, alignItems: 'center', flexWrap: 'wrap', minWidth: 0 },
+  alias: { flex: '1 1 140px', minWidth: 0 },
+  domain: { flex: '1 1 200px', minWidth: 0, maxWidth: '100%' },
 });
 
 const regionNames = new Intl.DisplayNames(['en'], { type: 'region' });
@@ -55,11 +61,11 @@ export function UserInfoFields({ info, domains, onChange, showProblems }: { info
       <Field label="Display name" required validationMessage={problems.displayName}>
         <Input value={info.displayName} onChange={(_, d) => set({ displayName: d.value })} maxLength={256} />
       </Field>
-      <Field label="User name" required validationMessage={problems.alias} hint={`${info.alias || 'name'}@${info.domain}`}>
+      <Field className={styles.upnField} label="User name" required validationMessage={problems.alias} hint={`${info.alias || 'name'}@${info.domain}`}>
         <div className={styles.upn}>
-          <Input aria-label="User name (before the @)" value={info.alias} onChange={(_, d) => set({ alias: d.value })} style={{ flex: '1 1 120px' }} />
+          <Input aria-label="User name (before the @)" value={info.alias} onChange={(_, d) => set({ alias: d.value })} className={styles.alias} />
           <span aria-hidden>@</span>
-          <Select aria-label="Domain" value={info.domain} onChange={(_, d) => set({ domain: d.value })} style={{ flex: '1 1 160px' }}>
+          <Select aria-label="Domain" value={info.domain} onChange={(_, d) => set({ domain: d.value })} className={styles.domain}>
             {domains.map((d) => (
               <option key={d} value={d}>
                 {d}

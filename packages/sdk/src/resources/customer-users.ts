@@ -23,6 +23,18 @@ export class CustomerUserCollectionOperations extends ResourceOperations {
   }
 
   /**
+   * How many active (default) or deleted users the customer has: a Tenantry extension, since a
+   * list's `totalCount` counts only its own page.
+   *
+   * @example
+   * const deleted = await partner.customers.byId(cid).users.count('inactive'); // 1234
+   */
+  async count(state: 'active' | 'inactive' = 'active', call?: CallOptions): Promise<number> {
+    const body = await this.client.send<{ count: number }>({ method: 'GET', path: `${this.path}/count`, query: { state } }, call);
+    return body.count;
+  }
+
+  /**
    * One page for a query: size, filter and sort (an indexed query) or a continuation token (a seek query).
    *
    * @example

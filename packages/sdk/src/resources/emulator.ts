@@ -7,7 +7,7 @@
  * const ws = await client.emulator.workspaces.create({ name: 'my-suite', seed: 'my-suite' });
  * await client.emulator.workspaces.byId(ws.id).clock.advance('P30D');
  */
-import type { ClientReport, ClockChange, Consistency, IssuedToken, JournalEntry, JournalFilter, JournalPage, Snapshot, SnapshotList, TokenRequest, Workspace, WorkspaceClock, WorkspaceCreate, WorkspaceList } from '../emulator-types.js';
+import type { ClientReport, ClockChange, Consistency, FaultRuleInput, FaultRuleList, IssuedToken, JournalEntry, JournalFilter, JournalPage, Snapshot, SnapshotList, TokenRequest, Workspace, WorkspaceClock, WorkspaceCreate, WorkspaceList } from '../emulator-types.js';
 import { PartnerClient, type PartnerClientOptions } from '../partner-client.js';
 import type { CallOptions } from '../request-context.js';
 import { ResourceOperations } from './resource.js';
@@ -95,6 +95,11 @@ export class WorkspaceOperations extends ResourceOperations {
     return new WorkspaceSnapshotOperations(this.client, this.child('snapshots'));
   }
 
+  /** The workspace's fault rules. */
+  get faults(): WorkspaceFaultOperations {
+    return new WorkspaceFaultOperations(this.client, this.child('faults'));
+  }
+
   /** The workspace's consistency lag (how long writes stay invisible to reads). */
   get consistency(): WorkspaceConsistencyOperations {
     return new WorkspaceConsistencyOperations(this.client, this.child('consistency'));
@@ -167,6 +172,34 @@ export class WorkspaceRequestOperations extends ResourceOperations {
   }
 
   /** Empties the journal. */
+  clear(call?: CallOptions): Promise<void> {
+    return this.client.send({ method: 'DELETE', path: this.path }, call);
+  }
+}
+
+/** A workspace's fault rules: list, add, remove one, clear. */
+export class WorkspaceFaultOperations extends ResourceOperations {
+  /** Every rule with its counters. */
+  list(call?: CallOptions): Promise<FaultRuleList> {
+    return this.client.send({ method: 'GET', path: this.path }, call);
+  }
+
+  /**
+   * Adds one rule, or several all-or-none; answers the rules added.
+   *
+   * @example
+   * await ws.faults.add({ match: { operation: 'users.list', page: 2 }, effect: { status: 503, retryAfter: 1 }, times: 1 });
+   */
+  add(rules: FaultRuleInput | FaultRuleInput[], call?: CallOptions): Promise<FaultRuleList> {
+    return this.client.send({ method: 'POST', path: this.path, body: Array.isArray(rules) ? { rules } : rules }, call);
+  }
+
+  /** Removes one rule (404 PartnerError when unknown). */
+  remove(ruleId: string, call?: CallOptions): Promise<void> {
+    return this.client.send({ method: 'DELETE', path: this.child(ruleId) }, call);
+  }
+
+  /** Removes every rule. */
   clear(call?: CallOptions): Promise<void> {
     return this.client.send({ method: 'DELETE', path: this.path }, call);
   }
