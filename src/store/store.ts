@@ -14,6 +14,7 @@ import type { AuditRecord } from '../domain/audit-record.js';
 import type { WorkspaceRecord } from '../domain/emulator/workspace.js';
 import type { WorkspaceClockState } from '../domain/emulator/workspace-clock.js';
 import type { PendingChange, PendingKind } from '../domain/emulator/pending-change.js';
+import type { FixtureLicenceRow, FixtureMemberRow } from '../domain/emulator/fixture-plan.js';
 
 export interface SigningKey {
   kid: string;
@@ -258,6 +259,12 @@ export interface Store {
   consumePendingRead(partnerId: string, customerId: string, kind: PendingKind, entityId: string): Promise<boolean>;
   /** Drops a workspace's pending changes; with `visibleBy` (ISO-8601) only those visible by then or out of reads. Returns how many. */
   clearPendingChanges(partnerId: string, visibleBy?: string): Promise<number>;
+  /** Fixtures (issue 11): a customer's SKUs (seat counts as given), licences (active or suspended) and role members, in one transaction. */
+  insertFixtureLicensing(customerId: string, skus: SubscribedSkuRecord[], licences: FixtureLicenceRow[], members: FixtureMemberRow[], now: string): Promise<void>;
+  /** Fixtures (issue 11): every licence (active or suspended) and role member of a customer, for the export. */
+  readFixtureLicensing(customerId: string): Promise<{ licences: FixtureLicenceRow[]; members: FixtureMemberRow[] }>;
+  /** Fixtures (issue 11): a customer's users (active and deleted) by ascending id after `afterId` (use '' first), for the export. */
+  listUsersById(customerId: string, afterId: string, size: number): Promise<UserRecord[]>;
 }
 
 /** Cut-off instants (UTC ISO-8601) of `purgePartner`. */
