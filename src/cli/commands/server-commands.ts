@@ -11,7 +11,7 @@ import { defaultConfig, externalIssuersFromEnv } from '../../server/config.js';
 import { trackConnections } from '../../server/graceful-close.js';
 import { defaultDatabaseUrl, openStore } from '../../store/open-store.js';
 import { pidFileFor, readRunningPid, writePidFile } from '../pid-file.js';
-import { emulatorAdminToken, emulatorRequested, ensureDefaultWorkspace } from '../emulator-start.js';
+import { emulatorAdminToken, emulatorRequested, ensureDefaultWorkspace, readFixtureFile } from '../emulator-start.js';
 import type { Workspace } from '../../schemas/emulator/workspace.js';
 import { clusterWorkerId, parseWorkerCount, reportListening, runPrimary, runsSweeper } from '../serve-cluster.js';
 
@@ -43,12 +43,14 @@ export function registerServerCommands(program: Command) {
     .option('--drain-timeout <duration>', 'on SIGTERM, how long to finish requests in flight before closing connections anyway (env TENANTRY_DRAIN_TIMEOUT)', process.env.TENANTRY_DRAIN_TIMEOUT ?? '10s')
     .option('--pid-file <path>', 'where to write the server\'s process id, for `tenantry serve reload` (env TENANTRY_PID_FILE; default for a SQLite file: DATABASE.pid)', process.env.TENANTRY_PID_FILE)
     .option('--emulator', 'emulator mode: the /_tenantry control plane, workspaces with their own clocks (env TENANTRY_EMULATOR=1)')
+    .option('--fixtures <file>', 'with --emulator: load this fixture (JSON, see GET /_tenantry/fixture.schema.json) into the default workspace, replacing its data')
     .option('--print-json', 'print one JSON line when ready (url, admin token, default workspace and its tokens) and nothing else on stdout')
     .addHelpText(
       'after',
       '\nSignals: SIGTERM/SIGINT finish the requests in flight, then exit; with --workers > 1, SIGHUP (or `tenantry serve reload`) replaces the workers one by one.\n' +
         '\nExample:\n  tenantry serve --demo --port 8080\n  tenantry serve --workers 4 --database postgres://127.0.0.1/tenantry --pid-file /run/tenantry.pid\n  tenantry serve reload --pid-file /run/tenantry.pid\n' +
-        '  tenantry serve --emulator --port 0 --print-json --database sqlite::memory:\n',
+        '  tenantry serve --emulator --port 0 --print-json --database sqlite::memory:\n' +
+        '  tenantry serve --emulator --fixtures ./fixture.json\n',
     )
     .action(async (opts) => {
       const workers = parseWorkerCount(String(opts.workers), databaseUrl(opts.database));
@@ -64,6 +66,10 @@ export function registerServerCommands(program: Command) {
       const inMemory = databaseUrl(opts.database) === 'sqlite::memory:';
       // Before any fork: the workers inherit it through the environment.
       const adminToken = emulator ? emulatorAdminToken() : undefined;
+      if (opts.fixtures !== undefined && !emulator) throw new Error('--fixtures needs --emulator');
+      if (opts.fixtures !== undefined && opts.demo) throw new Error('--fixtures and --demo both fill the default workspace: use one');
+      // Read (and parse) before anything is opened, so a missing or broken file changes nothing.
+      const fixture = opts.fixtures !== undefined ? readFixtureFile(String(opts.fixtures)) : undefined;
       // Migrations and demo data run once: in the only process, or in the primary before it forks.
       let demoSignIn: Awaited<ReturnType<typeof ensureDemoSignIn>> | undefined;
       let workspace: Workspace | undefined;
@@ -71,7 +77,7 @@ export function registerServerCommands(program: Command) {
         await store.migrate();
         if (opts.demo) await seedDemoData(store);
         demoSignIn = opts.demo ? await ensureDemoSignIn(store) : undefined;
-        if (emulator) workspace = await ensureDefaultWorkspace(store, { demo: Boolean(opts.demo), retentionMs });
+        if (emulator) workspace = await ensureDefaultWorkspace(store, { demo: Boolean(opts.demo), retentionMs, fixture, fixtureName: opts.fixtures });
       };
       const announce = (port: number | string) => {
         const url = `http://${clientHost}:${port}`;

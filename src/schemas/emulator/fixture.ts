@@ -23,7 +23,7 @@ export const FixtureUser = Type.Object(
     phoneNumber: Type.Optional(Text(64)),
     userDomainType: Type.Optional(Type.Union([Type.Literal('none'), Type.Literal('managed'), Type.Literal('federated')])),
     lastDirectorySyncTime: Type.Optional(Instant),
-    softDeletionTime: Type.Optional({ ...Instant, description: 'Set: the user is deleted (restorable) since this instant' }),
+    softDeletionTime: Type.Optional(Type.String({ maxLength: 40, description: 'UTC ISO-8601 instant; set: the user is deleted (restorable) since then' })),
     createdAt: Type.Optional(Instant),
     updatedAt: Type.Optional(Instant),
   },

@@ -98,7 +98,7 @@ for (const factory of storeFactories) {
     it('refuses a wrong fixture whole, with every problem and its JSON path, and leaves no workspace behind', async () => {
       const before = (await admin('GET', '/_tenantry/workspaces')).json.totalCount;
       const bad = fixture('fx2.onmicrosoft.com');
-      bad.customers[0].users.push({ userPrincipalName: 'eve@elsewhere.com', displayName: 'Eve' });
+      bad.customers[0].users.push({ userPrincipalName: 'eve@elsewhere.com', displayName: 'Eve' } as never);
       bad.customers[0].subscribedSkus[0].seats = 0;
       bad.customers[0].roleMembers.push({ role: 'No Such Role', users: [] });
       const res = await admin('POST', '/_tenantry/workspaces', { seed: 'bad', fixture: bad });
