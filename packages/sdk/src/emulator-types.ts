@@ -6,6 +6,7 @@ import type * as emulator from '../../../src/schemas/emulator/workspace.js';
 import type * as consistency from '../../../src/schemas/emulator/consistency.js';
 import type * as journal from '../../../src/schemas/emulator/journal.js';
 import type * as snapshot from '../../../src/schemas/emulator/snapshot.js';
+import type * as fixture from '../../../src/schemas/emulator/fixture.js';
 
 /** A workspace: an isolated partner with its own data, clock and tokens. */
 export type Workspace = Static<typeof emulator.Workspace>;
@@ -38,3 +39,7 @@ export interface JournalFilter {
 /** A named copy of a workspace's state: `{ name, createdAt }`. */
 export type Snapshot = Static<typeof snapshot.Snapshot>;
 export type SnapshotList = Static<typeof snapshot.SnapshotList>;
+/** A workspace's data as one JSON document: customers, users (deleted ones too), seats, licences, role members. */
+export type Fixture = Static<typeof fixture.Fixture>;
+export type FixtureCustomer = Static<typeof fixture.FixtureCustomer>;
+export type FixtureUser = Static<typeof fixture.FixtureUser>;
