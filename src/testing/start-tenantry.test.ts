@@ -50,8 +50,7 @@ describe('startTenantry', () => {
     assert.deepEqual(users.items.map((u) => u.displayName).sort(), ['Ann', 'Bob']);
   });
 
-  // Snapshots are built on branch snapshots2; until they are merged this one is todo.
-  it('restore undoes a user created after the snapshot', { todo: 'needs workspace snapshots (branch snapshots2)' }, async () => {
+  it('restore undoes a user created after the snapshot', needsEmulator, async () => {
     const tenantry = await harness();
     const customer = await contoso(tenantry);
     await tenantry.snapshot('two-users');

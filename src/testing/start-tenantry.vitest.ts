@@ -7,8 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startTenantry, type Tenantry } from './index.js';
 
-// Loaded from a fixture and restored from snapshots: skipped until the server loads fixtures and
-// keeps snapshots (src/services/emulator/snapshot-service.ts, branch snapshots2).
+// Loaded from a fixture and restored from snapshots: skipped while the server lacks either.
 const built = (file: string) => existsSync(fileURLToPath(new URL(`../services/emulator/${file}`, import.meta.url)));
 const fixturesBuilt = built('fixture-loader.ts') && built('snapshot-service.ts');
 
