@@ -8,7 +8,7 @@ import { findDirectoryRole, directoryRoleTemplates } from '../directory-roles.js
 import { Fault } from '../fault.js';
 import type { ProductDefinition, SubscribedSkuRecord } from '../licensing.js';
 import { findCatalogProduct } from '../product-catalog.js';
-import { sortKey, toUserRow, validateUsageLocation, validateUserPrincipalName, type UserRow } from '../user.js';
+import { sortKey, validateUsageLocation, validateUserPrincipalName, type UserRecord } from '../user.js';
 import { guidPattern } from '../guid.js';
 import { Fixture, type FixtureCustomer } from '../../schemas/emulator/fixture.js';
 import { seededId } from './seeded-ids.js';
@@ -24,8 +24,8 @@ export interface FixtureMemberRow { roleId: string; userId: string }
 
 export interface PlannedCustomer {
   customer: CustomerRecord;
-  /** Listed and generated users, in no particular order. */
-  users: UserRow[];
+  /** Listed and generated users, in no particular order (rows are derived as they are written: `toUserRow`). */
+  users: UserRecord[];
   skus: SubscribedSkuRecord[];
   licences: FixtureLicenceRow[];
   members: FixtureMemberRow[];
@@ -37,6 +37,13 @@ export interface PlanContext {
   seed: string;
   /** When rows the fixture does not date were created. */
   now: string;
+  /**
+   * Only check: ids the fixture leaves out get placeholders instead of seeded GUIDs (hashing one
+   * per user is the check's largest cost, and a check needs no real ids).
+   */
+  checkOnly?: boolean;
+  /** The fixture already passed the schema check (the loader's `validate` ran on this object). */
+  schemaChecked?: boolean;
 }
 
 export type FixturePlanResult = { ok: true; customers: PlannedCustomer[] } | { ok: false; problems: FixtureProblem[] };
@@ -66,7 +73,7 @@ const message = (e: unknown) => (e instanceof Fault ? e.description : e instance
  * if (!r.ok) throw invalidFixture(r.problems);
  */
 export function planFixture(input: unknown, ctx: PlanContext): FixturePlanResult {
-  if (!Value.Check(Fixture, input)) {
+  if (!ctx.schemaChecked && !Value.Check(Fixture, input)) {
     const problems = [...Value.Errors(Fixture, input)].slice(0, maxProblems).map((e) => ({ path: e.path, message: e.message }));
     return { ok: false, problems };
   }
@@ -74,10 +81,11 @@ export function planFixture(input: unknown, ctx: PlanContext): FixturePlanResult
   const report = (path: string, text: string) => {
     if (problems.length < maxProblems) problems.push({ path, message: text });
   };
+  const fixture = input as Fixture;
   const customers: PlannedCustomer[] = [];
   const customerIds = new Map<string, number>();
   const domains = new Map<string, string>();
-  (input.customers ?? []).forEach((c, ci) => {
+  (fixture.customers ?? []).forEach((c, ci) => {
     const planned = planCustomer(c, ci, ctx, report);
     if (!planned) return;
     const at = `/customers/${ci}`;
@@ -101,7 +109,9 @@ function planCustomer(c: FixtureCustomer, ci: number, ctx: PlanContext, report: 
     before.n++;
     report(path, text);
   };
-  const id = checkGuid(c.id, `${at}/id`, r) ?? seededId(ctx.seed, 'fixture/customers', ci);
+  // Placeholders (never GUIDs, so never equal to a given id) when only checking.
+  const newId = (stream: string, n: number) => (ctx.checkOnly ? `#${stream}/${n}` : seededId(ctx.seed, stream, n));
+  const id = checkGuid(c.id, `${at}/id`, r) ?? newId('fixture/customers', ci);
   let domain = '';
   try {
     domain = normalizeDomain(c.domain, 'domain');
@@ -119,7 +129,7 @@ function planCustomer(c: FixtureCustomer, ci: number, ctx: PlanContext, report: 
   const customer: CustomerRecord = {
     partnerId: ctx.partnerId,
     id,
-    commerceId: checkGuid(c.commerceId, `${at}/commerceId`, r) ?? seededId(ctx.seed, 'fixture/commerce', ci),
+    commerceId: checkGuid(c.commerceId, `${at}/commerceId`, r) ?? newId('fixture/commerce', ci),
     domain,
     companyName: c.companyName,
     customDomains,
@@ -130,26 +140,30 @@ function planCustomer(c: FixtureCustomer, ci: number, ctx: PlanContext, report: 
 
   // Users: listed ones, then generated ones. Keys: lower-cased UPN (active users only are unique)
   // and id; references accept either.
-  const users: UserRow[] = [];
-  const byId = new Map<string, UserRow>();
-  const activeByUpn = new Map<string, { row: UserRow; path: string }>();
-  const anyByUpn = new Map<string, UserRow>();
-  const userPath = new Map<UserRow, string>();
-  const add = (row: UserRow, path: string) => {
+  // Paths are made only for a problem: `where` gives the path of the n-th user (listed or generated).
+  const listed = c.users?.length ?? 0;
+  const where = (n: number) => (n < listed ? `${at}/users/${n}` : `${at}/generate`);
+  const users: UserRecord[] = [];
+  const byId = new Map<string, number>();
+  const activeByUpn = new Map<string, number>();
+  const anyByUpn = new Map<string, number>();
+  const add = (row: UserRecord, path: () => string) => {
+    const n = users.length;
     const sameId = byId.get(row.id);
-    if (sameId) r(`${path}/id`, `duplicate user id ${row.id} (also ${userPath.get(sameId)})`);
+    if (sameId !== undefined) r(`${path()}/id`, `duplicate user id ${row.id} (also ${where(sameId)})`);
+    const key = sortKey(row.userPrincipalName);
     if (row.state === 'active') {
-      const sameUpn = activeByUpn.get(row.userPrincipalNameKey);
-      if (sameUpn) r(`${path}/userPrincipalName`, `duplicate userPrincipalName ${row.userPrincipalName} (also ${sameUpn.path})`);
-      else activeByUpn.set(row.userPrincipalNameKey, { row, path });
+      const sameUpn = activeByUpn.get(key);
+      if (sameUpn !== undefined) r(`${path()}/userPrincipalName`, `duplicate userPrincipalName ${row.userPrincipalName} (also ${where(sameUpn)})`);
+      else activeByUpn.set(key, n);
     }
-    if (!anyByUpn.has(row.userPrincipalNameKey) || row.state === 'active') anyByUpn.set(row.userPrincipalNameKey, row);
-    byId.set(row.id, row);
-    userPath.set(row, path);
+    if (!anyByUpn.has(key) || row.state === 'active') anyByUpn.set(key, n);
+    byId.set(row.id, n);
     users.push(row);
   };
   (c.users ?? []).forEach((u, ui) => {
     const path = `${at}/users/${ui}`;
+    const pathOf = () => path;
     let upn = u.userPrincipalName;
     try {
       if (domain) upn = validateUserPrincipalName(u.userPrincipalName, allDomains);
@@ -171,9 +185,9 @@ function planCustomer(c: FixtureCustomer, ci: number, ctx: PlanContext, report: 
     const displayName = u.displayName ?? ([u.firstName, u.lastName].filter(Boolean).join(' ') || upn);
     const createdAt = u.createdAt ?? ctx.now;
     add(
-      toUserRow({
+      {
         customerId: id,
-        id: checkGuid(u.id, `${path}/id`, r) ?? seededId(ctx.seed, `fixture/${ci}/users`, ui),
+        id: checkGuid(u.id, `${path}/id`, r) ?? newId(`fixture/${ci}/users`, ui),
         userPrincipalName: upn,
         displayName,
         firstName: u.firstName,
@@ -188,8 +202,8 @@ function planCustomer(c: FixtureCustomer, ci: number, ctx: PlanContext, report: 
         forceChangePassword: true,
         createdAt,
         updatedAt: u.updatedAt ?? createdAt,
-      }),
-      path,
+      },
+      pathOf,
     );
   });
   if (c.generate && domain) {
@@ -198,9 +212,9 @@ function planCustomer(c: FixtureCustomer, ci: number, ctx: PlanContext, report: 
       const first = firstNames[(n * 7) % firstNames.length];
       const last = lastNames[(n * 11 + Math.floor(n / firstNames.length)) % lastNames.length];
       add(
-        toUserRow({
+        {
           customerId: id,
-          id: seededId(seed, `fixture/${ci}/generated`, n),
+          id: ctx.checkOnly ? `#generated/${n}` : seededId(seed, `fixture/${ci}/generated`, n),
           userPrincipalName: `${first.toLowerCase()}.${last.toLowerCase()}.${n}@${domain}`,
           displayName: `${first} ${last} ${n}`,
           firstName: first,
@@ -211,12 +225,15 @@ function planCustomer(c: FixtureCustomer, ci: number, ctx: PlanContext, report: 
           forceChangePassword: true,
           createdAt: ctx.now,
           updatedAt: ctx.now,
-        }),
-        `${at}/generate/${n}`,
+        },
+        () => `${at}/generate/${n}`,
       );
     }
   }
-  const findUser = (ref: string) => byId.get(ref.toLowerCase()) ?? anyByUpn.get(sortKey(ref.trim()));
+  const findUser = (ref: string): UserRecord | undefined => {
+    const n = byId.get(ref.toLowerCase()) ?? anyByUpn.get(sortKey(ref.trim()));
+    return n === undefined ? undefined : users[n];
+  };
 
   // Subscribed SKUs, then licences (counting seats), then role members.
   const skus = new Map<string, { sku: SubscribedSkuRecord; path: string }>();
