@@ -16,6 +16,7 @@ import { alternateFirstAndLast, type DepthResult } from './lib/depth.js';
 import { positionOf, timeQueries, type QueryTimings } from './lib/offset-peer.js';
 import { cliPath, memoryOf, repoRoot, runCli, startBaseline, startFastifyFloor, startServer, type Running } from './lib/processes.js';
 import { renderReport } from './lib/report.js';
+import { benchFixtureLoad, type FixtureLoadResult } from './lib/fixture-load.js';
 import { runSearches, seedWithoutSearchIndex } from './lib/search.js';
 import { runSoak, type SoakResult } from './lib/soak.js';
 import { benchEmulatorCost, type EmulatorCostResult } from './lib/emulator-cost.js';
@@ -40,6 +41,8 @@ export interface StoreResults {
   /** The same list runs against `serve --workers 2`. */
   listWorkers?: { workers: number; server: WrkResult[] };
   export?: ExportResult;
+  /** Issue 11: a fixture of BENCH_FIXTURE_USERS users loaded against `tenantry seed` (absent in older results). */
+  fixtureLoad?: FixtureLoadResult;
   serverPeakMb: number;
 }
 
@@ -227,8 +230,15 @@ async function benchStore(store: 'sqlite' | 'postgres', results: BenchResults): 
   const exported = await benchExport(server, auth);
   log(`${store}: export ${exported.usersPerSecond?.toFixed(0) ?? exported.note} users/s`);
 
+  // 6. Fixtures (issue 11): a fixture's load against `tenantry seed`, each into a fresh store.
+  const fixtureUsers = Number(process.env.BENCH_FIXTURE_USERS ?? 100_000);
+  const fixtureLoad = await benchFixtureLoad(store, fixtureUsers);
+  commands.push(`node --import tsx bench/lib/fixture-load.ts ${store} ${fixtureUsers}`);
+  log(`${store}: fixture ${fixtureLoad.fixtureUsersPerSecond.toFixed(0)} users/s vs seed ${fixtureLoad.seedUsersPerSecond.toFixed(0)} (${fixtureLoad.ratio.toFixed(2)})`);
+
   results.stores[store] = {
     dataset,
+    fixtureLoad,
     walk: { pages: walked.pages, seconds: walked.seconds },
     list,
     depth: { http, queries },

@@ -9,7 +9,9 @@ import { demoPartnerId } from '../demo/demo-data.js';
 import type { Workspace } from '../schemas/emulator/workspace.js';
 import { defaultConfig } from '../server/config.js';
 import { idempotencyRetentionMs } from '../server/idempotency.js';
-import { StoreWorkspaceData } from '../services/emulator/workspace-data.js';
+import { readFileSync } from 'node:fs';
+import { Fault } from '../domain/fault.js';
+import { FixtureLoader } from '../services/emulator/fixture-loader.js';
 import { WorkspaceService } from '../services/emulator/workspace-service.js';
 import { FaultService } from '../services/emulator/fault-service.js';
 import type { Store } from '../store/store.js';
@@ -43,13 +45,51 @@ export const emulatorRequested = (flag: boolean | undefined): boolean => Boolean
  * @example
  * const ws = await ensureDefaultWorkspace(store, { demo: true, retentionMs });
  */
-export async function ensureDefaultWorkspace(store: Store, options: { demo: boolean; retentionMs: number }): Promise<Workspace> {
+export async function ensureDefaultWorkspace(store: Store, options: { demo: boolean; retentionMs: number; fixture?: unknown; fixtureName?: string }): Promise<Workspace> {
   const tokens = new TokenService(store, process.env.TENANTRY_ISSUER ?? defaultConfig.issuer);
   await tokens.init();
-  const workspaces = new WorkspaceService(store, tokens, new StoreWorkspaceData(store), { retentionMs: options.retentionMs, requestRetentionMs: idempotencyRetentionMs, cacheMs: 0 });
+  const data = new FixtureLoader(store);
+  const workspaces = new WorkspaceService(store, tokens, data, { retentionMs: options.retentionMs, requestRetentionMs: idempotencyRetentionMs, cacheMs: 0 });
   if (options.demo) return workspaces.ensure(demoPartnerId, 'demo');
   const existing = (await store.listWorkspaces()).find((w) => w.name === 'default');
-  return existing ? workspaces.view(existing) : workspaces.create({ name: 'default' });
+  if (options.fixture === undefined) return existing ? workspaces.view(existing) : workspaces.create({ name: 'default' });
+  try {
+    // Checked whole before the old default workspace goes: a wrong file changes nothing.
+    await data.validate(options.fixture);
+    if (existing) await workspaces.delete(existing.id);
+    // A reset of the default workspace brings this fixture back.
+    return await workspaces.create({ name: 'default', fixture: options.fixture });
+  } catch (e) {
+    if (e instanceof Fault) throw new Error(fixtureProblemsText(options.fixtureName ?? 'fixture', e));
+    throw e;
+  }
+}
+
+/**
+ * Reads and parses a fixture file; a missing file or broken JSON is an error naming the file.
+ *
+ * @example
+ * const fixture = readFixtureFile('./fixture.json');
+ */
+export function readFixtureFile(path: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new Error(`--fixtures ${path}: cannot read it (${(e as Error).message})`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new Error(`--fixtures ${path}: not JSON (${(e as Error).message})`);
+  }
+}
+
+/** A refused fixture as lines of "JSON path: problem". */
+function fixtureProblemsText(name: string, fault: Fault): string {
+  const problems = fault.data.filter((p): p is { path: string; message: string } => typeof p === 'object' && p !== null && 'path' in p);
+  if (problems.length === 0) return `--fixtures ${name}: ${fault.description}`;
+  return `--fixtures ${name}: nothing loaded, ${problems.length} problem(s):\n${problems.map((p) => `  ${p.path || '/'}: ${p.message}`).join('\n')}`;
 }
 
 /**

@@ -16,6 +16,7 @@ import type { WorkspaceClockState } from '../domain/emulator/workspace-clock.js'
 import type { PendingChange, PendingKind } from '../domain/emulator/pending-change.js';
 import type { EmulatorJournalStore } from './journal-store.js';
 import type { SnapshotRow } from './queries/snapshot-sql.js';
+import type { FixtureLicenceRow, FixtureMemberRow } from '../domain/emulator/fixture-plan.js';
 
 export type { SnapshotRow } from './queries/snapshot-sql.js';
 
@@ -275,6 +276,12 @@ export interface Store {
   restoreSnapshot(partnerId: string, name: string): Promise<WorkspaceRecord | undefined>;
   /** Removes one snapshot; false when there was none. */
   deleteSnapshot(partnerId: string, name: string): Promise<boolean>;
+  /** Fixtures (issue 11): a customer's SKUs (seat counts as given), licences (active or suspended) and role members, in one transaction. */
+  insertFixtureLicensing(customerId: string, skus: SubscribedSkuRecord[], licences: FixtureLicenceRow[], members: FixtureMemberRow[], now: string): Promise<void>;
+  /** Fixtures (issue 11): every licence (active or suspended) and role member of a customer, for the export. */
+  readFixtureLicensing(customerId: string): Promise<{ licences: FixtureLicenceRow[]; members: FixtureMemberRow[] }>;
+  /** Fixtures (issue 11): a customer's users (active and deleted) by ascending id after `afterId` (use '' first), for the export. */
+  listUsersById(customerId: string, afterId: string, size: number): Promise<UserRecord[]>;
 }
 
 /** What a snapshot keeps of the workspace row besides its data. */

@@ -7,8 +7,9 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startTenantry, type Tenantry } from './index.js';
 
-// Loaded from a fixture and restored from snapshots: skipped until the server loads fixtures.
-const fixturesBuilt = existsSync(fileURLToPath(new URL('../services/emulator/fixture-loader.ts', import.meta.url)));
+// Loaded from a fixture and restored from snapshots: skipped while the server lacks either.
+const built = (file: string) => existsSync(fileURLToPath(new URL(`../services/emulator/${file}`, import.meta.url)));
+const fixturesBuilt = built('fixture-loader.ts') && built('snapshot-service.ts');
 
 describe.skipIf(!fixturesBuilt)('startTenantry from vitest', () => {
   let tenantry: Tenantry;

@@ -7,6 +7,7 @@ import type * as consistency from '../../../src/schemas/emulator/consistency.js'
 import type * as journal from '../../../src/schemas/emulator/journal.js';
 import type * as snapshot from '../../../src/schemas/emulator/snapshot.js';
 import type * as faults from '../../../src/schemas/emulator/fault-rule.js';
+import type * as fixture from '../../../src/schemas/emulator/fixture.js';
 
 /** A workspace: an isolated partner with its own data, clock and tokens. */
 export type Workspace = Static<typeof emulator.Workspace>;
@@ -44,3 +45,7 @@ export type FaultRuleInput = Static<typeof faults.FaultRuleInput>;
 /** A fault rule with its counters `matched` and `fired`. */
 export type FaultRule = Static<typeof faults.FaultRule>;
 export type FaultRuleList = Static<typeof faults.FaultRuleList>;
+/** A workspace's data as one JSON document: customers, users (deleted ones too), seats, licences, role members. */
+export type Fixture = Static<typeof fixture.Fixture>;
+export type FixtureCustomer = Static<typeof fixture.FixtureCustomer>;
+export type FixtureUser = Static<typeof fixture.FixtureUser>;

@@ -3,6 +3,9 @@
  * command line. Needs the compiled CLI (`npm run build:server`, `npm run build:sdk`).
  */
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startLiveServer, type LiveServer } from '../../test-support/live-server.js';
 import { runCli } from '../../test-support/run-cli.js';
@@ -56,6 +59,27 @@ for (const factory of storeFactories) {
       const gone = await runCli(['emulator', 'snapshots', 'restore', 'clean', '--workspace', ws.id], { env });
       assert.equal(gone.code, 1);
       assert.match(gone.stderr, /no snapshot named "clean"/);
+    });
+
+    it('creates a workspace from a fixture file, exports it to stdout, and creates a copy from the export', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'tenantry-cli-fixture-'));
+      try {
+        const domain = `clifixture${factory.name}.onmicrosoft.com`;
+        writeFileSync(join(dir, 'in.json'), JSON.stringify({ customers: [{ companyName: 'Contoso', domain, users: [{ userPrincipalName: `ann@${domain}`, displayName: 'Ann' }], generate: { count: 2 } }] }));
+        const ws = JSON.parse(await cli('workspaces', 'create', '--fixture', join(dir, 'in.json'), '--seed', `cli-fixture-${factory.name}`));
+        const exported = await cli('workspaces', 'export', ws.id);
+        assert.equal(JSON.parse(exported).customers[0].users.length, 3);
+        writeFileSync(join(dir, 'export.json'), exported);
+        await cli('workspaces', 'delete', ws.id);
+        const copy = JSON.parse(await cli('workspaces', 'create', '--fixture', join(dir, 'export.json')));
+        assert.deepEqual(JSON.parse(await cli('workspaces', 'export', copy.id)), JSON.parse(exported));
+        await cli('workspaces', 'delete', copy.id);
+        const bad = await runCli(['emulator', 'workspaces', 'create', '--fixture', join(dir, 'missing.json')], { env });
+        assert.notEqual(bad.code, 0);
+        assert.match(bad.stderr, /missing\.json/);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     });
 
     it('reads and sets the consistency lag of a workspace', async () => {

@@ -4,6 +4,7 @@
  */
 import { createEmulatorClient, type Consistency, type EmulatorOperations, type Workspace } from '@tenantry/sdk';
 import type { Command } from 'commander';
+import { readFileSync } from 'node:fs';
 import { defaultUrl } from '../client/connection.js';
 import { runAction, UsageError } from '../client/run-action.js';
 import { registerEmulatorRequestCommands } from './emulator-requests.js';
@@ -19,6 +20,21 @@ export function emulatorClient(options: EmulatorOptions, env: NodeJS.ProcessEnv 
   const adminToken = options.adminToken || env.TENANTRY_EMULATOR_ADMIN_TOKEN;
   if (!adminToken) throw new UsageError('Pass --admin-token (or set TENANTRY_EMULATOR_ADMIN_TOKEN): serve --emulator prints it');
   return createEmulatorClient({ baseUrl: options.url || env.TENANTRY_URL || defaultUrl, adminToken, clientName: 'Tenantry CLI' }).emulator;
+}
+
+/** A fixture file, parsed; a missing file or broken JSON is a usage error naming it. */
+function readFixture(path: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new UsageError(`--fixture ${path}: cannot read it (${(e as Error).message})`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new UsageError(`--fixture ${path}: not JSON (${(e as Error).message})`);
+  }
 }
 
 /** `--workspace`, else TENANTRY_WORKSPACE, else the server's only workspace. */
@@ -60,11 +76,18 @@ export function registerEmulatorCommands(program: Command) {
   connection(workspaces.command('create').description('Create a workspace; prints it with its tokens as JSON'))
     .option('--name <name>', 'a name to tell it by')
     .option('--seed <seed>', 'same seed, same ids on every run')
+    .option('--fixture <file>', 'load this fixture (JSON; an export is one); reset brings it back')
     .action(
-      runAction(async (opts: EmulatorOptions & { name?: string; seed?: string }) => {
-        print(await emulatorClient(opts).workspaces.create({ name: opts.name, seed: opts.seed }));
+      runAction(async (opts: EmulatorOptions & { name?: string; seed?: string; fixture?: string }) => {
+        const fixture = opts.fixture !== undefined ? readFixture(opts.fixture) : undefined;
+        print(await emulatorClient(opts).workspaces.create({ name: opts.name, seed: opts.seed, ...(fixture !== undefined ? { fixture } : {}) }));
       }),
     );
+  connection(workspaces.command('export <id>').description("Print the workspace's data as a fixture (JSON): tenantry emulator workspaces export <id> > fixture.json")).action(
+    runAction(async (id: string, opts: EmulatorOptions) => {
+      print(await emulatorClient(opts).workspaces.byId(id).export());
+    }),
+  );
   connection(workspaces.command('list').description('List the workspaces: id, name, clock, seed'))
     .option('--json', 'print them as JSON, with their tokens')
     .action(

@@ -97,7 +97,7 @@ describe('serve --emulator --faults and --journal', () => {
       assert.equal((await get(`${url}/v1/customers`, workspace.tokens.AdminAgent)).status, 200);
       const journal = await get(`${url}/_tenantry/workspaces/${workspace.id}/requests`, adminToken);
       assert.equal(journal.status, 400);
-      assert.equal(journal.json.code, 600105);
+      assert.equal(journal.json.code, 600107);
     } finally {
       await server.stop();
     }

@@ -12,7 +12,7 @@ import { readFaultProfile } from '../fault-profile.js';
 import { trackConnections } from '../../server/graceful-close.js';
 import { defaultDatabaseUrl, openStore } from '../../store/open-store.js';
 import { pidFileFor, readRunningPid, writePidFile } from '../pid-file.js';
-import { applyFaultProfile, emulatorAdminToken, emulatorJournalSize, emulatorRequested, ensureDefaultWorkspace } from '../emulator-start.js';
+import { applyFaultProfile, emulatorAdminToken, emulatorJournalSize, emulatorRequested, ensureDefaultWorkspace, readFixtureFile } from '../emulator-start.js';
 import type { Workspace } from '../../schemas/emulator/workspace.js';
 import { clusterWorkerId, parseWorkerCount, reportListening, runPrimary, runsSweeper } from '../serve-cluster.js';
 
@@ -47,13 +47,15 @@ export function registerServerCommands(program: Command) {
     .option('--faults <file>', 'emulator: a fault profile ({"rules": [...]}, the control plane\'s rule schema) applied to the default workspace at start, replacing its rules; a wrong file is refused')
     .option('--journal <on|off>', 'emulator: record every workspace request and run the client checks (env TENANTRY_JOURNAL)', process.env.TENANTRY_JOURNAL ?? 'on')
     .option('--journal-size <n>', 'emulator: journal entries kept per workspace', process.env.TENANTRY_JOURNAL_SIZE ?? String(defaultJournalSize))
+    .option('--fixtures <file>', 'with --emulator: load this fixture (JSON, see GET /_tenantry/fixture.schema.json) into the default workspace, replacing its data')
     .option('--print-json', 'print one JSON line when ready (url, admin token, default workspace and its tokens) and nothing else on stdout')
     .addHelpText(
       'after',
       '\nSignals: SIGTERM/SIGINT finish the requests in flight, then exit; with --workers > 1, SIGHUP (or `tenantry serve reload`) replaces the workers one by one.\n' +
         '\nExample:\n  tenantry serve --demo --port 8080\n  tenantry serve --workers 4 --database postgres://127.0.0.1/tenantry --pid-file /run/tenantry.pid\n  tenantry serve reload --pid-file /run/tenantry.pid\n' +
         '  tenantry serve --emulator --port 0 --print-json --database sqlite::memory:\n' +
-        '  tenantry serve --emulator --faults faults.json --journal-size 50000\n',
+        '  tenantry serve --emulator --faults faults.json --journal-size 50000\n' +
+        '  tenantry serve --emulator --fixtures ./fixture.json\n',
     )
     .action(async (opts) => {
       const workers = parseWorkerCount(String(opts.workers), databaseUrl(opts.database));
@@ -73,6 +75,10 @@ export function registerServerCommands(program: Command) {
       const journalSize = emulatorJournalSize(String(opts.journal), String(opts.journalSize));
       if (opts.faults && !emulator) throw new Error('--faults needs --emulator');
       const faultRules = opts.faults ? readFaultProfile(String(opts.faults)) : undefined;
+      if (opts.fixtures !== undefined && !emulator) throw new Error('--fixtures needs --emulator');
+      if (opts.fixtures !== undefined && opts.demo) throw new Error('--fixtures and --demo both fill the default workspace: use one');
+      // Read (and parse) before anything is opened, so a missing or broken file changes nothing.
+      const fixture = opts.fixtures !== undefined ? readFixtureFile(String(opts.fixtures)) : undefined;
       // Migrations and demo data run once: in the only process, or in the primary before it forks.
       let demoSignIn: Awaited<ReturnType<typeof ensureDemoSignIn>> | undefined;
       let workspace: Workspace | undefined;
@@ -80,7 +86,7 @@ export function registerServerCommands(program: Command) {
         await store.migrate();
         if (opts.demo) await seedDemoData(store);
         demoSignIn = opts.demo ? await ensureDemoSignIn(store) : undefined;
-        if (emulator) workspace = await ensureDefaultWorkspace(store, { demo: Boolean(opts.demo), retentionMs });
+        if (emulator) workspace = await ensureDefaultWorkspace(store, { demo: Boolean(opts.demo), retentionMs, fixture, fixtureName: opts.fixtures });
         if (workspace && faultRules) await applyFaultProfile(store, workspace.id, faultRules);
       };
       const announce = (port: number | string) => {

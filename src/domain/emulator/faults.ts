@@ -3,6 +3,12 @@
  */
 import { Fault } from '../fault.js';
 
+/**
+ * The emulator's own fault codes, 6001xx, one per meaning: 600101 no such workspace, 600102
+ * workspace exists, 600103 no fixture loader, 600104 no such snapshot, 600105 bad snapshot name,
+ * 600106 no such journal entry, 600107 journal off, 600108 wrong fixture, 600109 fixture clashes
+ * with another workspace's customer.
+ */
 export const emulatorFaults = {
   /** 404 / 600101: no workspace has this id. */
   workspaceNotFound: (id: string) => new Fault(404, 600101, `There is no workspace ${id.slice(0, 64)}.`, [id.slice(0, 64)]),

@@ -264,7 +264,7 @@ for (const factory of storeFactories) {
         await w.call('GET', `/v1/customers/${w.customerId}/users`);
         const res = await w.admin('GET', '/requests');
         assert.equal(res.status, 400);
-        assert.equal(res.json.code, 600105);
+        assert.equal(res.json.code, 600107);
         assert.equal(h.app.emulatorJournal, undefined);
         assert.equal((await h.store.journal().page(w.ws.id, {}, undefined, 10)).length, 0);
       } finally {

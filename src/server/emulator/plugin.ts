@@ -18,7 +18,8 @@ import { faults } from '../../domain/fault.js';
 import type { Clock } from '../../domain/clock.js';
 import { EmulatorAbout } from '../../schemas/emulator/about.js';
 import type { IdSource } from '../../domain/id-source.js';
-import { StoreWorkspaceData, type WorkspaceDataPort } from '../../services/emulator/workspace-data.js';
+import type { WorkspaceDataPort } from '../../services/emulator/workspace-data.js';
+import { FixtureLoader } from '../../services/emulator/fixture-loader.js';
 import { WorkspaceService } from '../../services/emulator/workspace-service.js';
 import type { Store } from '../../store/store.js';
 import { defaultJournalSize, type EmulatorConfig, type ServerConfig } from '../config.js';
@@ -66,7 +67,7 @@ const readOnlyMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
  * const emulator = createEmulator(store, config, { adminToken });
  * // ctx.clock = emulator.clock; ctx.ids = emulator.ids; await app.register(emulator.plugin, ctx);
  */
-export function createEmulator(store: Store, config: ServerConfig, emulatorConfig: EmulatorConfig, data: WorkspaceDataPort = new StoreWorkspaceData(store)): Emulator {
+export function createEmulator(store: Store, config: ServerConfig, emulatorConfig: EmulatorConfig, data: WorkspaceDataPort = new FixtureLoader(store)): Emulator {
   async function emulatorPlugin(app: FastifyInstance, ctx: AppContext) {
     const workspaces = new WorkspaceService(store, ctx.tokens, data, {
       retentionMs: config.retentionMs,

@@ -143,7 +143,7 @@ export class JournalService {
   async get(partnerId: string, entryId: string): Promise<JournalEntry> {
     await this.flush();
     const row = entryIdPattern.test(entryId) ? await this.store.journal().get(partnerId, Number(entryId)) : undefined;
-    if (!row) throw new Fault(404, 600104, `There is no journal entry ${entryId.slice(0, 40)} in this workspace (the ring keeps the newest entries only).`, [entryId.slice(0, 40)]);
+    if (!row) throw new Fault(404, 600106, `There is no journal entry ${entryId.slice(0, 40)} in this workspace (the ring keeps the newest entries only).`, [entryId.slice(0, 40)]);
     return toEntry(row);
   }
 

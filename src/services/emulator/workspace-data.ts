@@ -4,6 +4,7 @@
  * (and a snapshot store) plug in here without the workspace service changing.
  */
 import { emulatorFaults } from '../../domain/emulator/faults.js';
+import type { Fixture } from '../../schemas/emulator/fixture.js';
 import type { Store } from '../../store/store.js';
 
 export interface WorkspaceDataPort {
@@ -16,6 +17,8 @@ export interface WorkspaceDataPort {
   deleteAll(partnerId: string): Promise<void>;
   /** Loads a (validated) fixture into the partner's empty data; `seed` is the workspace's seed. */
   load(partnerId: string, fixture: unknown, seed: string | undefined): Promise<void>;
+  /** The partner's data as a fixture (that loads back into identical answers), when the port can tell. */
+  export?(partnerId: string): Promise<Fixture>;
 }
 
 /**

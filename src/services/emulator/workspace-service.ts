@@ -17,6 +17,7 @@ import type { WorkspaceRecord } from '../../domain/emulator/workspace.js';
 import { applyClockChange, realTime, workspaceNow, type ClockChange } from '../../domain/emulator/workspace-clock.js';
 import { guidPattern } from '../../domain/guid.js';
 import type { Workspace, WorkspaceClock } from '../../schemas/emulator/workspace.js';
+import type { Fixture } from '../../schemas/emulator/fixture.js';
 import type { Store } from '../../store/store.js';
 import type { WorkspaceDataPort } from './workspace-data.js';
 
@@ -162,6 +163,13 @@ export class WorkspaceService {
     await this.store.deleteWorkspace(record.id);
     this.cache.delete(record.id);
     this.tokenCache.delete(record.id);
+  }
+
+  /** The workspace's current data as a fixture (issue 11): loaded into a new workspace, it answers the same. */
+  async export(id: string): Promise<Fixture> {
+    const record = await this.require(id);
+    if (!this.data.export) throw emulatorFaults.fixturesUnsupported();
+    return this.data.export(record.id);
   }
 
   /** Back to the workspace's fixture (or empty), its clock to real time and its id counter to 0. */

@@ -5,6 +5,8 @@
 import { PostgresEmulatorJournal } from './postgres-emulator-journal.js';
 import { PostgresEmulatorFaults } from './postgres-emulator-faults.js';
 import { PostgresEmulatorSnapshots } from './postgres-emulator-snapshots.js';
+import { PostgresEmulatorFixtures } from './postgres-emulator-fixtures.js';
+import type { FixtureLicenceRow, FixtureMemberRow } from '../../domain/emulator/fixture-plan.js';
 import pg from 'pg';
 import copyStreams from 'pg-copy-streams';
 import { once } from 'node:events';
@@ -598,5 +600,23 @@ export class PostgresStore implements Store {
 
   async deleteSnapshot(partnerId: string, name: string): Promise<boolean> {
     return this.emulatorSnapshots.delete(partnerId, name);
+  }
+
+  // Emulator fixtures (issue 11): the work is in postgres-emulator-fixtures.ts.
+  private fixtureStore?: PostgresEmulatorFixtures;
+  private get emulatorFixtures(): PostgresEmulatorFixtures {
+    return (this.fixtureStore ??= new PostgresEmulatorFixtures(this.pool));
+  }
+
+  async insertFixtureLicensing(customerId: string, skus: SubscribedSkuRecord[], licences: FixtureLicenceRow[], members: FixtureMemberRow[], now: string): Promise<void> {
+    return this.emulatorFixtures.insertLicensing(customerId, skus, licences, members, now);
+  }
+
+  async readFixtureLicensing(customerId: string): Promise<{ licences: FixtureLicenceRow[]; members: FixtureMemberRow[] }> {
+    return this.emulatorFixtures.readLicensing(customerId);
+  }
+
+  async listUsersById(customerId: string, afterId: string, size: number): Promise<UserRecord[]> {
+    return this.emulatorFixtures.listUsers(customerId, afterId, size);
   }
 }

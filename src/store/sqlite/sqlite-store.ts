@@ -5,6 +5,8 @@
 import { SqliteEmulatorJournal } from './sqlite-emulator-journal.js';
 import { SqliteEmulatorFaults } from './sqlite-emulator-faults.js';
 import { SqliteEmulatorSnapshots } from './sqlite-emulator-snapshots.js';
+import { SqliteEmulatorFixtures } from './sqlite-emulator-fixtures.js';
+import type { FixtureLicenceRow, FixtureMemberRow } from '../../domain/emulator/fixture-plan.js';
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -635,5 +637,23 @@ export class SqliteStore implements Store {
 
   async deleteSnapshot(partnerId: string, name: string): Promise<boolean> {
     return this.emulatorSnapshots.delete(partnerId, name);
+  }
+
+  // Emulator fixtures (issue 11): the work is in sqlite-emulator-fixtures.ts.
+  private fixtureStore?: SqliteEmulatorFixtures;
+  private get emulatorFixtures(): SqliteEmulatorFixtures {
+    return (this.fixtureStore ??= new SqliteEmulatorFixtures(this.db));
+  }
+
+  async insertFixtureLicensing(customerId: string, skus: SubscribedSkuRecord[], licences: FixtureLicenceRow[], members: FixtureMemberRow[], now: string): Promise<void> {
+    return this.emulatorFixtures.insertLicensing(customerId, skus, licences, members, now);
+  }
+
+  async readFixtureLicensing(customerId: string): Promise<{ licences: FixtureLicenceRow[]; members: FixtureMemberRow[] }> {
+    return this.emulatorFixtures.readLicensing(customerId);
+  }
+
+  async listUsersById(customerId: string, afterId: string, size: number): Promise<UserRecord[]> {
+    return this.emulatorFixtures.listUsers(customerId, afterId, size);
   }
 }

@@ -40,6 +40,25 @@ for (const factory of storeFactories) {
       await assert.rejects(emulator.workspaces.get(ws.id), (e: unknown) => e instanceof PartnerError && e.status === 404 && e.code === 600101);
     });
 
+    test('creates a workspace from a fixture, exports it and loads the export into another workspace', async () => {
+      const domain = `sdkfx${factory.name}.onmicrosoft.com`;
+      const ws = await emulator.workspaces.create({
+        seed: `sdk-fixture-${factory.name}`,
+        fixture: { customers: [{ companyName: 'Fabrikam', domain, users: [{ userPrincipalName: `eve@${domain}`, displayName: 'Eve', usageLocation: 'GB' }], generate: { count: 3 } }] },
+      });
+      const fixture = await emulator.workspaces.byId(ws.id).export();
+      assert.equal(fixture.customers?.[0].users?.length, 4);
+      assert.ok(fixture.customers?.[0].users?.some((u) => u.userPrincipalName === `eve@${domain}` && u.id));
+      await emulator.workspaces.delete(ws.id);
+      const copy = await emulator.workspaces.create({ fixture });
+      assert.deepEqual(await emulator.workspaces.byId(copy.id).export(), fixture);
+      await emulator.workspaces.delete(copy.id);
+      await assert.rejects(
+        emulator.workspaces.create({ fixture: { customers: [{ companyName: 'X', domain, users: [{ userPrincipalName: 'x@elsewhere.com' }] }] } }),
+        (e: unknown) => e instanceof PartnerError && e.status === 400 && /customers\/0\/users\/0\/userPrincipalName/.test(e.description),
+      );
+    });
+
     test('sets and reads a workspace\'s consistency lag; a created user is 404 until the lag has passed', async () => {
       const ws = await emulator.workspaces.create({ name: 'lagged' });
       const consistency = emulator.workspaces.byId(ws.id).consistency;

@@ -7,7 +7,7 @@
  * const ws = await client.emulator.workspaces.create({ name: 'my-suite', seed: 'my-suite' });
  * await client.emulator.workspaces.byId(ws.id).clock.advance('P30D');
  */
-import type { ClientReport, ClockChange, Consistency, FaultRuleInput, FaultRuleList, IssuedToken, JournalEntry, JournalFilter, JournalPage, Snapshot, SnapshotList, TokenRequest, Workspace, WorkspaceClock, WorkspaceCreate, WorkspaceList } from '../emulator-types.js';
+import type { ClientReport, ClockChange, Consistency, FaultRuleInput, FaultRuleList, Fixture, IssuedToken, JournalEntry, JournalFilter, JournalPage, Snapshot, SnapshotList, TokenRequest, Workspace, WorkspaceClock, WorkspaceCreate, WorkspaceList } from '../emulator-types.js';
 import { PartnerClient, type PartnerClientOptions } from '../partner-client.js';
 import type { CallOptions } from '../request-context.js';
 import { ResourceOperations } from './resource.js';
@@ -63,6 +63,17 @@ export class WorkspaceOperations extends ResourceOperations {
    */
   reset(call?: CallOptions): Promise<Workspace> {
     return this.client.send({ method: 'POST', path: this.child('reset') }, call);
+  }
+
+  /**
+   * The workspace's current data as a fixture; created with it, a new workspace answers the same.
+   *
+   * @example
+   * const fixture = await client.emulator.workspaces.byId(id).export();
+   * await client.emulator.workspaces.create({ fixture });
+   */
+  export(call?: CallOptions): Promise<Fixture> {
+    return this.client.send({ method: 'GET', path: this.child('export') }, call);
   }
 
   /** The workspace's clock. */

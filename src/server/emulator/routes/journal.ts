@@ -28,7 +28,7 @@ function workspaceOf(id: string): string {
 
 export default async function journalRoutes(app: FastifyInstance, { journal, version }: { journal: JournalService | undefined; version: string }) {
   const on = (): JournalService => {
-    if (!journal) throw new Fault(400, 600105, 'The request journal is off on this server (started with --journal off).', ['journal']);
+    if (!journal) throw new Fault(400, 600107, 'The request journal is off on this server (started with --journal off).', ['journal']);
     return journal;
   };
 

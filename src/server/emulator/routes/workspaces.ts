@@ -20,6 +20,7 @@ import {
   WorkspaceParams,
 } from '../../../schemas/emulator/workspace.js';
 import { Consistency } from '../../../schemas/emulator/consistency.js';
+import { Fixture, fixtureJsonSchema } from '../../../schemas/emulator/fixture.js';
 import type { WorkspaceService } from '../../../services/emulator/workspace-service.js';
 import type { AppContext } from '../../context.js';
 import { runInWorkspace } from '../request-context.js';
@@ -64,6 +65,14 @@ export default async function controlPlaneRoutes(app: FastifyInstance, { ctx, wo
     await workspaces.delete(request.params.id);
     return reply.code(204).send();
   });
+
+  app.get<ById>('/workspaces/:id/export', {
+    schema: { tags, security, summary: "The workspace's current data as a fixture: deleted users with their deletion time, seats, licences, role members", params: WorkspaceParams, response: { 200: Fixture, ...errors } },
+  }, async (request) => workspaces.export(request.params.id));
+
+  app.get('/fixture.schema.json', {
+    schema: { tags, security, summary: 'The JSON Schema of fixtures (POST /workspaces `fixture`, serve --fixtures, export)' },
+  }, async (_request, reply) => reply.type('application/schema+json').send(fixtureJsonSchema()));
 
   app.post<ById>('/workspaces/:id/reset', {
     schema: { tags, security, summary: 'Back to the fixture it was created with (or empty), clock back to real time', params: WorkspaceParams, response: { 200: Workspace, ...errors } },
