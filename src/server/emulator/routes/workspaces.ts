@@ -48,6 +48,8 @@ export default async function controlPlaneRoutes(app: FastifyInstance, { ctx, wo
   await app.register(snapshotRoutes, { snapshots });
 
   app.post<{ Body: WorkspaceCreate }>('/workspaces', {
+    // A fixture of a few hundred thousand users is tens of MB; only the admin token reaches here.
+    bodyLimit: 512 * 1024 * 1024,
     schema: { tags, security, summary: 'Create a workspace: an isolated partner with its own data, clock and tokens', body: WorkspaceCreate, response: { 201: Workspace, ...errors } },
   }, async (request, reply) => reply.code(201).send(await workspaces.create(request.body ?? {})));
 
