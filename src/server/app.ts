@@ -108,10 +108,13 @@ export async function buildApp(store: Store, overrides: Partial<ServerConfig> = 
       reply.header('X-Tenantry-Worker', config.workerId);
     });
   }
-  app.addHook('onRequest', async (request, reply) => {
+  // Hooks on every request take a callback, not a promise: an async hook costs a promise and a
+  // microtask turn per request even when it has nothing to do (bench/NOTES.md).
+  app.addHook('onRequest', (request, reply, done) => {
     const correlationId = request.headers['ms-correlationid'];
     // Both loggers: fastify writes its "request completed" line through the reply's.
     if (typeof correlationId === 'string' && correlationId.length <= 128) request.log = reply.log = request.log.child({ correlationId });
+    done();
   });
 
   const metrics = new Registry();
@@ -123,8 +126,9 @@ export async function buildApp(store: Store, overrides: Partial<ServerConfig> = 
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers: [metrics],
   });
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     duration.observe({ method: request.method, route: request.routeOptions.url ?? 'unknown', status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+    done();
   });
 
   // Every /v1 route carries its operation name (users.list, …) in its config and OpenAPI operationId.

@@ -180,21 +180,21 @@ export async function auditRecordFor(request: FastifyRequest, response: { status
 
 async function audit(app: FastifyInstance, { store, clock = systemClock, ids = randomIds }: AuditOptions) {
   const options = { store, clock, ids };
-  app.addHook('onRequest', async (request, reply) => {
+  // Callback hooks: reads (most requests) pass straight through without a promise per hook.
+  app.addHook('onRequest', (request, reply, done) => {
     contexts.set(request, { reply, options });
+    done();
   });
   // onSend, not onResponse: the record is written before the caller hears of the write.
-  app.addHook('onSend', async (request, reply, payload) => {
+  app.addHook('onSend', (request, reply, payload, done) => {
     const names = auditNamesOf(request.method, request.routeOptions.config ?? {});
     // A 503 is a store outage: nothing was written, and the record could not be stored either.
-    if (!names || !request.principal || reply.statusCode === 429 || reply.statusCode === 503 || isReplay(request) || committed.has(request)) return payload;
-    try {
-      await store.insertAuditRecord(await buildRecord(options, request, reply, names, { status: reply.statusCode, payload }));
-    } catch (err) {
+    if (!names || !request.principal || reply.statusCode === 429 || reply.statusCode === 503 || isReplay(request) || committed.has(request)) return done(null, payload);
+    buildRecord(options, request, reply, names, { status: reply.statusCode, payload })
+      .then((record) => store.insertAuditRecord(record))
       // The write itself is done; failing its answer now would invite a retry of a finished write.
-      request.log.error({ err }, 'audit record not written');
-    }
-    return payload;
+      .catch((err: unknown) => request.log.error({ err }, 'audit record not written'))
+      .then(() => done(null, payload), done);
   });
 }
 

@@ -60,7 +60,8 @@ async function securityHeaders(app: FastifyInstance, { corsOrigins, hsts }: Secu
     });
   }
 
-  app.addHook('onSend', async (request, reply, payload) => {
+  // A callback hook: it runs on every answer, and an async one costs a promise each time.
+  app.addHook('onSend', (request, reply, payload, done) => {
     reply.header('X-Content-Type-Options', 'nosniff');
     reply.header('X-Frame-Options', 'DENY');
     reply.header('Referrer-Policy', 'no-referrer');
@@ -78,7 +79,7 @@ async function securityHeaders(app: FastifyInstance, { corsOrigins, hsts }: Secu
       reply.header('Access-Control-Expose-Headers', exposedHeaders);
       reply.header('Vary', 'Origin');
     }
-    return payload;
+    done(null, payload);
   });
 }
 

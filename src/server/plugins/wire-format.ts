@@ -108,7 +108,8 @@ async function wireFormat(app: FastifyInstance, { config }: { config: ServerConf
   app.addContentTypeParser(['application/json', 'text/json'], { parseAs: 'string' }, parseJson);
   app.addContentTypeParser(/^application\/[a-z.+-]*json$/, { parseAs: 'string' }, parseJson);
 
-  app.addHook('onRequest', async (request, reply) => {
+  // Callback hooks, not async ones: these run on every request (see app.ts).
+  app.addHook('onRequest', (request, reply, done) => {
     const requestId = headerValue(request, 'ms-requestid');
     const correlationId = headerValue(request, 'ms-correlationid');
     const cv = headerValue(request, 'ms-cv');
@@ -116,22 +117,28 @@ async function wireFormat(app: FastifyInstance, { config }: { config: ServerConf
     reply.header('MS-CorrelationId', correlationId && correlationId.length <= 128 ? correlationId : randomUUID());
     reply.header('MS-CV', cv && cv.length <= 128 ? `${cv}.1` : newCorrelationVector());
     reply.header('MS-ServerId', config.serverId);
-    if (requestId && requestId.length > 128) throw faults.invalidInput('MS-RequestId is longer than 128 characters', ['MS-RequestId']);
+    done(requestId && requestId.length > 128 ? faults.invalidInput('MS-RequestId is longer than 128 characters', ['MS-RequestId']) : undefined);
   });
 
   // NUL, raw or as a JSON escape inside a filter, cannot reach a PostgreSQL text parameter.
-  app.addHook('preValidation', async (request) => {
+  app.addHook('preValidation', (request, _reply, done) => {
     for (const [name, value] of Object.entries((request.query ?? {}) as Record<string, unknown>)) {
       for (const v of Array.isArray(value) ? value : [value]) {
-        if (typeof v === 'string' && (v.includes('\0') || /\\u0000/i.test(v))) throw faults.invalidInput(`${name} contains a NUL character`, [name]);
+        if (typeof v === 'string' && (v.includes('\0') || /\\u0000/i.test(v))) return done(faults.invalidInput(`${name} contains a NUL character`, [name]));
       }
     }
+    done();
   });
 
-  app.addHook('preValidation', async (request) => {
+  app.addHook('preValidation', (request, _reply, done) => {
     const schema = request.routeOptions.schema?.body as JsonSchema | undefined;
-    if (schema && request.body !== undefined) request.body = bindToSchema(request.body, schema);
-    if (schema && request.body === undefined) request.body = {};
+    try {
+      if (schema && request.body !== undefined) request.body = bindToSchema(request.body, schema);
+      if (schema && request.body === undefined) request.body = {};
+    } catch (e) {
+      return done(e as Error);
+    }
+    done();
   });
 
   if (config.bom) {
