@@ -10,7 +10,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import fp from 'fastify-plugin';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Clock } from '../../domain/clock.js';
 import { ClientCheckMemory, nextOfListAnswer, type PollingThreshold } from '../../domain/emulator/client-checks.js';
 import { redactJson } from '../../domain/emulator/journal-redaction.js';
@@ -107,48 +107,38 @@ async function journalPlugin(app: FastifyInstance, opts: JournalPluginOptions) {
 
   // A request that never got an answer (a `drop` fault, or the client went away) has no onResponse:
   // it is recorded with status 0, as a HAR records an aborted request.
+  /** The journal entry of a request and what it was answered (status 0: no answer at all). */
+  const record = (request: FastifyRequest, state: JournalState, answer: { status: number; headers: Parameters<JournalService['record']>[0]['responseHeaders']; response: JournalState['response']; durationMs: number }) =>
+    journal.record({
+      partnerId: state.partnerId,
+      time: state.at.toISOString(),
+      method: request.method,
+      url: request.url,
+      operation: request.routeOptions.config?.operationId ?? null,
+      requestHeaders: request.headers,
+      requestBody: state.requestBody,
+      status: answer.status,
+      responseHeaders: answer.headers,
+      response: answer.response,
+      durationMs: answer.durationMs,
+      faultRuleId: request.emulator?.faultRuleId,
+      checks: [...(request.emulator?.checks ?? []), ...state.checks],
+    });
+
+  // A request that never got an answer (a `drop` fault, or the client went away) has no onResponse:
+  // it is recorded with status 0, as a HAR records an aborted request.
   app.addHook('onRequestAbort', (request, done) => {
     const state = request.journalState;
     if (state) {
       request.journalState = null;
-      journal.record({
-        partnerId: state.partnerId,
-        time: state.at.toISOString(),
-        method: request.method,
-        url: request.url,
-        operation: request.routeOptions.config?.operationId ?? null,
-        requestHeaders: request.headers,
-        requestBody: state.requestBody,
-        status: 0,
-        responseHeaders: {},
-        response: undefined,
-        durationMs: 0,
-        faultRuleId: request.emulator?.faultRuleId,
-        checks: [...(request.emulator?.checks ?? []), ...state.checks],
-      });
+      record(request, state, { status: 0, headers: {}, response: undefined, durationMs: 0 });
     }
     done();
   });
 
   app.addHook('onResponse', (request, reply, done) => {
     const state = request.journalState;
-    if (state) {
-      journal.record({
-        partnerId: state.partnerId,
-        time: state.at.toISOString(),
-        method: request.method,
-        url: request.url,
-        operation: request.routeOptions.config?.operationId ?? null,
-        requestHeaders: request.headers,
-        requestBody: state.requestBody,
-        status: reply.statusCode,
-        responseHeaders: reply.getHeaders(),
-        response: state.response,
-        durationMs: reply.elapsedTime,
-        faultRuleId: request.emulator?.faultRuleId,
-        checks: [...(request.emulator?.checks ?? []), ...state.checks],
-      });
-    }
+    if (state) record(request, state, { status: reply.statusCode, headers: reply.getHeaders(), response: state.response, durationMs: reply.elapsedTime });
     done();
   });
 }
