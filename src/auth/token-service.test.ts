@@ -248,6 +248,17 @@ for (const factory of storeFactories) {
       await assert.rejects(tokens.verify(forged[0]));
       assert.equal(counted.reads() - readsBefore, 2, 'after the interval one more reload is allowed');
     });
+
+    it('lets every request that arrives during a reload for a new key wait for it, not only the first', async () => {
+      const tokens = new TokenService(store, defaultIssuer, defaultAudience, [], { unknownKidReloadMs: 60_000 });
+      await tokens.init();
+      // Another process (another worker, or `tenantry token`) adds a key this one has not loaded.
+      const other = new TokenService(store);
+      await other.rotate();
+      const token = await other.issue({ partnerId: demoPartnerId, expiresIn: 3600 });
+      const results = await Promise.allSettled(Array.from({ length: 5 }, () => tokens.verify(token)));
+      assert.deepEqual(results.map((r) => r.status), Array(5).fill('fulfilled'), JSON.stringify(results.map((r) => (r.status === 'rejected' ? (r.reason as { data?: unknown }).data : 'ok'))));
+    });
   });
 }
 

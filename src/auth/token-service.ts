@@ -283,6 +283,11 @@ export class TokenService {
       this.lastUnknownKidReload = this.now();
       await this.reload();
       found = this.localKeys.get(kid);
+    } else if (!found && this.reloading) {
+      // A reload another request started may bring this key (the first requests after a cluster
+      // starts all carry the kid of a key another worker minted): wait for it rather than refuse.
+      await this.reloading;
+      found = this.localKeys.get(kid);
     }
     if (!found) throw faults.accessDenied('The token signing key is not known.');
     if (found.retiresAt !== undefined && this.now() >= found.retiresAt) throw faults.accessDenied('The token signing key has been retired.');

@@ -17,6 +17,11 @@ interface ListeningMessage {
 const isListeningMessage = (m: unknown): m is ListeningMessage =>
   typeof m === 'object' && m !== null && (m as ListeningMessage).type === 'tenantry:listening' && typeof (m as ListeningMessage).port === 'number';
 
+/** A worker whose listener is closed asks; the primary answers on the same channel (see `handedEverything`). */
+const closedMessage = { type: 'tenantry:listener-closed' } as const;
+const closedAnswer = { type: 'tenantry:hands-nothing-more' } as const;
+const isMessage = (m: unknown, type: string): boolean => typeof m === 'object' && m !== null && (m as { type?: unknown }).type === type;
+
 /**
  * Parses `--workers`. Several processes share one database file or server; an in-memory SQLite
  * database lives inside one process, so it takes one. On SQLite, workers add read capacity (WAL
@@ -47,6 +52,40 @@ export const runsSweeper = (): boolean => !cluster.isWorker || process.env[sweep
 export function reportListening(port: number): void {
   const message: ListeningMessage = { type: 'tenantry:listening', port };
   process.send?.(message);
+}
+
+/**
+ * In a worker whose listener is closed: resolves once the primary can hand it no more connections,
+ * so that the process may exit. Until the primary reads the worker's close, its round-robin still
+ * hands new connections to the worker; the worker hands them back (Node does), but only if it
+ * reads them. One that is still in the channel when the worker exits is lost, and the primary
+ * keeps its end of it open: the client waits for an answer that never comes. The primary answers
+ * this worker's question after the close it sent before it, on the channel that carries the
+ * connections, so when the answer arrives every connection sent here was read and handed back.
+ * Resolves at once outside a cluster, and after `timeoutMs` if the primary does not answer.
+ *
+ * @example
+ * await tracker.drain({ timeoutMs: 10_000 }); // closes the listener
+ * await handedEverything();
+ * process.exit(0);
+ */
+export function handedEverything(timeoutMs = 2000): Promise<void> {
+  if (!cluster.isWorker || !process.connected || !process.send) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      process.off('message', onMessage);
+      process.off('disconnect', done);
+      resolve();
+    };
+    const onMessage = (message: unknown) => {
+      if (isMessage(message, closedAnswer.type)) done();
+    };
+    const timer = setTimeout(done, timeoutMs);
+    process.on('message', onMessage);
+    process.once('disconnect', done);
+    process.send!(closedMessage);
+  });
 }
 
 export interface PrimaryOptions {
@@ -85,6 +124,11 @@ export async function runPrimary({ workers, prepare, announce, drainTimeoutMs }:
     const worker = cluster.fork(asSweeper ? { [sweeperVariable]: '1' } : {});
     if (asSweeper) sweeper = worker.id;
     worker.on('message', (message: unknown) => {
+      // Sent after everything sent to the worker so far, connections included (see handedEverything).
+      if (isMessage(message, closedMessage.type)) {
+        if (worker.isConnected()) worker.send(closedAnswer);
+        return;
+      }
       if (!isListeningMessage(message)) return;
       listening.add(worker.id);
       worker.emit('tenantry:listening');

@@ -85,7 +85,8 @@ export function trackConnections(server: Server): ConnectionTracker {
       for (const { inFlight } of connections.values()) for (const response of inFlight) if (!response.headersSent) response.setHeader('Connection', 'close');
       while (Date.now() - lastConnectionAt < settleMs && Date.now() - started < Math.min(1000, timeoutMs)) await sleep(10);
       // The listening socket only (see above); in a cluster worker this also tells the primary to
-      // hand new connections to the other workers (one already on its way here is handed back).
+      // hand new connections to the other workers (one already on its way here is handed back if
+      // the process reads it: a worker waits for its primary before exiting, see serve-cluster.ts).
       NetServer.prototype.close.call(server, () => {});
       while (connections.size > 0 && Date.now() - started < timeoutMs) {
         const now = Date.now();

@@ -14,7 +14,7 @@ import { defaultDatabaseUrl, openStore } from '../../store/open-store.js';
 import { pidFileFor, readRunningPid, writePidFile } from '../pid-file.js';
 import { applyFaultProfile, emulatorAdminToken, emulatorJournalSize, emulatorRequested, ensureDefaultWorkspace, readFixtureFile } from '../emulator-start.js';
 import type { Workspace } from '../../schemas/emulator/workspace.js';
-import { clusterWorkerId, parseWorkerCount, reportListening, runPrimary, runsSweeper } from '../serve-cluster.js';
+import { clusterWorkerId, handedEverything, parseWorkerCount, reportListening, runPrimary, runsSweeper } from '../serve-cluster.js';
 
 const databaseUrl = (flag?: string) => flag ?? process.env.TENANTRY_DATABASE_URL ?? defaultDatabaseUrl;
 
@@ -153,6 +153,8 @@ export function registerServerCommands(program: Command) {
         stopSweeper();
         const { forced, elapsedMs } = await connections.drain({ timeoutMs: drainTimeoutMs });
         if (forced > 0) app.log.warn({ forced, elapsedMs }, 'drain timeout: connections closed with requests unfinished');
+        // A worker exits only once its primary hands it no more connections (else one on its way is lost).
+        await handedEverything();
         await app.close();
         await store.close();
         removePidFile();
