@@ -228,6 +228,14 @@ for (const factory of storeFactories) {
       const checks = journal.getByRole('region', { name: 'Client report' }).getByRole('table', { name: 'Client checks' });
       const row = checks.getByRole('row').filter({ hasText: 'noCorrelationId' });
       await row.getByRole('cell', { name: String(noCorrelation.count), exact: true }).waitFor();
+      await row.getByRole('cell', { name: noCorrelation.explanation, exact: true }).waitFor();
+      // Its examples open the entries that tripped it.
+      const example = (await w.admin('GET', `/requests/${noCorrelation.exampleEntryIds[0]}`)).json;
+      await row.getByRole('button', { name: 'Example 1 of noCorrelationId' }).click();
+      const exampleDialog = page.getByRole('dialog', { name: `${example.method} ${example.path}` });
+      await exampleDialog.getByText(example.time, { exact: true }).waitFor();
+      await exampleDialog.getByRole('button', { name: 'Close' }).click();
+      await exampleDialog.waitFor({ state: 'detached' });
 
       // The HAR download holds the filtered entries and no secret.
       const downloading = page.waitForEvent('download');
@@ -249,6 +257,13 @@ for (const factory of storeFactories) {
       const page = await openWorkspace('paging-suite');
       const journal = page.getByRole('region', { name: 'Request journal' });
       const rows = journal.getByRole('table', { name: 'Recorded requests' }).getByRole('row');
+      // A filter the server refuses: its ApiFault description shows in the journal, not only at the top of the page.
+      await journal.getByLabel('Since').fill('yesterday');
+      await journal.getByRole('button', { name: 'Apply filters' }).click();
+      const refused = await w.admin('GET', '/requests?since=yesterday');
+      assert.equal(refused.status, 400, refused.text);
+      await journal.getByRole('alert').getByText(refused.json.description, { exact: false }).waitFor();
+      await journal.getByLabel('Since').fill('');
       await journal.getByLabel('Correlation id').fill(correlationId);
       await journal.getByLabel('Route', { exact: true }).fill('users.list');
       await journal.getByLabel('Page size').selectOption('10');

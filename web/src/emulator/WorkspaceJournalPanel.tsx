@@ -5,8 +5,10 @@
  * one request with its answer in a dialog.
  */
 import { Button, Field, Input, makeStyles, Select, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, Text, Title3, tokens } from '@fluentui/react-components';
-import type { ClientReport, FaultRule, JournalEntry, JournalFilter, JournalPage, WorkspaceOperations } from '@tenantry/sdk';
+import { PartnerError, type ClientReport, type FaultRule, type JournalEntry, type JournalFilter, type JournalPage, type WorkspaceOperations } from '@tenantry/sdk';
 import { useCallback, useEffect, useState } from 'react';
+import { describeError } from '../api/partner';
+import { ErrorBar } from '../components/ErrorBar';
 import { JournalEntryDialog } from './JournalEntryDialog';
 
 const useStyles = makeStyles({
@@ -69,15 +71,21 @@ export function WorkspaceJournalPanel({ workspaceId, workspace, run }: { workspa
   const [shown, setShown] = useState<JournalEntry>();
   const [open, setOpen] = useState(false);
   const [rules, setRules] = useState<FaultRule[]>();
+  const [filterError, setFilterError] = useState<string>();
 
   const load = useCallback(
     (filter: JournalFilter) =>
       run(async () => {
         setBusy(true);
+        setFilterError(undefined);
         try {
           const [first, checks] = await Promise.all([workspace.requests.list(filter), workspace.clientReport()]);
           setLoaded({ items: first.items, totalCount: first.totalCount, last: first });
           setReport(checks);
+        } catch (err) {
+          // A refused filter is shown here, next to the fields; anything else goes to the page's error bar.
+          if (err instanceof PartnerError && err.status === 400) return setFilterError(describeError(err));
+          throw err;
         } finally {
           setBusy(false);
         }
@@ -165,6 +173,7 @@ export function WorkspaceJournalPanel({ workspaceId, workspace, run }: { workspa
           Clear filters
         </Button>
       </form>
+      {filterError && <ErrorBar title="The journal could not be read" message={filterError} />}
       <div className={styles.row}>
         <Button onClick={() => load(applied)} disabled={busy}>Refresh</Button>
         <Button onClick={downloadHar}>Download HAR</Button>
