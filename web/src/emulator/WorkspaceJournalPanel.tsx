@@ -6,7 +6,7 @@
  */
 import { Button, Field, Input, makeStyles, Select, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, Text, Title3, tokens } from '@fluentui/react-components';
 import { PartnerError, type ClientReport, type FaultRule, type JournalEntry, type JournalFilter, type JournalPage, type WorkspaceOperations } from '@tenantry/sdk';
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { describeError } from '../api/partner';
 import { ErrorBar } from '../components/ErrorBar';
 import { JournalEntryDialog } from './JournalEntryDialog';
@@ -72,22 +72,27 @@ export function WorkspaceJournalPanel({ workspaceId, workspace, run }: { workspa
   const [open, setOpen] = useState(false);
   const [rules, setRules] = useState<FaultRule[]>();
   const [filterError, setFilterError] = useState<string>();
+  // Only the newest read may fill the table: an older one answering late would show the wrong filter.
+  const reads = useRef(0);
 
   const load = useCallback(
     (filter: JournalFilter) =>
       run(async () => {
+        const read = ++reads.current;
         setBusy(true);
         setFilterError(undefined);
         try {
           const [first, checks] = await Promise.all([workspace.requests.list(filter), workspace.clientReport()]);
+          if (read !== reads.current) return;
           setLoaded({ items: first.items, totalCount: first.totalCount, last: first });
           setReport(checks);
         } catch (err) {
+          if (read !== reads.current) return;
           // A refused filter is shown here, next to the fields; anything else goes to the page's error bar.
           if (err instanceof PartnerError && err.status === 400) return setFilterError(describeError(err));
           throw err;
         } finally {
-          setBusy(false);
+          if (read === reads.current) setBusy(false);
         }
       }),
     [workspace, run],
@@ -99,8 +104,9 @@ export function WorkspaceJournalPanel({ workspaceId, workspace, run }: { workspa
       if (!loaded) return;
       setBusy(true);
       try {
+        const read = reads.current;
         const next = await workspace.requests.next(loaded.last);
-        if (next) setLoaded({ items: [...loaded.items, ...next.items], totalCount: next.totalCount, last: next });
+        if (next && read === reads.current) setLoaded({ items: [...loaded.items, ...next.items], totalCount: next.totalCount, last: next });
       } finally {
         setBusy(false);
       }
