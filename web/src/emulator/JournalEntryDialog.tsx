@@ -28,6 +28,9 @@ const useStyles = makeStyles({
   headers: { tableLayout: 'auto' },
   headerValue: { overflowWrap: 'anywhere', fontFamily: tokens.fontFamilyMonospace, fontSize: tokens.fontSizeBase200 },
   list: { margin: 0, paddingLeft: tokens.spacingHorizontalXL },
+  // Headings and lines sit close to what they title; the sections are spaced by the content's gap.
+  heading: { margin: `0 0 ${tokens.spacingVerticalXS}` },
+  para: { margin: 0 },
 });
 
 /** The answer as text, pretty-printed when it parses as JSON (Partner Center answers start with a BOM). */
@@ -54,7 +57,7 @@ function faultText(id: string, rules: FaultRule[] | undefined): string {
 function HeadersTable({ label, headers }: { label: string; headers: Record<string, string> }) {
   const styles = useStyles();
   const rows = Object.entries(headers).sort(([a], [b]) => a.localeCompare(b));
-  if (rows.length === 0) return <Text as="p" block>(none)</Text>;
+  if (rows.length === 0) return <Text as="p" className={styles.para} block>(none)</Text>;
   return (
     <Table className={styles.headers} size="extra-small" aria-label={label}>
       <TableHeader>
@@ -121,13 +124,13 @@ function EntrySurface({ entry, rules, onClose }: { entry: JournalEntry; rules: F
             ))}
           </dl>
           <section aria-label="Fault rule">
-            <Text as="h3" block weight="semibold" size={400}>Fault rule</Text>
-            <Text as="p" block>{entry.faultRuleId ? `${entry.faultRuleId}: ${faultText(entry.faultRuleId, rules)}` : 'None: answered normally.'}</Text>
+            <Text as="h3" className={styles.heading} block weight="semibold" size={400}>Fault rule</Text>
+            <Text as="p" className={styles.para} block>{entry.faultRuleId ? `${entry.faultRuleId}: ${faultText(entry.faultRuleId, rules)}` : 'None: answered normally.'}</Text>
           </section>
           <section aria-label="Client checks">
-            <Text as="h3" block weight="semibold" size={400}>Client checks</Text>
+            <Text as="h3" className={styles.heading} block weight="semibold" size={400}>Client checks</Text>
             {entry.checks.length === 0 ? (
-              <Text as="p" block>None tripped.</Text>
+              <Text as="p" className={styles.para} block>None tripped.</Text>
             ) : (
               <ul className={styles.list}>
                 {entry.checks.map((c) => (
@@ -139,20 +142,20 @@ function EntrySurface({ entry, rules, onClose }: { entry: JournalEntry; rules: F
             )}
           </section>
           <section aria-label="Request headers">
-            <Text as="h3" block weight="semibold" size={400}>Request headers</Text>
-            <Text as="p" block size={200}>Authorization and cookies are never recorded; other secrets show as ***.</Text>
+            <Text as="h3" className={styles.heading} block weight="semibold" size={400}>Request headers</Text>
+            <Text as="p" className={styles.heading} block size={200}>Authorization and cookies are never recorded; other secrets show as ***.</Text>
             <HeadersTable label="Request headers" headers={entry.requestHeaders} />
           </section>
           <section aria-label="Request body">
-            <Text as="h3" block weight="semibold" size={400}>Request body</Text>
+            <Text as="h3" className={styles.heading} block weight="semibold" size={400}>Request body</Text>
             <pre className={styles.pre}>{entry.requestBody === null || entry.requestBody === undefined ? '(none)' : JSON.stringify(entry.requestBody, null, 2)}</pre>
           </section>
           <section aria-label="Response headers">
-            <Text as="h3" block weight="semibold" size={400}>Response headers</Text>
+            <Text as="h3" className={styles.heading} block weight="semibold" size={400}>Response headers</Text>
             <HeadersTable label="Response headers" headers={entry.responseHeaders} />
           </section>
           <section aria-label="Response body">
-            <Text as="h3" block weight="semibold" size={400}>Response body {entry.responseTruncated && '(first 16 KiB only)'}</Text>
+            <Text as="h3" className={styles.heading} block weight="semibold" size={400}>Response body {entry.responseTruncated && '(first 16 KiB only)'}</Text>
             <pre className={styles.pre}>{prettyBody(entry.responseBody)}</pre>
           </section>
         </DialogContent>
