@@ -30,7 +30,8 @@ export const FaultEffect = Type.Object({
 export type FaultEffect = Static<typeof FaultEffect>;
 
 export const FaultRuleInput = Type.Object({
-  id: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9._-]{1,64}$', description: 'Chosen id; generated when absent' })),
+  // Not '.' or '..': in a URL those are path steps, so DELETE …/faults/.. would reach …/workspaces/{id}/, the workspace itself.
+  id: Type.Optional(Type.String({ pattern: '^(?!\\.{1,2}$)[A-Za-z0-9._-]{1,64}$', description: "Chosen id (letters, digits, '.', '_', '-'; not '.' or '..'); generated when absent" })),
   match: Type.Optional(FaultMatch),
   effect: FaultEffect,
   times: Type.Optional(Type.Integer({ minimum: 1, description: 'Retires after firing this many times' })),

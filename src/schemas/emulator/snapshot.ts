@@ -7,8 +7,9 @@ import { Type, type Static } from '@sinclair/typebox';
 const SnapshotName = Type.String({
   minLength: 1,
   maxLength: 100,
-  pattern: '^[A-Za-z0-9._-]+$',
-  description: "1 to 100 letters, digits, '.', '_' or '-'",
+  // Not '.' or '..': in a URL those are path steps, so DELETE …/snapshots/.. would reach …/workspaces/{id}/, the workspace itself.
+  pattern: '^(?!\\.{1,2}$)[A-Za-z0-9._-]+$',
+  description: "1 to 100 letters, digits, '.', '_' or '-'; not '.' or '..'",
 });
 
 export const SnapshotCreate = Type.Object(

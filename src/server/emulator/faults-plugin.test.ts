@@ -136,6 +136,13 @@ for (const factory of storeFactories) {
       assert.match(unknownOp.json.description, /unknown operation "users\.lst"/);
     });
 
+    it('refuses the rule ids . and .., which a URL turns into the workspace itself', async () => {
+      // DELETE …/faults/.. is resolved to DELETE …/workspaces/{id}/ by any URL parser: such a rule could never be removed alone.
+      for (const id of ['.', '..']) expectFault(await addRules({ id, effect: { status: 500 } }), 400, 800002);
+      assert.equal((await h.request('GET', faults(), { token: h.emulatorAdminToken })).json.totalCount, 0);
+      assert.equal((await addRules({ id: '...', effect: { status: 500 }, match: { operation: 'licenses.list' } })).status, 201);
+    });
+
     it('removes one rule and answers 404 for a rule that is not there', async () => {
       await addRules({ id: 'r1', effect: { status: 500 } });
       assert.equal((await h.request('DELETE', `${faults()}/r1`, { token: h.emulatorAdminToken })).status, 204);

@@ -70,12 +70,15 @@ for (const factory of storeFactories) {
 
     it('refuses hostile snapshot names and unknown workspaces with 4xx faults, never a 5xx', async () => {
       const { ws } = await workspaceWithData(h);
-      for (const name of ['', 'a b', '../x', 'x'.repeat(101), "'; DROP TABLE users; --", 'é', '__proto__/x']) {
+      // '.' and '..' are path steps in a URL: DELETE …/snapshots/.. would be DELETE …/workspaces/{id}/.
+      for (const name of ['', 'a b', '../x', '.', '..', 'x'.repeat(101), "'; DROP TABLE users; --", 'é', '__proto__/x']) {
         const res = await admin('POST', `/_tenantry/workspaces/${ws.id}/snapshots`, { name });
         assert.equal(res.status, 400, `${name}: ${res.text}`);
       }
       for (const body of [{}, { name: 7 }, { name: 'ok', extra: true }, null]) assert.ok((await admin('POST', `/_tenantry/workspaces/${ws.id}/snapshots`, body)).status < 500);
       for (const path of ['%2e%2e', 'a%20b', 'constructor', 'x'.repeat(101)]) assert.ok((await admin('POST', `/_tenantry/workspaces/${ws.id}/snapshots/${path}/restore`)).status < 500);
+      assert.equal((await admin('POST', `/_tenantry/workspaces/${ws.id}/snapshots`, { name: '...' })).status, 201, 'three dots are a name, not a path step');
+      assert.equal((await admin('GET', `/_tenantry/workspaces/${ws.id}`)).status, 200);
       expectFault(await admin('POST', '/_tenantry/workspaces/00000000-0000-0000-0000-000000000000/snapshots', { name: 'x' }), 404, 600101);
       expectFault(await admin('GET', '/_tenantry/workspaces/not-a-guid/snapshots'), 404, 600101);
       expectFault(await h.request('GET', `/_tenantry/workspaces/${ws.id}/snapshots`, { token: ws.tokens.AdminAgent }), 403, 900150);

@@ -27,8 +27,8 @@ export const snapshotTables: readonly SnapshotTable[] = [
   { table: 'emulator_pending_changes', where: 'partner_id = ?' },
 ];
 
-/** Snapshot names: what a URL path segment can carry without escaping. */
-export const snapshotNamePattern = /^[A-Za-z0-9._-]{1,100}$/;
+/** Snapshot names: what a URL path segment can carry without escaping, and is not a dot step ('.', '..'). */
+export const snapshotNamePattern = /^(?!\.{1,2}$)[A-Za-z0-9._-]{1,100}$/;
 
 export const snapshotSql = {
   deleteMeta: 'DELETE FROM emulator_snapshots WHERE partner_id = ? AND name = ?',

@@ -1,16 +1,19 @@
 /**
  * Emulator: the control plane of a `serve --emulator` server. Asks for the admin token once per
  * tab, then lists workspaces (create, reset, delete) and, for the chosen workspace, its clock
- * (advance, set, freeze) and fault rules (add, remove, clear).
+ * (advance, set, freeze), fault rules (add, remove, clear), snapshots (take, restore, delete) and
+ * request journal (filter, page, one request's detail, HAR, client report).
  */
 import { Button, Field, Input, makeStyles, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, Text, Title2, Title3, tokens } from '@fluentui/react-components';
 import { PartnerError, type Workspace } from '@tenantry/sdk';
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { describeError } from '../api/partner';
 import { emulatorAdminToken, emulatorClient, setEmulatorAdminToken } from '../api/emulator';
 import { ErrorBar } from '../components/ErrorBar';
 import { WorkspaceClockPanel } from '../emulator/WorkspaceClockPanel';
 import { WorkspaceFaultsPanel } from '../emulator/WorkspaceFaultsPanel';
+import { WorkspaceJournalPanel } from '../emulator/WorkspaceJournalPanel';
+import { WorkspaceSnapshotsPanel } from '../emulator/WorkspaceSnapshotsPanel';
 
 const useStyles = makeStyles({
   row: { display: 'flex', gap: tokens.spacingHorizontalS, alignItems: 'end', flexWrap: 'wrap', margin: `${tokens.spacingVerticalS} 0` },
@@ -65,7 +68,11 @@ export function EmulatorPage() {
   const [chosen, setChosen] = useState<string>();
   const [name, setName] = useState('');
   const [error, setError] = useState<string>();
-  const client = token ? emulatorClient(token) : undefined;
+  // Bumped by a reset or a restore, which move the clock and replace the fault rules: the panels showing them read again.
+  const [generation, setGeneration] = useState(0);
+  // Kept across renders: the panels read again when their workspace object changes.
+  const client = useMemo(() => (token ? emulatorClient(token) : undefined), [token]);
+  const workspace = useMemo(() => (client && chosen ? client.workspaces.byId(chosen) : undefined), [client, chosen]);
 
   const run = useCallback(
     async (action: () => Promise<unknown>) => {
@@ -134,7 +141,7 @@ export function EmulatorPage() {
                 <TableCell><code>{w.id}</code></TableCell>
                 <TableCell>
                   <Button size="small" onClick={() => setChosen(w.id)} aria-label={`Open ${w.name ?? w.id}`}>Open</Button>{' '}
-                  <Button size="small" onClick={() => run(async () => { await client.workspaces.byId(w.id).reset(); await reload(); })} aria-label={`Reset ${w.name ?? w.id}`}>Reset</Button>{' '}
+                  <Button size="small" onClick={() => run(async () => { await client.workspaces.byId(w.id).reset(); setGeneration((g) => g + 1); await reload(); })} aria-label={`Reset ${w.name ?? w.id}`}>Reset</Button>{' '}
                   <Button size="small" onClick={() => window.confirm(`Delete workspace ${w.name ?? w.id} and all its data?`) && run(async () => { await client.workspaces.delete(w.id); if (chosen === w.id) setChosen(undefined); await reload(); })} aria-label={`Delete ${w.name ?? w.id}`}>Delete</Button>
                 </TableCell>
               </TableRow>
@@ -143,13 +150,15 @@ export function EmulatorPage() {
         </Table>
         {workspaces?.length === 0 && <Text as="p">There are no workspaces yet.</Text>}
       </div>
-      {current && (
+      {current && workspace && (
         <>
           <Title3 as="h2">Workspace {current.name ?? current.id}</Title3>
           <div className={styles.panels}>
-            <WorkspaceClockPanel key={`clock-${current.id}`} workspace={client.workspaces.byId(current.id)} run={run} />
-            <WorkspaceFaultsPanel key={`faults-${current.id}`} workspace={client.workspaces.byId(current.id)} run={run} />
+            <WorkspaceClockPanel key={`clock-${current.id}-${generation}`} workspace={workspace} run={run} />
+            <WorkspaceFaultsPanel key={`faults-${current.id}-${generation}`} workspace={workspace} run={run} />
+            <WorkspaceSnapshotsPanel key={`snapshots-${current.id}`} workspace={workspace} run={run} onRestored={() => setGeneration((g) => g + 1)} />
           </div>
+          <WorkspaceJournalPanel key={`journal-${current.id}`} workspaceId={current.id} workspace={workspace} run={run} />
         </>
       )}
     </section>
