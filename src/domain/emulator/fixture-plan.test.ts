@@ -67,6 +67,21 @@ describe('planFixture', () => {
     assert.equal(r.customers[0].users[0].id, 'aaaaaaaa-0000-4000-8000-000000000002');
   });
 
+  it('hands out seeded ids in ascending order along the display-name index (active users first), keeping the given ones', () => {
+    const f = good();
+    Object.assign(f.customers[0].users[1], { id: '00000000-0000-4000-8000-000000000009' });
+    const r = planFixture(f, ctx);
+    assert.ok(r.ok);
+    const seeded = r.customers[0].users.filter((u) => u.id !== '00000000-0000-4000-8000-000000000009');
+    const byIndexKey = [...seeded].sort((a, b) => (a.state !== b.state ? (a.state === 'active' ? -1 : 1) : a.displayName.toLowerCase() < b.displayName.toLowerCase() ? -1 : 1));
+    const ids = byIndexKey.map((u) => u.id);
+    assert.deepEqual(ids, [...ids].sort());
+    assert.equal(byIndexKey.at(-1)?.userPrincipalName, 'old@contoso.onmicrosoft.com');
+    // References resolve to the ids the users ended with.
+    assert.equal(r.customers[0].licences.find((l) => l.active)?.userId, r.customers[0].users[0].id);
+    assert.equal(r.customers[0].members[0].userId, '00000000-0000-4000-8000-000000000009');
+  });
+
   it('reports schema problems with their JSON paths', () => {
     const found = paths({ customers: [{ companyName: 'X', domain: 'x.com', users: [{ displayName: 'no upn' }], surprise: 1 }] });
     assert.ok(found.includes('/customers/0/users/0/userPrincipalName'), found.join());
