@@ -122,6 +122,27 @@ describe('the SDK HTTP client', () => {
     assert.equal(s.seen[0]['ms-requestid'], s.seen[1]['ms-requestid']);
   });
 
+  test('a 503 with a Retry-After longer than the back-off waits the Retry-After, then resends with the same MS-RequestId', async () => {
+    const times: number[] = [];
+    const s = await serve((_req, res, n) => {
+      times.push(Date.now());
+      if (n === 1) return sendJson(res, 503, fault(800003, 'ServerBusy'), { 'retry-after': '1' });
+      sendJson(res, 200, { totalCount: 0, items: [], attributes: { objectType: 'Collection' } });
+    });
+    const partner = createPartnerOperations({ baseUrl: s.url, retry: fast });
+    assert.equal((await partner.customers.get()).totalCount, 0);
+    assert.equal(s.seen.length, 2);
+    assert.ok(times[1] - times[0] >= 950, `waited ${times[1] - times[0]} ms`);
+    assert.equal(s.seen[0]['ms-requestid'], s.seen[1]['ms-requestid']);
+  });
+
+  test('a 503 asking for a longer wait than allowed is thrown at once with its Retry-After', async () => {
+    const s = await serve((_req, res) => sendJson(res, 503, fault(800003, 'ServerBusy'), { 'retry-after': '57' }));
+    const partner = createPartnerOperations({ baseUrl: s.url, retry: { ...fast, maxRetryAfterMs: 10_000 } });
+    await assert.rejects(partner.customers.get(), (e: unknown) => e instanceof PartnerError && e.status === 503 && e.retryAfterSeconds === 57);
+    assert.equal(s.seen.length, 1);
+  });
+
   test('a 429 asking for a longer wait than allowed throws tooManyRequests with the Retry-After', async () => {
     const s = await serve((_req, res) => sendJson(res, 429, { statusCode: 429, message: 'Rate limit is exceeded. Try again in 57 seconds.' }, { 'retry-after': '57' }));
     const partner = createPartnerOperations({ baseUrl: s.url, retry: { maxRetryAfterMs: 10_000 } });

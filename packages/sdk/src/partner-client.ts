@@ -172,7 +172,12 @@ export class PartnerClient {
       }
       if (isRetryableStatus(response.status) && retries < maxRetries) {
         retries += 1;
-        await sleep(backoff(retries), signal);
+        // A 503 (or any retryable answer) that names a Retry-After is not retried sooner: Partner
+        // Center and Tenantry's emulator answer an early retry 429.
+        const asked = response.headers.get('retry-after');
+        const wait = Math.max(backoff(retries), asked === null ? 0 : retryAfterMs(asked));
+        if (wait > maxRetryAfterMs) throw this.error(response, text, requestId, Math.ceil(wait / 1000));
+        await sleep(wait, signal);
         continue;
       }
       throw this.error(response, text, requestId);

@@ -10,7 +10,7 @@ export interface RetryOptions {
   backoffMs?: (retry: number) => number;
   /** Retries after a 429 (default 3). */
   maxThrottleRetries?: number;
-  /** A 429 asking to wait longer than this is thrown at once (default 60 000 ms). */
+  /** A 429 or 503 asking to wait longer than this is thrown at once (default 60 000 ms). */
   maxRetryAfterMs?: number;
 }
 

@@ -180,6 +180,9 @@ for (const factory of storeFactories) {
       const token = first.json.links.next.headers[0].value;
       assert.equal((await w.call('GET', `${users}?size=1&seekOperation=Next`, { headers: { 'ms-continuationtoken': token } })).status, 200);
       for (let i = 0; i < 11; i++) await w.call('GET', `/v1/customers/${w.customerId}/directoryroles`);
+      const skus = `/v1/customers/${w.customerId}/subscribedskus`;
+      assert.equal((await w.call('GET', skus, { headers: { 'tenantry-fault': '503' } })).status, 503);
+      assert.equal((await w.call('GET', skus)).status, 429, 'retried before Retry-After');
       const rid = crypto.randomUUID();
       await w.call('PATCH', `${users}/${first.json.items[0].id}`, { body: { displayName: 'One' }, headers: { 'ms-requestid': rid } });
       await w.call('PATCH', `${users}/${first.json.items[0].id}`, { body: { displayName: 'Two' }, headers: { 'ms-requestid': rid } });
@@ -191,6 +194,7 @@ for (const factory of storeFactories) {
       assert.equal(count.get('pagingSizeResent'), 1);
       assert.equal(count.get('repeatedListPolling'), 1);
       assert.equal(count.get('requestIdReusedWithOtherBody'), 1);
+      assert.equal(count.get('retryBeforeRetryAfter'), 1);
       assert.equal(count.get('ownPagingUrl'), undefined);
       for (const c of report.checks) {
         assert.ok(c.explanation.length > 0);
@@ -209,6 +213,13 @@ for (const factory of storeFactories) {
       const page = await careful.call('GET', `/v1/customers/${careful.customerId}/users?size=1`);
       const next = await careful.call('GET', `/v1${page.json.links.next.uri}`, { headers: { 'ms-continuationtoken': page.json.links.next.headers[0].value } });
       assert.equal(next.status, 200);
+      const carefulSkus = `/v1/customers/${careful.customerId}/subscribedskus`;
+      const busy = await careful.call('GET', carefulSkus, { headers: { 'tenantry-fault': '503' } });
+      assert.equal(busy.status, 503);
+      const wait = Number(busy.headers['retry-after']);
+      const moved = await h.request('POST', `/_tenantry/workspaces/${careful.ws.id}/clock`, { token: h.emulatorAdminToken, body: { advance: `PT${wait + 1}S` } });
+      assert.equal(moved.status, 200, moved.text);
+      assert.equal((await careful.call('GET', carefulSkus)).status, 200, 'retried after Retry-After');
       assert.deepEqual((await careful.admin('GET', '/client-report')).json, { checks: [] });
     });
 
