@@ -2,6 +2,7 @@
  * End-to-end test support: the real server (in-process, port 0, built UI) over a test store, and
  * Debian's Chromium driven by playwright-core with a fresh profile.
  */
+import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -89,4 +90,18 @@ export async function screenshot(page: Page, name: string) {
   // Fluent's colour transitions take ~100 ms: let them finish so the picture shows the settled state.
   await page.waitForTimeout(250);
   await page.screenshot({ path: join(outputDir, `web-${name}.png`) });
+}
+
+/**
+ * Signs the server's admin agent in as the web app would (the session in sessionStorage), and with
+ * `emulatorAdminToken` also gives the Emulator area's admin token as its form keeps it.
+ */
+export async function signIn(browser: Browser, server: UiServer, options: { emulatorAdminToken?: boolean } = {}) {
+  const res = await server.h.request('POST', '/auth/signin', { token: null, body: { userName: server.userName, password: server.password } });
+  assert.equal(res.status, 200, res.text);
+  await browser.page.goto(`${server.baseUrl}/signin`);
+  await browser.page.evaluate((session) => sessionStorage.setItem('tenantry.session', JSON.stringify(session)), res.json);
+  if (options.emulatorAdminToken) {
+    await browser.page.evaluate((token) => sessionStorage.setItem('tenantry.emulatorAdminToken', token), server.h.emulatorAdminToken!);
+  }
 }

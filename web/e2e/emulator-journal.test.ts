@@ -10,18 +10,9 @@ import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { storeFactories } from '../../src/test-support/stores.js';
 import type { Locator } from 'playwright-core';
-import { launchBrowser, screenshot, startUiServer, type Browser, type UiServer } from './browser.js';
+import { launchBrowser, screenshot, signIn, startUiServer, type Browser, type UiServer } from './browser.js';
 
 const password = 'Journal-UI-Secret-9!';
-
-async function signIn(browser: Browser, server: UiServer) {
-  const res = await server.h.request('POST', '/auth/signin', { token: null, body: { userName: server.userName, password: server.password } });
-  assert.equal(res.status, 200, res.text);
-  await browser.page.goto(`${server.baseUrl}/signin`);
-  await browser.page.evaluate((session) => sessionStorage.setItem('tenantry.session', JSON.stringify(session)), res.json);
-  // The admin token form has its own test (emulator.test.ts): give it as the form would keep it.
-  await browser.page.evaluate((token) => sessionStorage.setItem('tenantry.emulatorAdminToken', token), server.h.emulatorAdminToken!);
-}
 
 /** A new workspace with a customer, and helpers speaking as its partner and as the admin. */
 async function workspaceOf(server: UiServer, name: string) {
@@ -62,7 +53,7 @@ for (const factory of storeFactories) {
     before(async () => {
       server = await startUiServer(factory, { emulator: true });
       browser = await launchBrowser();
-      await signIn(browser, server);
+      await signIn(browser, server, { emulatorAdminToken: true });
     });
     after(async () => {
       await browser?.close();

@@ -7,14 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { storeFactories } from '../../src/test-support/stores.js';
-import { launchBrowser, screenshot, startUiServer, type Browser, type UiServer } from './browser.js';
-
-async function signIn(browser: Browser, server: UiServer) {
-  const res = await server.h.request('POST', '/auth/signin', { token: null, body: { userName: server.userName, password: server.password } });
-  assert.equal(res.status, 200, res.text);
-  await browser.page.goto(`${server.baseUrl}/signin`);
-  await browser.page.evaluate((session) => sessionStorage.setItem('tenantry.session', JSON.stringify(session)), res.json);
-}
+import { launchBrowser, screenshot, signIn, startUiServer, type Browser, type UiServer } from './browser.js';
 
 for (const factory of storeFactories) {
   describe(`Emulator area on ${factory.name}`, () => {
