@@ -168,6 +168,32 @@ function postgresContainsPageSql(range: UserRange, partnerId: string, customerId
   };
 }
 
+/**
+ * SQLite, a page of a contains search whose text is too common for the trigram index's candidate
+ * list and sparse where the page starts: one walk of the sort order finds the page's users and the
+ * one after it (keys and ids only: on the covering sort index when the text is in the sort key),
+ * then only the page's users are read by primary key. Reading the items during the walk read every
+ * row passed, and the boundary walked the same users again: "tanaka" at 1 M users (~28,000
+ * non-matching users before the first match) ~6 → ~3 ms in-process.
+ *
+ * @example
+ * sqliteSparseContainsPageSql({ state: 'active', sortField: 'displayName', direction: 'asc', search }, partnerId, customerId, 100);
+ */
+export function sqliteSparseContainsPageSql(query: UserListQuery, partnerId: string, customerId: string, size: number, after?: KeysetPosition): SqlText {
+  if (!Number.isInteger(size) || size < 1 || size > 500) throw new Error(`page size ${size} is not 1 to 500`);
+  const range = userRange('sqlite', query, customerId, after);
+  const order = `k ${range.dir}, id ${range.dir}`;
+  return {
+    text:
+      `WITH matched AS MATERIALIZED (SELECT ${range.key} AS k, id FROM users WHERE ${range.where} ORDER BY ${range.order} ${limitClause(size + 1)}) ` +
+      `SELECT ${userPagePart.items} AS part, CAST(group_concat(item_json, ',') AS BLOB) AS items, count(*) AS n, NULL AS k, NULL AS id FROM ` +
+      `(SELECT u.item_json FROM (SELECT k, id FROM matched ORDER BY ${order} ${limitClause(size)}) m CROSS JOIN users u ON u.customer_id = ? AND u.id = m.id ORDER BY m.k ${range.dir}, m.id ${range.dir}) ` +
+      `UNION ALL SELECT ${userPagePart.boundary}, NULL, NULL, k, id FROM (SELECT k, id FROM matched ORDER BY ${order} LIMIT 2 OFFSET ${size - 1}) ` +
+      `UNION ALL SELECT ${userPagePart.owned}, NULL, NULL, NULL, NULL FROM customers WHERE id = ? AND partner_id = ?`,
+    params: [...range.params, customerId, customerId, partnerId],
+  };
+}
+
 /** How many users in sort order {@link denseSearchProbeSql} looks at, per user of the page. */
 export const denseProbeFactor = 4;
 
