@@ -5,9 +5,11 @@ import { toUserRow } from '../domain/user.js';
 import { ClaimLostError } from '../store/store.js';
 import { newRequestId, startHarness, type Harness } from '../test-support/harness.js';
 import { storeFactories } from '../test-support/stores.js';
-import { idempotencyKey, leaseMs } from './idempotency.js';
+import type { FastifyRequest } from 'fastify';
+import { idempotencyKey, idempotent, leaseMs } from './idempotency.js';
 
 const domain = 'dtdemocspcustomer005.onmicrosoft.com';
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Every stored idempotency row, read straight from the database. */
 async function storedIdempotencyRows(h: Harness): Promise<unknown[]> {
@@ -129,6 +131,37 @@ for (const factory of storeFactories) {
       const again = await h.request('POST', users(), { body, headers: { 'ms-requestid': requestId } });
       assert.equal(again.text, retry.text);
       assert.equal(await count(), before + 1);
+    });
+
+    it('renews only a claim the attempt still owns', async () => {
+      const key = { partnerId: h.partnerId, requestId: newRequestId(), fingerprint: 'r' };
+      const t0 = Date.now();
+      const first = await h.store.claimRequest(key, new Date(t0), leaseMs);
+      assert.ok(first.kind === 'claimed');
+      assert.equal(await h.store.renewClaim(first.claim, new Date(t0 + leaseMs - 1)), true);
+      assert.equal((await h.store.claimRequest(key, new Date(t0 + leaseMs + 1), leaseMs)).kind, 'pending', 'a renewed lease runs from its renewal');
+      const taker = await h.store.claimRequest(key, new Date(t0 + 2 * leaseMs), leaseMs);
+      assert.ok(taker.kind === 'claimed');
+      assert.equal(await h.store.renewClaim(first.claim, new Date(t0 + 2 * leaseMs)), false, 'a claim taken over stays taken');
+      assert.equal(await h.store.completeRequest(taker.claim, { status: 201, body: '{}' }), true);
+      assert.equal(await h.store.renewClaim(taker.claim, new Date(t0 + 2 * leaseMs)), false, 'nor is a completed claim pending again');
+    });
+
+    it('keeps a slow attempt\'s claim past the lease, so a retry from another process waits for its answer instead of running it again', async () => {
+      const requestId = newRequestId();
+      const body = { slow: true };
+      const request = { headers: { 'ms-requestid': requestId }, principal: { partnerId: h.partnerId }, method: 'POST', url: '/slow', body } as unknown as FastifyRequest;
+      const key = idempotencyKey(h.partnerId, requestId, 'POST', '/slow', body);
+      const answer = { status: 201, body: '{"slow":true}' };
+      const slow = idempotent(h.store, request, async () => {
+        await sleep(leaseMs + 800);
+        return answer;
+      });
+      await sleep(leaseMs + 300);
+      assert.equal((await h.store.claimRequest(key, new Date(), leaseMs)).kind, 'pending', 'the live attempt still holds its claim');
+      assert.deepEqual(await slow, answer);
+      const replay = await h.store.claimRequest(key, new Date(), leaseMs);
+      assert.equal(replay.kind, 'done');
     });
 
     it('rolls back a write whose claim was taken over, so the user and the stored answer never disagree', async () => {

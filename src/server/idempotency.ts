@@ -22,8 +22,13 @@ import { failpoint } from '../store/failpoint.js';
 import { auditRecordFor, markAuditCommitted } from './plugins/audit.js';
 import { receiptFor, recorded } from './write-receipt.js';
 
-/** How long a claim protects an attempt before a retry may take it over (a write takes milliseconds). */
-export const leaseMs = 10_000;
+/**
+ * How long a claim protects an attempt before a retry may take it over. A write takes
+ * milliseconds, and a live attempt renews its lease every `renewEveryMs`, so an expired lease
+ * means its process died: the retry of a write lost with a killed worker waits this long at most.
+ */
+export const leaseMs = 2_500;
+const renewEveryMs = 750;
 /** How long a stored answer replays: a retry comes within a day or not at all. */
 export const idempotencyRetentionMs = 24 * 3600 * 1000;
 const waitLimitMs = 30_000;
@@ -103,13 +108,27 @@ async function runOnce(store: Store, key: IdempotencyKey, request: FastifyReques
     const claim = await store.claimRequest(key, clock.now(), leaseMs);
     if (claim.kind === 'done') return { result: openResponse(key.sealingKey, claim.response), replayed: true };
     if (claim.kind === 'claimed') {
-      const result = await attempt(store, claim.claim, request, work);
+      const result = await whileRenewing(store, claim.claim, clock, () => attempt(store, claim.claim, request, work));
       if (result) return { result, replayed: false };
       // Lost the claim to a take-over: nothing of ours was kept; the next round reads the winner's answer.
       continue;
     }
     if (performance.now() - started > waitLimitMs) throw new Fault(409, 60016, 'A request with this MS-RequestId is still being processed.', ['MS-RequestId']);
     await sleep(25);
+  }
+}
+
+/** Runs `run` while renewing the claim's lease, so a slow attempt is not taken for a dead one. */
+async function whileRenewing<T>(store: Store, claim: IdempotencyClaim, clock: Clock, run: () => Promise<T>): Promise<T> {
+  const timer = setInterval(() => {
+    // A failed renewal changes nothing: a take-over makes the attempt lose at commit and roll back.
+    store.renewClaim(claim, clock.now()).catch(() => {});
+  }, renewEveryMs);
+  timer.unref();
+  try {
+    return await run();
+  } finally {
+    clearInterval(timer);
   }
 }
 

@@ -164,6 +164,8 @@ export interface Store {
   completeRequest(claim: IdempotencyClaim, response: StoredResponse, audit?: AuditRecord): Promise<boolean>;
   /** Drops a claim still owned by this attempt, so a retry can run the request again. */
   releaseRequest(claim: IdempotencyClaim): Promise<void>;
+  /** Restarts the lease of a claim still owned by this attempt (a long attempt is alive); false when it was taken over or completed. */
+  renewClaim(claim: IdempotencyClaim, now: Date): Promise<boolean>;
   purgeRequests(createdBefore: string): Promise<number>;
 
   // Security (issue 7): throttling counters and signing-key retirement.

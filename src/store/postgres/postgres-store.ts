@@ -367,6 +367,11 @@ export class PostgresStore implements Store {
     await this.q('DELETE FROM idempotency WHERE partner_id = $1 AND request_id = $2 AND fingerprint = $3 AND owner = $4 AND status = 0', [claim.partnerId, claim.requestId, claim.fingerprint, claim.owner]);
   }
 
+  async renewClaim(claim: IdempotencyClaim, now: Date): Promise<boolean> {
+    const res = await this.q('UPDATE idempotency SET created_at = $5 WHERE partner_id = $1 AND request_id = $2 AND fingerprint = $3 AND owner = $4 AND status = 0', [claim.partnerId, claim.requestId, claim.fingerprint, claim.owner, now.toISOString()]);
+    return res.rowCount === 1;
+  }
+
   async purgeRequests(createdBefore: string): Promise<number> {
     return (await this.q('DELETE FROM idempotency WHERE created_at < $1', [createdBefore])).rowCount ?? 0;
   }

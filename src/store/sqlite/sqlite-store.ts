@@ -422,6 +422,11 @@ export class SqliteStore implements Store {
     this.stmt('DELETE FROM idempotency WHERE partner_id = ? AND request_id = ? AND fingerprint = ? AND owner = ? AND status = 0').run(claim.partnerId, claim.requestId, claim.fingerprint, claim.owner);
   }
 
+  async renewClaim(claim: IdempotencyClaim, now: Date): Promise<boolean> {
+    return this.stmt('UPDATE idempotency SET created_at = ? WHERE partner_id = ? AND request_id = ? AND fingerprint = ? AND owner = ? AND status = 0')
+      .run(now.toISOString(), claim.partnerId, claim.requestId, claim.fingerprint, claim.owner).changes === 1;
+  }
+
   async purgeRequests(createdBefore: string): Promise<number> {
     return this.stmt('DELETE FROM idempotency WHERE created_at < ?').run(createdBefore).changes;
   }
