@@ -1,0 +1,84 @@
+import assert from 'node:assert/strict';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import { demoPartnerId } from '../../demo/demo-data.js';
+import { syntheticUsers, unusablePasswordHash } from '../../demo/synthetic-users.js';
+import pg from 'pg';
+import { runCli } from '../../test-support/run-cli.js';
+import { createScratchDatabase } from '../../test-support/server-process.js';
+import { testPostgresUrl } from '../../test-support/stores.js';
+import { PostgresStore } from './postgres-store.js';
+
+const trigramIndexes = ['users_display_name_trgm', 'users_upn_trgm'];
+
+async function indexesOf(store: PostgresStore, schema: string): Promise<string[]> {
+  const { rows } = await store.pool.query('SELECT indexname FROM pg_indexes WHERE schemaname = $1 AND tablename = $2 AND indexname = ANY($3) ORDER BY indexname', [schema, 'users', trigramIndexes]);
+  return rows.map((r) => String(r.indexname));
+}
+
+describe('the trigram indexes on PostgreSQL', () => {
+  const schema = `t_${randomBytes(6).toString('hex')}`;
+  let store: PostgresStore;
+  const customerId = randomUUID();
+  const domain = `trgm${customerId.slice(0, 8)}.onmicrosoft.com`;
+
+  before(async () => {
+    store = new PostgresStore(testPostgresUrl, { schema });
+    await store.migrate();
+    await store.insertCustomer(
+      {
+        partnerId: demoPartnerId,
+        id: customerId,
+        commerceId: randomUUID(),
+        domain,
+        companyName: 'Trigram',
+        customDomains: [],
+        billingProfile: { companyName: 'Trigram', culture: 'en-US', language: 'en', defaultAddress: { country: 'US' } },
+        createdAt: '2026-01-01T00:00:00Z',
+      },
+      [],
+    );
+  });
+  after(async () => {
+    await store.dropSchema();
+    await store.close();
+  });
+
+  it('are in place again once a bulk load into a small table, which drops them, has returned', async () => {
+    await store.insertUsersBulk([syntheticUsers(customerId, domain, 0, 500), syntheticUsers(customerId, domain, 500, 500)], unusablePasswordHash);
+    assert.deepEqual(await indexesOf(store, schema), trigramIndexes);
+    const { rows } = await store.pool.query(`SELECT count(*)::int AS n FROM ${schema}.users WHERE customer_id = $1`, [customerId]);
+    assert.equal(rows[0].n, 1000);
+  });
+
+  it('are built by the next start when the load committed and its process was killed before building them', async () => {
+    const scratch = await createScratchDatabase();
+    const admin = new pg.Client({ connectionString: scratch.url });
+    try {
+      const seeded = await runCli(['seed', '--database', scratch.url, '--customer', customerId, '--users', '3000'], { env: { TENANTRY_FAILPOINT: 'after-load-commit' } });
+      assert.equal(seeded.code, null, `seed was killed: ${seeded.stdout}${seeded.stderr}`);
+      await admin.connect();
+      const state = async () => ({
+        users: (await admin.query('SELECT count(*)::int AS n FROM users WHERE customer_id = $1', [customerId])).rows[0].n as number,
+        indexes: (await admin.query("SELECT indexname FROM pg_indexes WHERE tablename = 'users' AND indexname = ANY($1) ORDER BY indexname", [trigramIndexes])).rows.map((r) => String(r.indexname)),
+        pending: (await admin.query("SELECT count(*)::int AS n FROM settings WHERE name = 'pending_index_builds'")).rows[0].n as number,
+      });
+      assert.deepEqual(await state(), { users: 3000, indexes: [], pending: 1 });
+      const restarted = new PostgresStore(scratch.url);
+      try {
+        await restarted.migrate();
+        assert.deepEqual(await state(), { users: 3000, indexes: trigramIndexes, pending: 0 });
+        // A start with nothing pending leaves the indexes as they are.
+        const oids = () => admin.query("SELECT oid FROM pg_class WHERE relname = ANY($1) ORDER BY relname", [trigramIndexes]).then((r) => r.rows);
+        const before = await oids();
+        await restarted.migrate();
+        assert.deepEqual(await oids(), before);
+      } finally {
+        await restarted.close();
+      }
+    } finally {
+      await admin.end().catch(() => {});
+      await scratch.drop();
+    }
+  });
+});
