@@ -1,0 +1,46 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import Database from 'better-sqlite3';
+import type { UserListQuery } from '../../domain/user-list-query.js';
+import { userPageSql } from '../queries/user-list-sql.js';
+import { SqliteStore } from './sqlite-store.js';
+
+describe('a page of users on SQLite', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tenantry-plan-'));
+  let db: Database.Database;
+  before(async () => {
+    // The schema as migrated, read through a connection of its own.
+    const store = new SqliteStore(join(dir, 'plan.db'));
+    await store.migrate();
+    await store.close();
+    db = new Database(join(dir, 'plan.db'), { readonly: true });
+  });
+  after(() => {
+    db.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  /** SQLite's plan for a statement, one line per step. */
+  const planOf = (text: string, params: unknown[]): string[] => (db.prepare(`EXPLAIN QUERY PLAN ${text}`).all(...params) as { detail: string }[]).map((r) => r.detail);
+
+  const pages: [string, UserListQuery][] = [
+    ['the default order', { state: 'active', sortField: 'displayName', direction: 'asc' }],
+    ['display name descending, deleted users', { state: 'inactive', sortField: 'displayName', direction: 'desc' }],
+    ['a display-name prefix', { state: 'active', sortField: 'displayName', direction: 'asc', search: { field: 'displayName', operator: 'starts_with', value: 'emma b' } }],
+    ['the UPN order', { state: 'active', sortField: 'userPrincipalName', direction: 'asc' }],
+    ['a UPN prefix in UPN order', { state: 'active', sortField: 'userPrincipalName', direction: 'desc', search: { field: 'userPrincipalName', operator: 'starts_with', value: 'zoe.z' } }],
+  ];
+  for (const [name, query] of pages) {
+    it(`reads ${name} from one index that carries the users' JSON, without a look-up into the table per user`, () => {
+      for (const position of [undefined, { key: 'm', id: '5' }]) {
+        const sql = userPageSql('sqlite', query, 'partner', 'customer', 100, position);
+        const plan = planOf(sql.text, sql.params);
+        const index = query.sortField === 'displayName' ? 'users_page_by_display_name' : 'users_page_by_upn';
+        assert.ok(plan.some((step) => step.includes(`USING COVERING INDEX ${index}`)), plan.join('\n'));
+        assert.ok(!plan.some((step) => /^(SEARCH|SCAN) users USING (PRIMARY KEY|INDEX )/.test(step)), plan.join('\n'));
+      }
+    });
+  }
+});
