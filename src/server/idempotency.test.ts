@@ -6,7 +6,7 @@ import { ClaimLostError } from '../store/store.js';
 import { newRequestId, startHarness, type Harness } from '../test-support/harness.js';
 import { storeFactories } from '../test-support/stores.js';
 import type { FastifyRequest } from 'fastify';
-import { idempotencyKey, idempotent, leaseMs } from './idempotency.js';
+import { claimRequestId, idempotencyKey, idempotent, leaseMs } from './idempotency.js';
 
 const domain = 'dtdemocspcustomer005.onmicrosoft.com';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -123,7 +123,7 @@ for (const factory of storeFactories) {
       const body = { userPrincipalName: `orphan@${domain}`, displayName: 'Orphan' };
       // What a process killed between its claim and its write leaves: a pending claim, no user.
       const key = idempotencyKey(h.partnerId, requestId, 'POST', users(), body);
-      const orphan = await h.store.claimRequest(key, new Date(Date.now() - leaseMs - 1000), leaseMs);
+      const orphan = await h.store.claimRequest(key, new Date(Date.now() - leaseMs - 1000), { at: new Date(Date.now() - leaseMs - 1000), staleAfterMs: leaseMs });
       assert.equal(orphan.kind, 'claimed');
       const before = await count();
       const retry = await h.request('POST', users(), { body, headers: { 'ms-requestid': requestId } });
@@ -136,15 +136,53 @@ for (const factory of storeFactories) {
     it('renews only a claim the attempt still owns', async () => {
       const key = { partnerId: h.partnerId, requestId: newRequestId(), fingerprint: 'r' };
       const t0 = Date.now();
-      const first = await h.store.claimRequest(key, new Date(t0), leaseMs);
+      const first = await h.store.claimRequest(key, new Date(t0), { at: new Date(t0), staleAfterMs: leaseMs });
       assert.ok(first.kind === 'claimed');
       assert.equal(await h.store.renewClaim(first.claim, new Date(t0 + leaseMs - 1)), true);
-      assert.equal((await h.store.claimRequest(key, new Date(t0 + leaseMs + 1), leaseMs)).kind, 'pending', 'a renewed lease runs from its renewal');
-      const taker = await h.store.claimRequest(key, new Date(t0 + 2 * leaseMs), leaseMs);
+      assert.equal((await h.store.claimRequest(key, new Date(t0 + leaseMs + 1), { at: new Date(t0 + leaseMs + 1), staleAfterMs: leaseMs })).kind, 'pending', 'a renewed lease runs from its renewal');
+      const taker = await h.store.claimRequest(key, new Date(t0 + 2 * leaseMs), { at: new Date(t0 + 2 * leaseMs), staleAfterMs: leaseMs });
       assert.ok(taker.kind === 'claimed');
       assert.equal(await h.store.renewClaim(first.claim, new Date(t0 + 2 * leaseMs)), false, 'a claim taken over stays taken');
       assert.equal(await h.store.completeRequest(taker.claim, { status: 201, body: '{}' }), true);
       assert.equal(await h.store.renewClaim(taker.claim, new Date(t0 + 2 * leaseMs)), false, 'nor is a completed claim pending again');
+    });
+
+    it('takes over a dead attempt\'s claim once its lease has passed in real time, though the data\'s clock stands still', async () => {
+      const key = { partnerId: h.partnerId, requestId: newRequestId(), fingerprint: 'frozen' };
+      const frozen = new Date('2030-01-01T00:00:00Z');
+      const t0 = Date.now();
+      const dead = await h.store.claimRequest(key, frozen, { at: new Date(t0), staleAfterMs: leaseMs });
+      assert.equal(dead.kind, 'claimed');
+      assert.equal((await h.store.claimRequest(key, frozen, { at: new Date(t0 + leaseMs - 1), staleAfterMs: leaseMs })).kind, 'pending');
+      assert.equal((await h.store.claimRequest(key, frozen, { at: new Date(t0 + leaseMs + 1), staleAfterMs: leaseMs })).kind, 'claimed');
+    });
+
+    it('does not take a live attempt\'s claim for a dead one when the data\'s clock jumps a month ahead', async () => {
+      const key = { partnerId: h.partnerId, requestId: newRequestId(), fingerprint: 'jump' };
+      const t0 = Date.now();
+      const live = await h.store.claimRequest(key, new Date(t0), { at: new Date(t0), staleAfterMs: leaseMs });
+      assert.equal(live.kind, 'claimed');
+      assert.equal((await h.store.claimRequest(key, new Date(t0 + 30 * 86_400_000), { at: new Date(t0 + 10), staleAfterMs: leaseMs })).kind, 'pending');
+    });
+
+    it('answers the retry of a write whose process died under a frozen workspace clock within the lease, not after the 30 s wait', async () => {
+      const requestId = newRequestId();
+      const body = { frozen: true };
+      const frozen = new Date('2030-01-01T00:00:00Z');
+      const key = idempotencyKey(h.partnerId, requestId, 'POST', '/frozen', body);
+      // What a worker killed mid-write leaves: its claim, made as a request makes it, and no answer.
+      assert.equal((await claimRequestId(h.store, key, { now: () => frozen })).kind, 'claimed');
+      const request = { headers: { 'ms-requestid': requestId }, principal: { partnerId: h.partnerId }, method: 'POST', url: '/frozen', body } as unknown as FastifyRequest;
+      const answer = { status: 201, body: '{"frozen":true}' };
+      let runs = 0;
+      const started = performance.now();
+      const result = await idempotent(h.store, request, async () => {
+        runs++;
+        return answer;
+      }, { now: () => frozen });
+      assert.deepEqual(result, answer);
+      assert.equal(runs, 1);
+      assert.ok(performance.now() - started < leaseMs + 2_000, `took ${Math.round(performance.now() - started)} ms`);
     });
 
     it('keeps a slow attempt\'s claim past the lease, so a retry from another process waits for its answer instead of running it again', async () => {
@@ -158,17 +196,17 @@ for (const factory of storeFactories) {
         return answer;
       });
       await sleep(leaseMs + 300);
-      assert.equal((await h.store.claimRequest(key, new Date(), leaseMs)).kind, 'pending', 'the live attempt still holds its claim');
+      assert.equal((await h.store.claimRequest(key, new Date(), { at: new Date(), staleAfterMs: leaseMs })).kind, 'pending', 'the live attempt still holds its claim');
       assert.deepEqual(await slow, answer);
-      const replay = await h.store.claimRequest(key, new Date(), leaseMs);
+      const replay = await h.store.claimRequest(key, new Date(), { at: new Date(), staleAfterMs: leaseMs });
       assert.equal(replay.kind, 'done');
     });
 
     it('rolls back a write whose claim was taken over, so the user and the stored answer never disagree', async () => {
       const key = { partnerId: h.partnerId, requestId: newRequestId(), fingerprint: 'f' };
       const t0 = Date.now();
-      const slow = await h.store.claimRequest(key, new Date(t0), leaseMs);
-      const taker = await h.store.claimRequest(key, new Date(t0 + leaseMs + 1), leaseMs);
+      const slow = await h.store.claimRequest(key, new Date(t0), { at: new Date(t0), staleAfterMs: leaseMs });
+      const taker = await h.store.claimRequest(key, new Date(t0 + leaseMs + 1), { at: new Date(t0 + leaseMs + 1), staleAfterMs: leaseMs });
       assert.ok(slow.kind === 'claimed' && taker.kind === 'claimed');
       assert.notEqual(slow.claim.owner, taker.claim.owner);
 
@@ -179,7 +217,7 @@ for (const factory of storeFactories) {
       await assert.rejects(h.store.insertUser(loser, 'hash', { completion: { claim: slow.claim, response: { status: 201, body: '{}' } } }), ClaimLostError);
       assert.equal(await h.store.findUser(h.customerId, loser.id), undefined, 'the losing write left nothing behind');
       assert.equal(await h.store.completeRequest(slow.claim, { status: 409, body: '{}' }), false, 'nor can it overwrite the answer');
-      const replay = await h.store.claimRequest(key, new Date(), leaseMs);
+      const replay = await h.store.claimRequest(key, new Date(), { at: new Date(), staleAfterMs: leaseMs });
       assert.deepEqual(replay, { kind: 'done', response: winnerAnswer });
       assert.ok(await h.store.findUser(h.customerId, winner.id));
     });
@@ -187,8 +225,8 @@ for (const factory of storeFactories) {
     it('commits a write\'s audit record with it, and keeps none from a write whose claim was lost', async () => {
       const key = { partnerId: h.partnerId, requestId: newRequestId(), fingerprint: 'a' };
       const t0 = Date.now();
-      const slow = await h.store.claimRequest(key, new Date(t0), leaseMs);
-      const taker = await h.store.claimRequest(key, new Date(t0 + leaseMs + 1), leaseMs);
+      const slow = await h.store.claimRequest(key, new Date(t0), { at: new Date(t0), staleAfterMs: leaseMs });
+      const taker = await h.store.claimRequest(key, new Date(t0 + leaseMs + 1), { at: new Date(t0 + leaseMs + 1), staleAfterMs: leaseMs });
       assert.ok(slow.kind === 'claimed' && taker.kind === 'claimed');
       const record = (resourceId: string) => ({
         id: randomUUID(),
@@ -218,8 +256,8 @@ for (const factory of storeFactories) {
     it('writes nothing when the answer cannot be stored: a lost claim rolls back a new customer too', async () => {
       const key = { partnerId: h.partnerId, requestId: newRequestId(), fingerprint: 'c' };
       const t0 = Date.now();
-      const slow = await h.store.claimRequest(key, new Date(t0), leaseMs);
-      await h.store.claimRequest(key, new Date(t0 + leaseMs + 1), leaseMs);
+      const slow = await h.store.claimRequest(key, new Date(t0), { at: new Date(t0), staleAfterMs: leaseMs });
+      await h.store.claimRequest(key, new Date(t0 + leaseMs + 1), { at: new Date(t0 + leaseMs + 1), staleAfterMs: leaseMs });
       assert.ok(slow.kind === 'claimed');
       const customerId = randomUUID();
       const customer = { partnerId: h.partnerId, id: customerId, commerceId: randomUUID(), domain: `lost${Date.now()}.onmicrosoft.com`, companyName: 'Lost', customDomains: [], billingProfile: { companyName: 'Lost' }, createdAt: '2026-01-01T00:00:00Z' };

@@ -17,7 +17,7 @@ import { Fault } from '../domain/fault.js';
 import { deriveRequestKeys, openResponse, sealResponse } from '../domain/sealed-response.js';
 import type { JsonResult } from '../services/user-service.js';
 import type { ReceiptFor } from '../services/write-receipt.js';
-import { ClaimLostError, type IdempotencyClaim, type IdempotencyKey, type Store } from '../store/store.js';
+import { ClaimLostError, type ClaimResult, type IdempotencyClaim, type IdempotencyKey, type Store } from '../store/store.js';
 import { failpoint } from '../store/failpoint.js';
 import { auditRecordFor, markAuditCommitted } from './plugins/audit.js';
 import { receiptFor, recorded } from './write-receipt.js';
@@ -105,10 +105,10 @@ async function runOnce(store: Store, key: IdempotencyKey, request: FastifyReques
     unreleased.delete(pendingKey);
   }
   for (;;) {
-    const claim = await store.claimRequest(key, clock.now(), leaseMs);
+    const claim = await claimRequestId(store, key, clock);
     if (claim.kind === 'done') return { result: openResponse(key.sealingKey, claim.response), replayed: true };
     if (claim.kind === 'claimed') {
-      const result = await whileRenewing(store, claim.claim, clock, () => attempt(store, claim.claim, request, work));
+      const result = await whileRenewing(store, claim.claim, () => attempt(store, claim.claim, request, work));
       if (result) return { result, replayed: false };
       // Lost the claim to a take-over: nothing of ours was kept; the next round reads the winner's answer.
       continue;
@@ -118,11 +118,26 @@ async function runOnce(store: Store, key: IdempotencyKey, request: FastifyReques
   }
 }
 
-/** Runs `run` while renewing the claim's lease, so a slow attempt is not taken for a dead one. */
-async function whileRenewing<T>(store: Store, claim: IdempotencyClaim, clock: Clock, run: () => Promise<T>): Promise<T> {
+/**
+ * Claims `key` for one attempt as a request does: the record dated on the data's clock (its 24 h
+ * retention follows a workspace's time), its lease on real time.
+ *
+ * @example
+ * const claim = await claimRequestId(store, key, ctx.clock);
+ */
+export function claimRequestId(store: Store, key: IdempotencyKey, clock: Clock): Promise<ClaimResult> {
+  return store.claimRequest(key, clock.now(), { at: systemClock.now(), staleAfterMs: leaseMs });
+}
+
+/**
+ * Runs `run` while renewing the claim's lease, so a slow attempt is not taken for a dead one.
+ * Leases are on real time, whatever the data's clock: whether a process is alive has nothing to
+ * do with the time a workspace shows (frozen, it would pin a dead attempt's claim for ever).
+ */
+async function whileRenewing<T>(store: Store, claim: IdempotencyClaim, run: () => Promise<T>): Promise<T> {
   const timer = setInterval(() => {
     // A failed renewal changes nothing: a take-over makes the attempt lose at commit and roll back.
-    store.renewClaim(claim, clock.now()).catch(() => {});
+    store.renewClaim(claim, systemClock.now()).catch(() => {});
   }, renewEveryMs);
   timer.unref();
   try {

@@ -66,6 +66,12 @@ export interface IdempotencyClaim extends IdempotencyKey {
   owner: string;
 }
 
+/** A claim's lease, on real time (never a workspace's clock): when it is asked for, and how long a silent claim is honoured. */
+export interface ClaimLease {
+  at: Date;
+  staleAfterMs: number;
+}
+
 /**
  * Completes a claimed request in the same transaction as the write it answers, so a crash can
  * never leave the write without its stored answer (or the answer without the write).
@@ -155,8 +161,12 @@ export interface Store {
   /** Hard-deletes users soft-deleted before `deletedBefore`; returns how many. */
   purgeDeletedUsers(deletedBefore: string): Promise<number>;
 
-  /** Claims a request id for one attempt, or reports its stored answer; a claim older than `staleAfterMs` is taken over. */
-  claimRequest(key: IdempotencyKey, now: Date, staleAfterMs: number): Promise<ClaimResult>;
+  /**
+   * Claims a request id for one attempt, or reports its stored answer. `now` is the data's time
+   * (the record's created_at, for retention); the lease runs on real time: a claim whose lease
+   * was last renewed more than `lease.staleAfterMs` before `lease.at` is taken over.
+   */
+  claimRequest(key: IdempotencyKey, now: Date, lease: ClaimLease): Promise<ClaimResult>;
   /**
    * Stores the answer of a claimed request (with `audit`, its audit record in the same
    * transaction); false, and nothing written, when another attempt owns the claim now.
@@ -164,8 +174,8 @@ export interface Store {
   completeRequest(claim: IdempotencyClaim, response: StoredResponse, audit?: AuditRecord): Promise<boolean>;
   /** Drops a claim still owned by this attempt, so a retry can run the request again. */
   releaseRequest(claim: IdempotencyClaim): Promise<void>;
-  /** Restarts the lease of a claim still owned by this attempt (a long attempt is alive); false when it was taken over or completed. */
-  renewClaim(claim: IdempotencyClaim, now: Date): Promise<boolean>;
+  /** Restarts the lease of a claim still owned by this attempt (a long attempt is alive) at real time `at`; false when it was taken over or completed. */
+  renewClaim(claim: IdempotencyClaim, at: Date): Promise<boolean>;
   purgeRequests(createdBefore: string): Promise<number>;
 
   // Security (issue 7): throttling counters and signing-key retirement.

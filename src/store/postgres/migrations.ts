@@ -183,4 +183,10 @@ export const postgresMigrations: string[] = [
   CREATE TABLE emulator_snapshot_rows (partner_id TEXT COLLATE "C" NOT NULL, name TEXT COLLATE "C" NOT NULL, table_name TEXT NOT NULL, row_json JSONB NOT NULL);
   CREATE INDEX emulator_snapshot_rows_by_snapshot ON emulator_snapshot_rows (partner_id, name, table_name);
   `,
+  // Idempotency leases on real time: a claim's lease (epoch ms) is apart from its created_at,
+  // which is on the data's clock (a workspace's, in the emulator) for the 24 h retention. A
+  // frozen or moved workspace clock no longer pins a dead attempt's claim or frees a live one's.
+  `
+  ALTER TABLE idempotency ADD COLUMN lease_at BIGINT NOT NULL DEFAULT 0;
+  `,
 ];

@@ -25,7 +25,7 @@ import { customerColumns, customerFromRow, customerListSql, customerValues, user
 import { partnerAccountFromRow } from '../queries/partner-account-row.js';
 import { numberPlaceholders, userPageFromRows, userPageSql, type UserPageRow } from '../queries/user-list-sql.js';
 import { usesTrigramIndex } from '../queries/substring-search.js';
-import type { ClaimResult, CustomerSearch, IdempotencyKey, Page, RateCounterKey, SigningKey, Store, StoredResponse, UserChange, UserChangeOutcome, UserPageJson, UserWriteResult, WriteReceipt } from '../store.js';
+import type { ClaimLease, ClaimResult, CustomerSearch, IdempotencyKey, Page, RateCounterKey, SigningKey, Store, StoredResponse, UserChange, UserChangeOutcome, UserPageJson, UserWriteResult, WriteReceipt } from '../store.js';
 import { failpoint } from '../failpoint.js';
 import { postgresMigrations } from './migrations.js';
 import type { RoleMember } from '../../domain/directory-roles.js';
@@ -345,18 +345,18 @@ export class PostgresStore implements Store {
     return res.rowCount ?? 0;
   }
 
-  async claimRequest(key: IdempotencyKey, now: Date, staleAfterMs: number): Promise<ClaimResult> {
+  async claimRequest(key: IdempotencyKey, now: Date, lease: ClaimLease): Promise<ClaimResult> {
     const k = [key.partnerId, key.requestId, key.fingerprint];
     const claim: IdempotencyClaim = { ...key, owner: randomUUID() };
-    const inserted = await this.q('INSERT INTO idempotency (partner_id, request_id, fingerprint, status, body, created_at, owner) VALUES ($1, $2, $3, 0, NULL, $4, $5) ON CONFLICT DO NOTHING', [...k, now.toISOString(), claim.owner]);
+    const inserted = await this.q('INSERT INTO idempotency (partner_id, request_id, fingerprint, status, body, created_at, owner, lease_at) VALUES ($1, $2, $3, 0, NULL, $4, $5, $6) ON CONFLICT DO NOTHING', [...k, now.toISOString(), claim.owner, lease.at.getTime()]);
     if (inserted.rowCount === 1) return { kind: 'claimed', claim };
-    const { rows } = await this.q('SELECT status, body, created_at FROM idempotency WHERE partner_id = $1 AND request_id = $2 AND fingerprint = $3', k);
+    const { rows } = await this.q('SELECT status, body, owner, lease_at FROM idempotency WHERE partner_id = $1 AND request_id = $2 AND fingerprint = $3', k);
     const r = rows[0];
-    if (!r) return this.claimRequest(key, now, staleAfterMs); // released meanwhile
+    if (!r) return this.claimRequest(key, now, lease); // released meanwhile
     if (r.status > 0) return { kind: 'done', response: { status: r.status, body: r.body ?? '' } };
-    if (Date.parse(r.created_at) + staleAfterMs < now.getTime()) {
-      // Only one waiter wins the take-over: the row must still carry the stale timestamp.
-      const taken = await this.q('UPDATE idempotency SET created_at = $4, owner = $6 WHERE partner_id = $1 AND request_id = $2 AND fingerprint = $3 AND created_at = $5 AND status = 0', [...k, now.toISOString(), r.created_at, claim.owner]);
+    if (Number(r.lease_at) + lease.staleAfterMs < lease.at.getTime()) {
+      // Only one waiter wins the take-over: the row must still carry the stale owner and lease.
+      const taken = await this.q('UPDATE idempotency SET created_at = $4, owner = $5, lease_at = $6 WHERE partner_id = $1 AND request_id = $2 AND fingerprint = $3 AND owner IS NOT DISTINCT FROM $7 AND lease_at = $8 AND status = 0', [...k, now.toISOString(), claim.owner, lease.at.getTime(), r.owner, r.lease_at]);
       if (taken.rowCount === 1) return { kind: 'claimed', claim };
     }
     return { kind: 'pending' };
@@ -396,8 +396,8 @@ export class PostgresStore implements Store {
     await this.q('DELETE FROM idempotency WHERE partner_id = $1 AND request_id = $2 AND fingerprint = $3 AND owner = $4 AND status = 0', [claim.partnerId, claim.requestId, claim.fingerprint, claim.owner]);
   }
 
-  async renewClaim(claim: IdempotencyClaim, now: Date): Promise<boolean> {
-    const res = await this.q('UPDATE idempotency SET created_at = $5 WHERE partner_id = $1 AND request_id = $2 AND fingerprint = $3 AND owner = $4 AND status = 0', [claim.partnerId, claim.requestId, claim.fingerprint, claim.owner, now.toISOString()]);
+  async renewClaim(claim: IdempotencyClaim, at: Date): Promise<boolean> {
+    const res = await this.q('UPDATE idempotency SET lease_at = $5 WHERE partner_id = $1 AND request_id = $2 AND fingerprint = $3 AND owner = $4 AND status = 0', [claim.partnerId, claim.requestId, claim.fingerprint, claim.owner, at.getTime()]);
     return res.rowCount === 1;
   }
 

@@ -204,4 +204,10 @@ export const sqliteMigrations: string[] = [
   CREATE INDEX users_page_by_upn ON users (customer_id, state, upn_key, id, item_json);
   DROP INDEX users_by_upn;
   `,
+  // Idempotency leases on real time: a claim's lease (epoch ms) is apart from its created_at,
+  // which is on the data's clock (a workspace's, in the emulator) for the 24 h retention. A
+  // frozen or moved workspace clock no longer pins a dead attempt's claim or frees a live one's.
+  `
+  ALTER TABLE idempotency ADD COLUMN lease_at INTEGER NOT NULL DEFAULT 0;
+  `,
 ];

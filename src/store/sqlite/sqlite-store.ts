@@ -23,7 +23,7 @@ import { customerColumns, customerFromRow, customerListSql, customerValues, user
 import { partnerAccountFromRow } from '../queries/partner-account-row.js';
 import { denseSearchProbeSql, sqliteSparseContainsPageSql, userPageFromRows, userPageSql, type UserPageRow } from '../queries/user-list-sql.js';
 import { ftsContainsQuery, maxSearchCandidates, searchCandidatesSql, searchMatchRowidsSql, usesTrigramIndex } from '../queries/substring-search.js';
-import type { ClaimResult, CustomerSearch, IdempotencyKey, Page, RateCounterKey, SigningKey, Store, StoredResponse, UserChange, UserChangeOutcome, UserPageJson, UserWriteResult, WriteReceipt } from '../store.js';
+import type { ClaimLease, ClaimResult, CustomerSearch, IdempotencyKey, Page, RateCounterKey, SigningKey, Store, StoredResponse, UserChange, UserChangeOutcome, UserPageJson, UserWriteResult, WriteReceipt } from '../store.js';
 import { failpoint } from '../failpoint.js';
 import { sqliteMigrations } from './migrations.js';
 import { StatementCache } from './statement-cache.js';
@@ -372,17 +372,17 @@ export class SqliteStore implements Store {
     return this.stmt("DELETE FROM users WHERE state = 'inactive' AND soft_deletion_time < ?").run(deletedBefore).changes;
   }
 
-  async claimRequest(key: IdempotencyKey, now: Date, staleAfterMs: number): Promise<ClaimResult> {
+  async claimRequest(key: IdempotencyKey, now: Date, lease: ClaimLease): Promise<ClaimResult> {
     const claim: IdempotencyClaim = { ...key, owner: randomUUID() };
     return this.db.transaction((): ClaimResult => {
-      const inserted = this.stmt('INSERT INTO idempotency (partner_id, request_id, fingerprint, status, body, created_at, owner) VALUES (?, ?, ?, 0, NULL, ?, ?) ON CONFLICT DO NOTHING')
-        .run(key.partnerId, key.requestId, key.fingerprint, now.toISOString(), claim.owner);
+      const inserted = this.stmt('INSERT INTO idempotency (partner_id, request_id, fingerprint, status, body, created_at, owner, lease_at) VALUES (?, ?, ?, 0, NULL, ?, ?, ?) ON CONFLICT DO NOTHING')
+        .run(key.partnerId, key.requestId, key.fingerprint, now.toISOString(), claim.owner, lease.at.getTime());
       if (inserted.changes === 1) return { kind: 'claimed', claim };
-      const r = this.stmt('SELECT status, body, created_at FROM idempotency WHERE partner_id = ? AND request_id = ? AND fingerprint = ?')
-        .get(key.partnerId, key.requestId, key.fingerprint) as { status: number; body: string | null; created_at: string };
+      const r = this.stmt('SELECT status, body, lease_at FROM idempotency WHERE partner_id = ? AND request_id = ? AND fingerprint = ?')
+        .get(key.partnerId, key.requestId, key.fingerprint) as { status: number; body: string | null; lease_at: number };
       if (r.status > 0) return { kind: 'done', response: { status: r.status, body: r.body ?? '' } };
-      if (Date.parse(r.created_at) + staleAfterMs < now.getTime()) {
-        this.stmt('UPDATE idempotency SET created_at = ?, owner = ? WHERE partner_id = ? AND request_id = ? AND fingerprint = ?').run(now.toISOString(), claim.owner, key.partnerId, key.requestId, key.fingerprint);
+      if (Number(r.lease_at) + lease.staleAfterMs < lease.at.getTime()) {
+        this.stmt('UPDATE idempotency SET created_at = ?, owner = ?, lease_at = ? WHERE partner_id = ? AND request_id = ? AND fingerprint = ?').run(now.toISOString(), claim.owner, lease.at.getTime(), key.partnerId, key.requestId, key.fingerprint);
         return { kind: 'claimed', claim };
       }
       return { kind: 'pending' };
@@ -422,9 +422,9 @@ export class SqliteStore implements Store {
     this.stmt('DELETE FROM idempotency WHERE partner_id = ? AND request_id = ? AND fingerprint = ? AND owner = ? AND status = 0').run(claim.partnerId, claim.requestId, claim.fingerprint, claim.owner);
   }
 
-  async renewClaim(claim: IdempotencyClaim, now: Date): Promise<boolean> {
-    return this.stmt('UPDATE idempotency SET created_at = ? WHERE partner_id = ? AND request_id = ? AND fingerprint = ? AND owner = ? AND status = 0')
-      .run(now.toISOString(), claim.partnerId, claim.requestId, claim.fingerprint, claim.owner).changes === 1;
+  async renewClaim(claim: IdempotencyClaim, at: Date): Promise<boolean> {
+    return this.stmt('UPDATE idempotency SET lease_at = ? WHERE partner_id = ? AND request_id = ? AND fingerprint = ? AND owner = ? AND status = 0')
+      .run(at.getTime(), claim.partnerId, claim.requestId, claim.fingerprint, claim.owner).changes === 1;
   }
 
   async purgeRequests(createdBefore: string): Promise<number> {
