@@ -10,6 +10,8 @@ import { claimRequestId, idempotencyKey, idempotent, leaseMs } from './idempoten
 
 const domain = 'dtdemocspcustomer005.onmicrosoft.com';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** A claim's lease asked for at real time `at`, with the lease every request gets. */
+const leaseAt = (at: Date) => ({ at, staleAfterMs: leaseMs });
 
 /** Every stored idempotency row, read straight from the database. */
 async function storedIdempotencyRows(h: Harness): Promise<unknown[]> {
@@ -123,7 +125,7 @@ for (const factory of storeFactories) {
       const body = { userPrincipalName: `orphan@${domain}`, displayName: 'Orphan' };
       // What a process killed between its claim and its write leaves: a pending claim, no user.
       const key = idempotencyKey(h.partnerId, requestId, 'POST', users(), body);
-      const orphan = await h.store.claimRequest(key, new Date(Date.now() - leaseMs - 1000), { at: new Date(Date.now() - leaseMs - 1000), staleAfterMs: leaseMs });
+      const orphan = await h.store.claimRequest(key, new Date(Date.now() - leaseMs - 1000), leaseAt(new Date(Date.now() - leaseMs - 1000)));
       assert.equal(orphan.kind, 'claimed');
       const before = await count();
       const retry = await h.request('POST', users(), { body, headers: { 'ms-requestid': requestId } });
@@ -136,11 +138,11 @@ for (const factory of storeFactories) {
     it('renews only a claim the attempt still owns', async () => {
       const key = { partnerId: h.partnerId, requestId: newRequestId(), fingerprint: 'r' };
       const t0 = Date.now();
-      const first = await h.store.claimRequest(key, new Date(t0), { at: new Date(t0), staleAfterMs: leaseMs });
+      const first = await h.store.claimRequest(key, new Date(t0), leaseAt(new Date(t0)));
       assert.ok(first.kind === 'claimed');
       assert.equal(await h.store.renewClaim(first.claim, new Date(t0 + leaseMs - 1)), true);
-      assert.equal((await h.store.claimRequest(key, new Date(t0 + leaseMs + 1), { at: new Date(t0 + leaseMs + 1), staleAfterMs: leaseMs })).kind, 'pending', 'a renewed lease runs from its renewal');
-      const taker = await h.store.claimRequest(key, new Date(t0 + 2 * leaseMs), { at: new Date(t0 + 2 * leaseMs), staleAfterMs: leaseMs });
+      assert.equal((await h.store.claimRequest(key, new Date(t0 + leaseMs + 1), leaseAt(new Date(t0 + leaseMs + 1)))).kind, 'pending', 'a renewed lease runs from its renewal');
+      const taker = await h.store.claimRequest(key, new Date(t0 + 2 * leaseMs), leaseAt(new Date(t0 + 2 * leaseMs)));
       assert.ok(taker.kind === 'claimed');
       assert.equal(await h.store.renewClaim(first.claim, new Date(t0 + 2 * leaseMs)), false, 'a claim taken over stays taken');
       assert.equal(await h.store.completeRequest(taker.claim, { status: 201, body: '{}' }), true);
@@ -151,18 +153,18 @@ for (const factory of storeFactories) {
       const key = { partnerId: h.partnerId, requestId: newRequestId(), fingerprint: 'frozen' };
       const frozen = new Date('2030-01-01T00:00:00Z');
       const t0 = Date.now();
-      const dead = await h.store.claimRequest(key, frozen, { at: new Date(t0), staleAfterMs: leaseMs });
+      const dead = await h.store.claimRequest(key, frozen, leaseAt(new Date(t0)));
       assert.equal(dead.kind, 'claimed');
-      assert.equal((await h.store.claimRequest(key, frozen, { at: new Date(t0 + leaseMs - 1), staleAfterMs: leaseMs })).kind, 'pending');
-      assert.equal((await h.store.claimRequest(key, frozen, { at: new Date(t0 + leaseMs + 1), staleAfterMs: leaseMs })).kind, 'claimed');
+      assert.equal((await h.store.claimRequest(key, frozen, leaseAt(new Date(t0 + leaseMs - 1)))).kind, 'pending');
+      assert.equal((await h.store.claimRequest(key, frozen, leaseAt(new Date(t0 + leaseMs + 1)))).kind, 'claimed');
     });
 
     it('does not take a live attempt\'s claim for a dead one when the data\'s clock jumps a month ahead', async () => {
       const key = { partnerId: h.partnerId, requestId: newRequestId(), fingerprint: 'jump' };
       const t0 = Date.now();
-      const live = await h.store.claimRequest(key, new Date(t0), { at: new Date(t0), staleAfterMs: leaseMs });
+      const live = await h.store.claimRequest(key, new Date(t0), leaseAt(new Date(t0)));
       assert.equal(live.kind, 'claimed');
-      assert.equal((await h.store.claimRequest(key, new Date(t0 + 30 * 86_400_000), { at: new Date(t0 + 10), staleAfterMs: leaseMs })).kind, 'pending');
+      assert.equal((await h.store.claimRequest(key, new Date(t0 + 30 * 86_400_000), leaseAt(new Date(t0 + 10)))).kind, 'pending');
     });
 
     it('answers the retry of a write whose process died under a frozen workspace clock within the lease, not after the 30 s wait', async () => {
@@ -196,17 +198,17 @@ for (const factory of storeFactories) {
         return answer;
       });
       await sleep(leaseMs + 300);
-      assert.equal((await h.store.claimRequest(key, new Date(), { at: new Date(), staleAfterMs: leaseMs })).kind, 'pending', 'the live attempt still holds its claim');
+      assert.equal((await h.store.claimRequest(key, new Date(), leaseAt(new Date()))).kind, 'pending', 'the live attempt still holds its claim');
       assert.deepEqual(await slow, answer);
-      const replay = await h.store.claimRequest(key, new Date(), { at: new Date(), staleAfterMs: leaseMs });
+      const replay = await h.store.claimRequest(key, new Date(), leaseAt(new Date()));
       assert.equal(replay.kind, 'done');
     });
 
     it('rolls back a write whose claim was taken over, so the user and the stored answer never disagree', async () => {
       const key = { partnerId: h.partnerId, requestId: newRequestId(), fingerprint: 'f' };
       const t0 = Date.now();
-      const slow = await h.store.claimRequest(key, new Date(t0), { at: new Date(t0), staleAfterMs: leaseMs });
-      const taker = await h.store.claimRequest(key, new Date(t0 + leaseMs + 1), { at: new Date(t0 + leaseMs + 1), staleAfterMs: leaseMs });
+      const slow = await h.store.claimRequest(key, new Date(t0), leaseAt(new Date(t0)));
+      const taker = await h.store.claimRequest(key, new Date(t0 + leaseMs + 1), leaseAt(new Date(t0 + leaseMs + 1)));
       assert.ok(slow.kind === 'claimed' && taker.kind === 'claimed');
       assert.notEqual(slow.claim.owner, taker.claim.owner);
 
@@ -217,7 +219,7 @@ for (const factory of storeFactories) {
       await assert.rejects(h.store.insertUser(loser, 'hash', { completion: { claim: slow.claim, response: { status: 201, body: '{}' } } }), ClaimLostError);
       assert.equal(await h.store.findUser(h.customerId, loser.id), undefined, 'the losing write left nothing behind');
       assert.equal(await h.store.completeRequest(slow.claim, { status: 409, body: '{}' }), false, 'nor can it overwrite the answer');
-      const replay = await h.store.claimRequest(key, new Date(), { at: new Date(), staleAfterMs: leaseMs });
+      const replay = await h.store.claimRequest(key, new Date(), leaseAt(new Date()));
       assert.deepEqual(replay, { kind: 'done', response: winnerAnswer });
       assert.ok(await h.store.findUser(h.customerId, winner.id));
     });
@@ -225,8 +227,8 @@ for (const factory of storeFactories) {
     it('commits a write\'s audit record with it, and keeps none from a write whose claim was lost', async () => {
       const key = { partnerId: h.partnerId, requestId: newRequestId(), fingerprint: 'a' };
       const t0 = Date.now();
-      const slow = await h.store.claimRequest(key, new Date(t0), { at: new Date(t0), staleAfterMs: leaseMs });
-      const taker = await h.store.claimRequest(key, new Date(t0 + leaseMs + 1), { at: new Date(t0 + leaseMs + 1), staleAfterMs: leaseMs });
+      const slow = await h.store.claimRequest(key, new Date(t0), leaseAt(new Date(t0)));
+      const taker = await h.store.claimRequest(key, new Date(t0 + leaseMs + 1), leaseAt(new Date(t0 + leaseMs + 1)));
       assert.ok(slow.kind === 'claimed' && taker.kind === 'claimed');
       const record = (resourceId: string) => ({
         id: randomUUID(),
@@ -256,8 +258,8 @@ for (const factory of storeFactories) {
     it('writes nothing when the answer cannot be stored: a lost claim rolls back a new customer too', async () => {
       const key = { partnerId: h.partnerId, requestId: newRequestId(), fingerprint: 'c' };
       const t0 = Date.now();
-      const slow = await h.store.claimRequest(key, new Date(t0), { at: new Date(t0), staleAfterMs: leaseMs });
-      await h.store.claimRequest(key, new Date(t0 + leaseMs + 1), { at: new Date(t0 + leaseMs + 1), staleAfterMs: leaseMs });
+      const slow = await h.store.claimRequest(key, new Date(t0), leaseAt(new Date(t0)));
+      await h.store.claimRequest(key, new Date(t0 + leaseMs + 1), leaseAt(new Date(t0 + leaseMs + 1)));
       assert.ok(slow.kind === 'claimed');
       const customerId = randomUUID();
       const customer = { partnerId: h.partnerId, id: customerId, commerceId: randomUUID(), domain: `lost${Date.now()}.onmicrosoft.com`, companyName: 'Lost', customDomains: [], billingProfile: { companyName: 'Lost' }, createdAt: '2026-01-01T00:00:00Z' };

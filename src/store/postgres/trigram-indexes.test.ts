@@ -11,8 +11,9 @@ import { PostgresStore } from './postgres-store.js';
 
 const trigramIndexes = ['users_display_name_trgm', 'users_upn_trgm'];
 
-async function indexesOf(store: PostgresStore, schema: string): Promise<string[]> {
-  const { rows } = await store.pool.query('SELECT indexname FROM pg_indexes WHERE schemaname = $1 AND tablename = $2 AND indexname = ANY($3) ORDER BY indexname', [schema, 'users', trigramIndexes]);
+/** Which of the two trigram indexes the users table in `schema` has. */
+async function indexesOf(db: Pick<pg.Pool, 'query'>, schema: string): Promise<string[]> {
+  const { rows } = await db.query('SELECT indexname FROM pg_indexes WHERE schemaname = $1 AND tablename = $2 AND indexname = ANY($3) ORDER BY indexname', [schema, 'users', trigramIndexes]);
   return rows.map((r) => String(r.indexname));
 }
 
@@ -46,7 +47,7 @@ describe('the trigram indexes on PostgreSQL', () => {
 
   it('are in place again once a bulk load into a small table, which drops them, has returned', async () => {
     await store.insertUsersBulk([syntheticUsers(customerId, domain, 0, 500), syntheticUsers(customerId, domain, 500, 500)], unusablePasswordHash);
-    assert.deepEqual(await indexesOf(store, schema), trigramIndexes);
+    assert.deepEqual(await indexesOf(store.pool, schema), trigramIndexes);
     const { rows } = await store.pool.query(`SELECT count(*)::int AS n FROM ${schema}.users WHERE customer_id = $1`, [customerId]);
     assert.equal(rows[0].n, 1000);
   });
@@ -60,7 +61,7 @@ describe('the trigram indexes on PostgreSQL', () => {
       await admin.connect();
       const state = async () => ({
         users: (await admin.query('SELECT count(*)::int AS n FROM users WHERE customer_id = $1', [customerId])).rows[0].n as number,
-        indexes: (await admin.query("SELECT indexname FROM pg_indexes WHERE tablename = 'users' AND indexname = ANY($1) ORDER BY indexname", [trigramIndexes])).rows.map((r) => String(r.indexname)),
+        indexes: await indexesOf(admin, 'public'),
         pending: (await admin.query("SELECT count(*)::int AS n FROM settings WHERE name = 'pending_index_builds'")).rows[0].n as number,
       });
       assert.deepEqual(await state(), { users: 3000, indexes: [], pending: 1 });
