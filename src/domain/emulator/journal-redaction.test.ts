@@ -40,6 +40,18 @@ describe('journal redaction', () => {
     assert.deepEqual(capBody('{"a":1}'), { text: '{"a":1}', truncated: false });
   });
 
+  it('keeps continuation tokens, which page a walk and are no credential, in bodies, headers and queries', () => {
+    const page = '{"totalCount":2,"items":[],"continuationToken":"eyJhIjoxfQ.sig","links":{"next":{"headers":[{"key":"MS-ContinuationToken","value":"eyJhIjoxfQ.sig"}]}}}';
+    assert.equal(redactJsonText(page), page);
+    assert.equal(redactJsonText('{"continuationToken":"abc","accessToken":"xyz"}'), '{"continuationToken":"abc","accessToken":"***"}');
+    // A name that only ends like one, or whose quote is escaped inside another string, is still a secret.
+    assert.equal(redactJsonText('{"myContinuationToken":"abc"}'), '{"myContinuationToken":"***"}');
+    assert.equal(redactJsonText('{"note":"x\\"continuationToken":"abc"}'), '{"note":"x\\"continuationToken":"***"}');
+    assert.deepEqual(redactJson({ continuationToken: 'abc', token: 'xyz' }), { continuationToken: 'abc', token: '***' });
+    assert.deepEqual({ ...journalHeaders({ 'MS-ContinuationToken': 'abc', 'x-api-token': 'xyz' }) }, { 'ms-continuationtoken': 'abc', 'x-api-token': '***' });
+    assert.deepEqual({ ...journalQuery('continuationToken=abc&refresh_token=xyz') }, { continuationToken: 'abc', refresh_token: '***' });
+  });
+
   it('hides secret-looking query parameters', () => {
     assert.deepEqual({ ...journalQuery('size=5&access_token=abc') }, { size: '5', access_token: '***' });
   });

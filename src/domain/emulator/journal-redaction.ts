@@ -17,13 +17,22 @@ const dropped = new Set(['authorization', 'proxy-authorization', 'cookie', 'set-
 const secretName = /password|passwd|secret|token|api-?key|credential/i;
 
 /**
+ * Names that look secret but are not: a continuation token (the list envelope's
+ * `continuationToken`, the `MS-ContinuationToken` header of the next request) is a signed page
+ * position that only its own partner's credential can use, and it is what a journal of a paging
+ * bug must show: which page answered with which token, and whether the client sent it back.
+ */
+const publicNames = new Set(['continuationtoken', 'ms-continuationtoken']);
+
+/**
  * Whether a header, parameter or property name carries a secret.
  *
  * @example
  * isSecretName('passwordProfile'); // false (an object: its members are checked one by one)
  * isSecretName('password'); // true
+ * isSecretName('MS-ContinuationToken'); // false
  */
-export const isSecretName = (name: string): boolean => secretName.test(name);
+export const isSecretName = (name: string): boolean => secretName.test(name) && !publicNames.has(name.toLowerCase());
 
 /**
  * Headers as the journal keeps them: names lower-cased, credentials absent, secrets "***",
@@ -83,11 +92,22 @@ export function redactJsonText(text: string): string {
     memberValue.lastIndex = secretWord.lastIndex;
     const m = memberValue.exec(text);
     if (!m) continue;
+    const name = memberName(text, word.index, secretWord.lastIndex + m[1].indexOf('"'));
+    if (name !== undefined && publicNames.has(name.toLowerCase())) continue;
     out += `${text.slice(from, secretWord.lastIndex + m[1].length)}"${redacted}"`;
     from = memberValue.lastIndex;
     secretWord.lastIndex = from;
   }
   return from === 0 ? text : out + text.slice(from);
+}
+
+/**
+ * The whole member name around a secret-looking word found at `from`, whose closing quote is at
+ * `to`; undefined when the quote before it is escaped (then it is not the name's start).
+ */
+function memberName(text: string, from: number, to: number): string | undefined {
+  const open = text.lastIndexOf('"', from - 1);
+  return open > 0 && text[open - 1] === '\\' ? undefined : text.slice(open + 1, to);
 }
 
 /**

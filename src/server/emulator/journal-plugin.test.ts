@@ -168,6 +168,23 @@ for (const factory of storeFactories) {
       }
     });
 
+    it('shows which continuation token a page answered with and which one the next request sent back', async () => {
+      const w = await workspaceOf(h);
+      const users = `/v1/customers/${w.customerId}/users`;
+      for (const name of ['Ada', 'Bo']) {
+        const res = await w.call('POST', users, { body: { userPrincipalName: `${name.toLowerCase()}@${w.domain}`, displayName: name, usageLocation: 'US' }, headers: { 'ms-requestid': crypto.randomUUID() } });
+        assert.equal(res.status, 201, res.text);
+      }
+      const first = await w.call('GET', `${users}?size=1`);
+      const token = first.json.links.next.headers[0].value as string;
+      assert.equal((await w.call('GET', `${users}?size=1&seekOperation=Next`, { headers: { 'ms-continuationtoken': token } })).status, 200);
+
+      const [second, firstEntry] = (await w.admin('GET', '/requests?route=users.list')).json.items;
+      assert.equal(JSON.parse(firstEntry.responseBody).continuationToken, token);
+      assert.equal(second.requestHeaders['ms-continuationtoken'], token);
+      assert.equal(second.requestHeaders.authorization, undefined);
+    });
+
     it('records the client checks a careless client trips on its entries and sums them in the client report', async () => {
       const w = await workspaceOf(h);
       const users = `/v1/customers/${w.customerId}/users`;
