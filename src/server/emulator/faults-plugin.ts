@@ -25,6 +25,7 @@ import { systemClock, type Clock } from '../../domain/clock.js';
 import { Fault } from '../../domain/fault.js';
 import { faultAnswer, latencyOf, parseFaultHeader } from '../../domain/emulator/fault-rules.js';
 import type { FaultEffect } from '../../schemas/emulator/fault-rule.js';
+import type { FaultRequest } from '../../domain/emulator/fault-rules.js';
 import { FaultService } from '../../services/emulator/fault-service.js';
 import type { Store } from '../../store/store.js';
 import type { EmulatorConfig } from '../config.js';
@@ -82,9 +83,31 @@ async function faultsPlugin(app: FastifyInstance, opts: { store: Store; emulator
     return reply.code(a.status).headers(a.headers).type('application/json; charset=utf-8').send(a.body);
   };
 
-  app.addHook('onRequest', async (request, reply) => {
+  /** A rule's effect on a request: latency, then a dropped connection, a truncated body or an answer. */
+  const apply = async (request: FastifyRequest, reply: FastifyReply, effect: FaultEffect, state: EmulatorRequestState) => {
+    const latency = latencyOf(effect, Math.random());
+    if (latency > 0) await sleep(latency);
+    if (effect.drop) {
+      reply.hijack();
+      request.raw.socket?.destroy();
+      return;
+    }
+    if (effect.truncate) state.truncate = true;
+    if (effect.status !== undefined) answer(reply, effect.status, effect.retryAfter);
+  };
+
+  const decideAndApply = async (request: FastifyRequest, reply: FastifyReply, partnerId: string, faultRequest: FaultRequest, state: EmulatorRequestState) => {
+    const hit = await service.decide(partnerId, faultRequest);
+    if (!hit) return;
+    state.faultRuleId = hit.ruleId;
+    await apply(request, reply, hit.effect, state);
+  };
+
+  // A callback hook: most requests meet no rule, and are let through without a promise. (Calling
+  // `done` after an answer was sent or the request hijacked is a no-op in fastify's hook runner.)
+  app.addHook('onRequest', (request, reply, done) => {
     const operation = request.routeOptions.config.operationId;
-    if (!operation || !request.principal) return;
+    if (!operation || !request.principal) return done();
     const partnerId = request.principal.partnerId;
     const state: EmulatorRequestState = { checks: [] };
     request.emulator = state;
@@ -95,43 +118,43 @@ async function faultsPlugin(app: FastifyInstance, opts: { store: Store; emulator
       const left = until - clock.now().getTime();
       if (left > 0) {
         state.checks.push(retryBeforeRetryAfter);
-        return answer(reply, 429, Math.ceil(left / 1000));
+        answer(reply, 429, Math.ceil(left / 1000));
+        return done();
       }
       retryAfterUntil.delete(key);
     }
 
-    let effect: FaultEffect | undefined;
     const header = request.headers['tenantry-fault'];
     if (typeof header === 'string') {
       const parsed = parseFaultHeader(header);
-      if ('problems' in parsed) throw new Fault(400, 800002, `The Tenantry-Fault header is not valid: ${parsed.problems.join('; ')}`, parsed.problems);
-      effect = parsed.effect;
+      if ('problems' in parsed) return done(new Fault(400, 800002, `The Tenantry-Fault header is not valid: ${parsed.problems.join('; ')}`, parsed.problems));
       state.faultRuleId = 'header';
-    } else {
-      const token = request.headers['ms-continuationtoken'];
-      const page = typeof token !== 'string' || token === '' ? 1 : pageOfToken.get(token);
-      const customerId = (request.params as Record<string, unknown> | undefined)?.customerId;
-      const hit = await service.decide(partnerId, { method: request.method, operation, customerId: typeof customerId === 'string' ? customerId : undefined, page });
-      if (hit) {
-        effect = hit.effect;
-        state.faultRuleId = hit.ruleId;
-      }
-    }
-    if (!effect) return;
-    const latency = latencyOf(effect, Math.random());
-    if (latency > 0) await sleep(latency);
-    if (effect.drop) {
-      reply.hijack();
-      request.raw.socket?.destroy();
+      apply(request, reply, parsed.effect, state).then(() => done(), done);
       return;
     }
-    if (effect.truncate) state.truncate = true;
-    if (effect.status !== undefined) return answer(reply, effect.status, effect.retryAfter);
+    const token = request.headers['ms-continuationtoken'];
+    const page = typeof token !== 'string' || token === '' ? 1 : pageOfToken.get(token);
+    const customerId = (request.params as Record<string, unknown> | undefined)?.customerId;
+    const faultRequest: FaultRequest = { method: request.method, operation, customerId: typeof customerId === 'string' ? customerId : undefined, page };
+    if (service.firesNothing(partnerId, faultRequest)) return done();
+    decideAndApply(request, reply, partnerId, faultRequest, state).then(() => done(), done);
   });
 
-  app.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
+  /** After a list page answered with a continuation token: the token opens the next page. */
+  const rememberNextPage = (request: FastifyRequest, payload: string | Buffer) => {
+    // The token is in the envelope's head, before the items.
+    const head = typeof payload === 'string' ? payload.slice(0, 8192) : payload.subarray(0, 8192).toString('latin1');
+    const next = /"continuationToken":"([^"]+)"/.exec(head);
+    if (!next) return;
+    const token = request.headers['ms-continuationtoken'];
+    const page = typeof token !== 'string' || token === '' ? 1 : pageOfToken.get(token);
+    if (page !== undefined) remember(pageOfToken, next[1], page + 1);
+  };
+
+  // A callback hook as well: the page memory is needed only when a rule matches on pages.
+  app.addHook('onSend', (request: FastifyRequest, reply: FastifyReply, payload: unknown, done: (err: Error | null, payload?: unknown) => void) => {
     const state = request.emulator;
-    if (!state) return payload;
+    if (!state) return done(null, payload);
     const operation = request.routeOptions.config.operationId!;
     const partnerId = request.principal.partnerId;
     const retryAfter = reply.getHeader('retry-after');
@@ -139,25 +162,28 @@ async function faultsPlugin(app: FastifyInstance, opts: { store: Store; emulator
       const seconds = Number(retryAfter);
       if (Number.isFinite(seconds) && seconds > 0) remember(retryAfterUntil, `${partnerId}\n${operation}`, clock.now().getTime() + seconds * 1000);
     }
-    if (reply.statusCode === 200 && operation.endsWith('.list') && (typeof payload === 'string' || Buffer.isBuffer(payload)) && (await service.needsPages(partnerId))) {
-      // The token is in the envelope's head, before the items.
-      const head = typeof payload === 'string' ? payload.slice(0, 8192) : payload.subarray(0, 8192).toString('latin1');
-      const next = /"continuationToken":"([^"]+)"/.exec(head);
-      if (next) {
-        const token = request.headers['ms-continuationtoken'];
-        const page = typeof token !== 'string' || token === '' ? 1 : pageOfToken.get(token);
-        if (page !== undefined) remember(pageOfToken, next[1], page + 1);
+    const finish = () => {
+      if (state.truncate && (typeof payload === 'string' || Buffer.isBuffer(payload))) {
+        const body = Buffer.isBuffer(payload) ? payload : Buffer.from(payload);
+        reply.header('content-length', String(body.length));
+        // Half the body ends the response short of its Content-Length; once that half is flushed
+        // the socket is closed, so the client sees a body cut off mid-way.
+        reply.raw.once('finish', () => reply.raw.socket?.destroy());
+        return done(null, Readable.from([body.subarray(0, Math.floor(body.length / 2))]));
       }
+      done(null, payload);
+    };
+    if (reply.statusCode !== 200 || !operation.endsWith('.list') || (typeof payload !== 'string' && !Buffer.isBuffer(payload))) return finish();
+    const listPayload = payload;
+    const needsPages = service.needsPagesNow(partnerId);
+    if (needsPages !== undefined) {
+      if (needsPages) rememberNextPage(request, listPayload);
+      return finish();
     }
-    if (state.truncate && (typeof payload === 'string' || Buffer.isBuffer(payload))) {
-      const body = Buffer.isBuffer(payload) ? payload : Buffer.from(payload);
-      reply.header('content-length', String(body.length));
-      // Half the body ends the response short of its Content-Length; once that half is flushed
-      // the socket is closed, so the client sees a body cut off mid-way.
-      reply.raw.once('finish', () => reply.raw.socket?.destroy());
-      return Readable.from([body.subarray(0, Math.floor(body.length / 2))]);
-    }
-    return payload;
+    service.needsPages(partnerId).then((needed) => {
+      if (needed) rememberNextPage(request, listPayload);
+      finish();
+    }, (err: Error) => done(err));
   });
 }
 

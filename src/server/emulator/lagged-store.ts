@@ -91,9 +91,7 @@ export function laggedStore(inner: Store, clock: Clock): Store {
   };
 
   /** The hidden change of one entity, counted as read. */
-  const hiddenChange = async (customerId: string, kind: PendingKind, entityId: string): Promise<PendingChange | undefined> => {
-    const scope = readScope();
-    if (!scope) return undefined;
+  const hiddenChange = async (scope: WorkspaceScope, customerId: string, kind: PendingKind, entityId: string): Promise<PendingChange | undefined> => {
     const change = (await hiddenChanges(scope, customerId)).find((c) => c.kind === kind && c.entityId === entityId);
     return change && (await countRead(scope, change)) ? change : undefined;
   };
@@ -132,91 +130,119 @@ export function laggedStore(inner: Store, clock: Clock): Store {
     }
   };
 
+  /** A page of users as a read in a lagged workspace sees it: pending changes undone. */
+  const laggedUserPage = async (scope: WorkspaceScope, partnerId: string, customerId: string, query: UserListQuery, size: number, after?: KeysetPosition): Promise<UserPageJson | undefined> => {
+    const changes = (await hiddenChanges(scope, customerId)).filter((c) => c.kind === 'user');
+    if (changes.length === 0) return inner.readUserPage(partnerId, customerId, query, size, after);
+    const real = await realUsers(partnerId, customerId, query, size + changes.length, after);
+    if (!real) return undefined;
+    const overlay = async (shown: PendingChange[]) => {
+      const replacements = new Map<string, KeyedItem<string> | null>();
+      for (const c of shown) {
+        const previous = c.previousJson === undefined ? undefined : (JSON.parse(c.previousJson) as UserRecord);
+        replacements.set(c.entityId, previous && userMatchesQuery(previous, query) ? userListItem(previous, query, serializeCustomerUser(previous)) : null);
+      }
+      return overlayKeysetPage(real.items, real.more, replacements, query.direction, size, after);
+    };
+    let page = await overlay(changes);
+    // Counting reads can reveal a change (another request took its last read): then without it.
+    const stillHidden = await Promise.all(changes.map(async (c) => !page.touched.has(c.entityId) || (await countRead(scope, c))));
+    if (stillHidden.includes(false)) page = await overlay(changes.filter((_, i) => stillHidden[i]));
+    return { itemsJson: page.items.map((i) => i.value).join(','), count: page.items.length, next: page.next };
+  };
+
+  /** A user's role ids as a read in a lagged workspace sees them. */
+  const laggedRoleIds = async (scope: WorkspaceScope, customerId: string, userId: string): Promise<string[]> => {
+    const real = await inner.listUserRoleIds(customerId, userId);
+    const ids = new Set(real);
+    for (const c of await hiddenChanges(scope, customerId)) {
+      const [roleId, memberId] = c.entityId.split('/');
+      if (c.kind !== 'roleMember' || memberId !== userId || !(await countRead(scope, c))) continue;
+      if (c.previousJson === undefined) ids.delete(roleId);
+      else ids.add(roleId);
+    }
+    return [...ids].sort();
+  };
+
+  /** A role's members as a read in a lagged workspace sees them. */
+  const laggedRoleMembers = async (scope: WorkspaceScope, customerId: string, roleId: string, size: number, after?: KeysetPosition): Promise<Page<RoleMember>> => {
+    const all = await hiddenChanges(scope, customerId);
+    const members = all.filter((c) => c.kind === 'roleMember' && c.entityId.startsWith(`${roleId}/`));
+    // A user not visible yet is no member either; one with a hidden rename shows its old name.
+    const users = all.filter((c) => c.kind === 'user');
+    if (members.length + users.length === 0) return inner.listRoleMembers(customerId, roleId, size, after);
+    const fetched = await inner.listRoleMembers(customerId, roleId, size + members.length + users.length, after);
+    const item = (m: RoleMember): KeyedItem<RoleMember> => ({ key: m.userId, id: m.userId, value: m });
+    const overlay = (shownMembers: PendingChange[], shownUsers: PendingChange[]) => {
+      const replacements = new Map<string, KeyedItem<RoleMember> | null>();
+      for (const c of shownUsers) if (c.previousJson === undefined) replacements.set(c.entityId, null);
+      for (const c of shownMembers) replacements.set(c.entityId.slice(roleId.length + 1), c.previousJson === undefined ? null : item(JSON.parse(c.previousJson) as RoleMember));
+      const page = overlayKeysetPage(fetched.items.map(item), fetched.next !== undefined, replacements, 'asc', size, after);
+      const renamed = new Map(shownUsers.filter((c) => c.previousJson !== undefined).map((c) => [c.entityId, JSON.parse(c.previousJson!) as UserRecord]));
+      const items = page.items.map(({ value }) => {
+        const old = renamed.get(value.userId);
+        return old ? { ...value, displayName: old.displayName, userPrincipalName: old.userPrincipalName } : value;
+      });
+      const touched = new Set([...page.touched, ...items.filter((m) => renamed.has(m.userId)).map((m) => m.userId)]);
+      return { items, next: page.next, touched };
+    };
+    let page = overlay(members, users);
+    const memberShown = await Promise.all(members.map(async (c) => !page.touched.has(c.entityId.slice(roleId.length + 1)) || (await countRead(scope, c))));
+    const userShown = await Promise.all(users.map(async (c) => !page.touched.has(c.entityId) || (await countRead(scope, c))));
+    if (memberShown.includes(false) || userShown.includes(false)) {
+      page = overlay(members.filter((_, i) => memberShown[i]), users.filter((_, i) => userShown[i]));
+    }
+    return { items: page.items, next: page.next };
+  };
+
+  // Outside a lagged read, each read below returns the inner store's own promise, not one of its
+  // own around it: with the emulator's request context (AsyncLocalStorage) on, every extra
+  // promise on a page's path costs, and most workspaces have no lag.
   const overrides: Partial<Store> = {
-    async findUser(customerId, userId) {
-      const change = await hiddenChange(customerId, 'user', userId);
-      if (!change) return inner.findUser(customerId, userId);
-      return change.previousJson === undefined ? undefined : (JSON.parse(change.previousJson) as UserRecord);
-    },
-
-    async findUserJson(customerId, userId) {
-      const change = await hiddenChange(customerId, 'user', userId);
-      if (!change) return inner.findUserJson(customerId, userId);
-      return change.previousJson === undefined ? undefined : serializeCustomerUser(JSON.parse(change.previousJson) as UserRecord);
-    },
-
-    async readUserPage(partnerId, customerId, query, size, after): Promise<UserPageJson | undefined> {
+    findUser(customerId, userId) {
       const scope = readScope();
-      const changes = scope ? (await hiddenChanges(scope, customerId)).filter((c) => c.kind === 'user') : [];
-      if (!scope || changes.length === 0) return inner.readUserPage(partnerId, customerId, query, size, after);
-      const real = await realUsers(partnerId, customerId, query, size + changes.length, after);
-      if (!real) return undefined;
-      const overlay = async (shown: PendingChange[]) => {
-        const replacements = new Map<string, KeyedItem<string> | null>();
-        for (const c of shown) {
-          const previous = c.previousJson === undefined ? undefined : (JSON.parse(c.previousJson) as UserRecord);
-          replacements.set(c.entityId, previous && userMatchesQuery(previous, query) ? userListItem(previous, query, serializeCustomerUser(previous)) : null);
-        }
-        return overlayKeysetPage(real.items, real.more, replacements, query.direction, size, after);
-      };
-      let page = await overlay(changes);
-      // Counting reads can reveal a change (another request took its last read): then without it.
-      const stillHidden = await Promise.all(changes.map(async (c) => !page.touched.has(c.entityId) || (await countRead(scope, c))));
-      if (stillHidden.includes(false)) page = await overlay(changes.filter((_, i) => stillHidden[i]));
-      return { itemsJson: page.items.map((i) => i.value).join(','), count: page.items.length, next: page.next };
+      if (!scope) return inner.findUser(customerId, userId);
+      return hiddenChange(scope, customerId, 'user', userId).then((change) => {
+        if (!change) return inner.findUser(customerId, userId);
+        return change.previousJson === undefined ? undefined : (JSON.parse(change.previousJson) as UserRecord);
+      });
     },
 
-    async listUserLicenses(customerId, userId): Promise<UserLicenseRecord[]> {
-      const change = await hiddenChange(customerId, 'license', userId);
-      if (!change) return inner.listUserLicenses(customerId, userId);
-      return change.previousJson === undefined ? [] : (JSON.parse(change.previousJson) as UserLicenseRecord[]);
-    },
-
-    async listUserRoleIds(customerId, userId) {
+    findUserJson(customerId, userId) {
       const scope = readScope();
-      const real = await inner.listUserRoleIds(customerId, userId);
-      if (!scope) return real;
-      const ids = new Set(real);
-      for (const c of await hiddenChanges(scope, customerId)) {
-        const [roleId, memberId] = c.entityId.split('/');
-        if (c.kind !== 'roleMember' || memberId !== userId || !(await countRead(scope, c))) continue;
-        if (c.previousJson === undefined) ids.delete(roleId);
-        else ids.add(roleId);
-      }
-      return [...ids].sort();
+      if (!scope) return inner.findUserJson(customerId, userId);
+      return hiddenChange(scope, customerId, 'user', userId).then((change) => {
+        if (!change) return inner.findUserJson(customerId, userId);
+        return change.previousJson === undefined ? undefined : serializeCustomerUser(JSON.parse(change.previousJson) as UserRecord);
+      });
     },
 
-    async listRoleMembers(customerId, roleId, size, after): Promise<Page<RoleMember>> {
+    readUserPage(partnerId, customerId, query, size, after): Promise<UserPageJson | undefined> {
       const scope = readScope();
-      const all = scope ? await hiddenChanges(scope, customerId) : [];
-      const members = all.filter((c) => c.kind === 'roleMember' && c.entityId.startsWith(`${roleId}/`));
-      // A user not visible yet is no member either; one with a hidden rename shows its old name.
-      const users = all.filter((c) => c.kind === 'user');
-      if (!scope || members.length + users.length === 0) return inner.listRoleMembers(customerId, roleId, size, after);
-      const fetched = await inner.listRoleMembers(customerId, roleId, size + members.length + users.length, after);
-      const item = (m: RoleMember): KeyedItem<RoleMember> => ({ key: m.userId, id: m.userId, value: m });
-      const overlay = (shownMembers: PendingChange[], shownUsers: PendingChange[]) => {
-        const replacements = new Map<string, KeyedItem<RoleMember> | null>();
-        for (const c of shownUsers) if (c.previousJson === undefined) replacements.set(c.entityId, null);
-        for (const c of shownMembers) replacements.set(c.entityId.slice(roleId.length + 1), c.previousJson === undefined ? null : item(JSON.parse(c.previousJson) as RoleMember));
-        const page = overlayKeysetPage(fetched.items.map(item), fetched.next !== undefined, replacements, 'asc', size, after);
-        const renamed = new Map(shownUsers.filter((c) => c.previousJson !== undefined).map((c) => [c.entityId, JSON.parse(c.previousJson!) as UserRecord]));
-        const items = page.items.map(({ value }) => {
-          const old = renamed.get(value.userId);
-          return old ? { ...value, displayName: old.displayName, userPrincipalName: old.userPrincipalName } : value;
-        });
-        const touched = new Set([...page.touched, ...items.filter((m) => renamed.has(m.userId)).map((m) => m.userId)]);
-        return { items, next: page.next, touched };
-      };
-      let page = overlay(members, users);
-      const memberShown = await Promise.all(members.map(async (c) => !page.touched.has(c.entityId.slice(roleId.length + 1)) || (await countRead(scope, c))));
-      const userShown = await Promise.all(users.map(async (c) => !page.touched.has(c.entityId) || (await countRead(scope, c))));
-      if (memberShown.includes(false) || userShown.includes(false)) {
-        page = overlay(members.filter((_, i) => memberShown[i]), users.filter((_, i) => userShown[i]));
-      }
-      return { items: page.items, next: page.next };
+      if (!scope) return inner.readUserPage(partnerId, customerId, query, size, after);
+      return laggedUserPage(scope, partnerId, customerId, query, size, after);
     },
 
+    listUserLicenses(customerId, userId): Promise<UserLicenseRecord[]> {
+      const scope = readScope();
+      if (!scope) return inner.listUserLicenses(customerId, userId);
+      return hiddenChange(scope, customerId, 'license', userId).then((change) => {
+        if (!change) return inner.listUserLicenses(customerId, userId);
+        return change.previousJson === undefined ? [] : (JSON.parse(change.previousJson) as UserLicenseRecord[]);
+      });
+    },
+
+    listUserRoleIds(customerId, userId) {
+      const scope = readScope();
+      if (!scope) return inner.listUserRoleIds(customerId, userId);
+      return laggedRoleIds(scope, customerId, userId);
+    },
+
+    listRoleMembers(customerId, roleId, size, after): Promise<Page<RoleMember>> {
+      const scope = readScope();
+      if (!scope) return inner.listRoleMembers(customerId, roleId, size, after);
+      return laggedRoleMembers(scope, customerId, roleId, size, after);
+    },
     async insertUser(row, passwordHash, receipt) {
       const result = await inner.insertUser(row, passwordHash, receipt);
       const lag = lagOf();
@@ -266,13 +292,21 @@ export function laggedStore(inner: Store, clock: Clock): Store {
     },
   };
 
-  // Every other method (and these, outside a lagged workspace) is the inner store's own.
+  // Every other method (and these, outside a lagged workspace) is the inner store's own, bound
+  // once (a bind per call was an allocation on every store call of every request).
+  const bound = new Map<PropertyKey, unknown>();
   return new Proxy(inner, {
     get(target, property) {
-      const own = typeof property === 'string' ? overrides[property as keyof Store] : undefined;
+      const own = typeof property === 'string' && Object.hasOwn(overrides, property) ? overrides[property as keyof Store] : undefined;
       if (own) return own;
       const value = Reflect.get(target, property) as unknown;
-      return typeof value === 'function' ? value.bind(target) : value;
+      if (typeof value !== 'function') return value;
+      let fn = bound.get(property);
+      if (fn === undefined || (fn as { unbound?: unknown }).unbound !== value) {
+        fn = Object.assign(value.bind(target), { unbound: value });
+        bound.set(property, fn);
+      }
+      return fn;
     },
   });
 }

@@ -83,6 +83,30 @@ export class FaultService {
     return (await this.rulesOf(partnerId)).some((r) => r.match.page !== undefined);
   }
 
+  /**
+   * Without waiting: true when this process's fresh copy of the rules has none that matches the
+   * request (then {@link decide} would fire nothing and count nothing); false when a rule matches
+   * or the copy is stale, and {@link decide} must be asked. Most requests match no rule, and
+   * answering them without a promise keeps the hook off the request's critical path.
+   *
+   * @example
+   * if (!faults.firesNothing(partnerId, request)) hit = await faults.decide(partnerId, request);
+   */
+  firesNothing(partnerId: string, request: FaultRequest): boolean {
+    const rules = this.freshRules(partnerId);
+    return rules !== undefined && !rules.some((rule) => matchesRequest(rule.match, request));
+  }
+
+  /** Without waiting: whether a rule needs page numbers, or undefined when the copy is stale (then ask {@link needsPages}). */
+  needsPagesNow(partnerId: string): boolean | undefined {
+    return this.freshRules(partnerId)?.some((r) => r.match.page !== undefined);
+  }
+
+  private freshRules(partnerId: string): CachedRules['rules'] | undefined {
+    const cached = this.cache.get(partnerId);
+    return cached && Date.now() - cached.at < this.cacheMs ? cached.rules : undefined;
+  }
+
   /** The first rule that fires for the request, counting matches and firings in the store. */
   async decide(partnerId: string, request: FaultRequest): Promise<FaultHit | undefined> {
     const rules = await this.rulesOf(partnerId);
@@ -97,9 +121,9 @@ export class FaultService {
   }
 
   private async rulesOf(partnerId: string): Promise<CachedRules['rules']> {
+    const fresh = this.freshRules(partnerId);
+    if (fresh) return fresh;
     const now = Date.now();
-    const cached = this.cache.get(partnerId);
-    if (cached && now - cached.at < this.cacheMs) return cached.rules;
     const rules = (await this.store.listFaultRules(partnerId))
       // Retired rules stay listed (with their counters) but no longer cost a match.
       .filter((r) => r.times === null || r.fired < r.times)
