@@ -37,6 +37,20 @@ for (const factory of storeFactories) {
       assert.equal(await store.journal().count('ring-b', {}), 3);
     });
 
+    it('trims each partner of a mixed batch and counts a cleared partner from zero again', async () => {
+      await store.journal().append([0, 1, 2].map((n) => row('mix-a', n)), 3);
+      await store.journal().append([3, 4, 5, 6].flatMap((n) => [row('mix-a', n), row('mix-b', n)]), 3);
+      assert.deepEqual((await store.journal().page('mix-a', {}, undefined, 100)).map((r) => r.requestId), ['r-6', 'r-5', 'r-4']);
+      assert.deepEqual((await store.journal().page('mix-b', {}, undefined, 100)).map((r) => r.requestId), ['r-6', 'r-5', 'r-4']);
+      assert.equal(await store.journal().clear('mix-a'), 3);
+      // After the clear the ring is empty: three new rows all stay, a fourth pushes out the first.
+      await store.journal().append([7, 8, 9].map((n) => row('mix-a', n)), 3);
+      assert.deepEqual((await store.journal().page('mix-a', {}, undefined, 100)).map((r) => r.requestId), ['r-9', 'r-8', 'r-7']);
+      await store.journal().append([row('mix-a', 10)], 3);
+      assert.deepEqual((await store.journal().page('mix-a', {}, undefined, 100)).map((r) => r.requestId), ['r-10', 'r-9', 'r-8']);
+      assert.equal(await store.journal().count('mix-b', {}), 3);
+    });
+
     it('pages newest first by seq and filters by request id, correlation id, status, operation and time', async () => {
       const p = 'paging';
       await store.journal().append(Array.from({ length: 10 }, (_, n) => row(p, n)), 100);

@@ -189,4 +189,13 @@ export const postgresMigrations: string[] = [
   `
   ALTER TABLE idempotency ADD COLUMN lease_at BIGINT NOT NULL DEFAULT 0;
   `,
+  // The journal ring keeps a count of each workspace's entries, so trimming it deletes the oldest
+  // few by count instead of finding the newest N-th entry first: that walk (OFFSET 10,000) read
+  // every dead entry of the churning table until a vacuum, and the planner chose a bitmap scan and
+  // a sort for it; with autovacuum off it took ~370 ms a batch, so the journal fell behind. The
+  // trim starts after the last entry it deleted (trimmed_through), past the dead ones.
+  `
+  CREATE TABLE emulator_journal_sizes (partner_id TEXT COLLATE "C" PRIMARY KEY, entries BIGINT NOT NULL, trimmed_through BIGINT NOT NULL DEFAULT 0);
+  INSERT INTO emulator_journal_sizes (partner_id, entries) SELECT partner_id, count(*) FROM emulator_journal GROUP BY partner_id;
+  `,
 ];

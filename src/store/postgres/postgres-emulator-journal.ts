@@ -1,6 +1,7 @@
 /**
- * The emulator's request journal (issue 12) on PostgreSQL: a batch is one INSERT … SELECT FROM
- * unnest(…) (one round trip whatever its size) and one trim per partner, in one transaction.
+ * The emulator's request journal (issue 12) on PostgreSQL: a batch is one INSERT of all its rows
+ * and, per workspace, a count of its entries and a trim of the oldest beyond the ring's size, in
+ * one transaction.
  */
 import type pg from 'pg';
 import { journalColumns, journalRowOf, journalWhere } from '../queries/journal-sql.js';
@@ -26,8 +27,25 @@ export class PostgresEmulatorJournal implements EmulatorJournalStore {
         return `(${Array.from({ length: 11 }, (_, i) => `$${at + i + 1}`).join(', ')})`;
       });
       await client.query(`INSERT INTO emulator_journal (partner_id, time, method, path, operation, request_id, correlation_id, status, checks, entry_json, response_body) VALUES ${tuples.join(', ')}`, values);
-      for (const partnerId of new Set(rows.map((r) => r.partnerId))) {
-        await client.query('DELETE FROM emulator_journal WHERE partner_id = $1 AND seq <= (SELECT seq FROM emulator_journal WHERE partner_id = $1 ORDER BY seq DESC LIMIT 1 OFFSET $2)', [partnerId, keep]);
+      // Per workspace (in id order, so two batches lock their counts in the same order): count the
+      // new entries, then delete the oldest beyond `keep`, walking the index from its old end.
+      const added = new Map<string, number>();
+      for (const r of rows) added.set(r.partnerId, (added.get(r.partnerId) ?? 0) + 1);
+      for (const partnerId of [...added.keys()].sort()) {
+        const counted = await client.query(
+          'INSERT INTO emulator_journal_sizes (partner_id, entries) VALUES ($1, $2) ON CONFLICT (partner_id) DO UPDATE SET entries = emulator_journal_sizes.entries + excluded.entries RETURNING entries, trimmed_through',
+          [partnerId, added.get(partnerId)],
+        );
+        const excess = Number(counted.rows[0].entries) - keep;
+        if (excess <= 0) continue;
+        // Entries at or below trimmed_through are gone; starting past them skips their dead index
+        // entries, which pile up until a vacuum.
+        const trimmed = await client.query(
+          'DELETE FROM emulator_journal WHERE seq IN (SELECT seq FROM emulator_journal WHERE partner_id = $1 AND seq > $2 ORDER BY seq LIMIT $3) RETURNING seq',
+          [partnerId, counted.rows[0].trimmed_through, excess],
+        );
+        const through = trimmed.rows.reduce((max: bigint, r: { seq: string }) => (BigInt(r.seq) > max ? BigInt(r.seq) : max), BigInt(counted.rows[0].trimmed_through));
+        await client.query('UPDATE emulator_journal_sizes SET entries = entries - $2, trimmed_through = $3 WHERE partner_id = $1', [partnerId, trimmed.rowCount ?? 0, through.toString()]);
       }
     });
   }
@@ -62,6 +80,11 @@ export class PostgresEmulatorJournal implements EmulatorJournalStore {
   }
 
   async clear(partnerId: string): Promise<number> {
-    return (await this.pool.query('DELETE FROM emulator_journal WHERE partner_id = $1', [partnerId])).rowCount ?? 0;
+    return inTransaction(this.pool, async (client) => {
+      // The count first: it locks the workspace's count, so a batch appended meanwhile is either
+      // deleted here or counted after.
+      await client.query('INSERT INTO emulator_journal_sizes (partner_id, entries) VALUES ($1, 0) ON CONFLICT (partner_id) DO UPDATE SET entries = 0', [partnerId]);
+      return (await client.query('DELETE FROM emulator_journal WHERE partner_id = $1', [partnerId])).rowCount ?? 0;
+    });
   }
 }
