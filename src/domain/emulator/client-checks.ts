@@ -158,5 +158,18 @@ export function nextOfListAnswer(head: string, tail: string): { continuationToke
   const token = /"continuationToken":"([^"]+)"/.exec(head);
   if (!token) return undefined;
   const next = /"next":\{"uri":"([^"]+)"/.exec(tail);
-  return { continuationToken: token[1], nextUri: next ? next[1] : '' };
+  return { continuationToken: ownCopy(token[1]), nextUri: next ? ownCopy(next[1]) : '' };
+}
+
+/**
+ * A string that does not share the memory of the text it was cut from. V8 keeps a long substring
+ * (a regex match in a 44 KB page) as a view of the whole text: remembered in a map, each token
+ * kept its page alive, so every list answer survived the young generation's collections and was
+ * copied and promoted (the journal's largest cost on PostgreSQL, where pages are strings).
+ *
+ * @example
+ * remember(tokens, ownCopy(match[1]), page);
+ */
+export function ownCopy(text: string): string {
+  return Buffer.from(text, 'utf8').toString('utf8');
 }

@@ -23,6 +23,7 @@ import fp from 'fastify-plugin';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { systemClock, type Clock } from '../../domain/clock.js';
 import { Fault } from '../../domain/fault.js';
+import { ownCopy } from '../../domain/emulator/client-checks.js';
 import { faultAnswer, latencyOf, parseFaultHeader } from '../../domain/emulator/fault-rules.js';
 import type { FaultEffect } from '../../schemas/emulator/fault-rule.js';
 import type { FaultRequest } from '../../domain/emulator/fault-rules.js';
@@ -148,7 +149,7 @@ async function faultsPlugin(app: FastifyInstance, opts: { store: Store; emulator
     if (!next) return;
     const token = request.headers['ms-continuationtoken'];
     const page = typeof token !== 'string' || token === '' ? 1 : pageOfToken.get(token);
-    if (page !== undefined) remember(pageOfToken, next[1], page + 1);
+    if (page !== undefined) remember(pageOfToken, ownCopy(next[1]), page + 1);
   };
 
   // A callback hook as well: the page memory is needed only when a rule matches on pages.

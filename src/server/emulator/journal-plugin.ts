@@ -14,7 +14,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Clock } from '../../domain/clock.js';
 import { ClientCheckMemory, nextOfListAnswer, type PollingThreshold } from '../../domain/emulator/client-checks.js';
 import { redactJson } from '../../domain/emulator/journal-redaction.js';
-import { JournalService } from '../../services/emulator/journal-service.js';
+import { JournalService, keptHead, type AnswerHead } from '../../services/emulator/journal-service.js';
 import type { Store } from '../../store/store.js';
 import { currentWorkspace } from './request-context.js';
 
@@ -26,8 +26,8 @@ interface JournalState {
   requestBody?: unknown;
   /** The body as JSON text, for the MS-RequestId reuse check (writes only). */
   bodyText?: string;
-  /** The answer as sent (a reference: decoded, cut and redacted at flush time, off the request path). */
-  response?: string | Buffer;
+  /** The head of the answer as sent, copied out of it (decoded and redacted at flush time, off the request path). */
+  response?: AnswerHead;
   checks: string[];
 }
 
@@ -81,7 +81,7 @@ async function journalPlugin(app: FastifyInstance, opts: JournalPluginOptions) {
   app.addHook('onSend', (request, reply, payload, done) => {
     const state = request.journalState;
     if (!state) return done(null, payload);
-    if (typeof payload === 'string' || Buffer.isBuffer(payload)) state.response = payload;
+    if (typeof payload === 'string' || Buffer.isBuffer(payload)) state.response = keptHead(payload);
     const operation = request.routeOptions.config?.operationId;
     if (operation) {
       const q = request.url.indexOf('?');
@@ -95,9 +95,9 @@ async function journalPlugin(app: FastifyInstance, opts: JournalPluginOptions) {
         bodyText: state.bodyText,
         now: state.at.getTime(),
       });
-      if (reply.statusCode === 200 && operation.endsWith('.list') && state.response !== undefined) {
+      if (reply.statusCode === 200 && operation.endsWith('.list') && (typeof payload === 'string' || Buffer.isBuffer(payload))) {
         // Only the head (continuation token) and tail (links.next) are read, as latin1: both are ASCII.
-        const r = state.response;
+        const r = payload;
         const next = typeof r === 'string' ? nextOfListAnswer(r.slice(0, 8192), r.slice(-4096)) : nextOfListAnswer(r.toString('latin1', 0, 8192), r.toString('latin1', Math.max(0, r.length - 4096)));
         if (next) memory.answered(next);
       }
@@ -138,7 +138,10 @@ async function journalPlugin(app: FastifyInstance, opts: JournalPluginOptions) {
 
   app.addHook('onResponse', (request, reply, done) => {
     const state = request.journalState;
-    if (state) record(request, state, { status: reply.statusCode, headers: reply.getHeaders(), response: state.response, durationMs: reply.elapsedTime });
+    if (state) {
+      request.journalState = null;
+      record(request, state, { status: reply.statusCode, headers: reply.getHeaders(), response: state.response, durationMs: reply.elapsedTime });
+    }
     done();
   });
 }
