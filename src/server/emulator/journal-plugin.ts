@@ -16,7 +16,6 @@ import { ClientCheckMemory, nextOfListAnswer, type PollingThreshold } from '../.
 import { redactJson } from '../../domain/emulator/journal-redaction.js';
 import { JournalService, keptHead, type AnswerHead } from '../../services/emulator/journal-service.js';
 import type { Store } from '../../store/store.js';
-import { currentWorkspace } from './request-context.js';
 
 /** What the journal collects about one request while it runs. */
 interface JournalState {
@@ -63,8 +62,8 @@ async function journalPlugin(app: FastifyInstance, opts: JournalPluginOptions) {
 
   // After the emulator's own onRequest hook, which entered the workspace (if any).
   app.addHook('onRequest', (request, _reply, done) => {
-    const scope = currentWorkspace();
-    if (scope) request.journalState = { partnerId: scope.workspace.id, at: opts.clock.now(), checks: [] };
+    const workspace = request.workspace;
+    if (workspace) request.journalState = { partnerId: workspace.id, at: opts.clock.now(), checks: [] };
     done();
   });
 
