@@ -25,7 +25,7 @@ for (const store of stores) {
   const walked = await walkPages(server.url, auth, `emulator-${store}`);
   await server.stop();
   log(`${store}: ${users} users, ${walked.pages} pages`);
-  const cost = await benchEmulatorCost(dataset.database, walked.tokensFile, auth, seconds, { rounds: Number(process.env.ROUNDS ?? 2), log });
+  const cost = await benchEmulatorCost(dataset.database, walked.tokensFile, auth, seconds, { rounds: Number(process.env.ROUNDS ?? 4), log });
   const ratio = emulatorRatios(cost);
   console.log(`${store}: journal off ${ratio.journalOff.toFixed(2)} × plain (target ≥ 0.9), journal on ${ratio.journalOn.toFixed(2)} × plain (target ≥ 0.6)`);
 }
