@@ -166,10 +166,7 @@ export function nextOfListAnswer(head: string, tail: string): { continuationToke
  * (a regex match in a 44 KB page) as a view of the whole text: remembered in a map, each token
  * kept its page alive, so every list answer survived the young generation's collections and was
  * copied and promoted (the journal's largest cost on PostgreSQL, where pages are strings).
- *
- * @example
- * remember(tokens, ownCopy(match[1]), page);
  */
-export function ownCopy(text: string): string {
+function ownCopy(text: string): string {
   return Buffer.from(text, 'utf8').toString('utf8');
 }

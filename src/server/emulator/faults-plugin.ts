@@ -23,7 +23,7 @@ import fp from 'fastify-plugin';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { systemClock, type Clock } from '../../domain/clock.js';
 import { Fault } from '../../domain/fault.js';
-import { ownCopy } from '../../domain/emulator/client-checks.js';
+import { nextOfListAnswer } from '../../domain/emulator/client-checks.js';
 import { faultAnswer, latencyOf, parseFaultHeader } from '../../domain/emulator/fault-rules.js';
 import type { FaultEffect } from '../../schemas/emulator/fault-rule.js';
 import type { FaultRequest } from '../../domain/emulator/fault-rules.js';
@@ -79,6 +79,12 @@ async function faultsPlugin(app: FastifyInstance, opts: { store: Store; emulator
     for (const key of retryAfterUntil.keys()) if (key.startsWith(`${partnerId}\n`)) retryAfterUntil.delete(key);
   });
 
+  /** The page of a walk a request asks for: 1 without a continuation token, else the one its token opens (if known). */
+  const pageOf = (request: FastifyRequest): number | undefined => {
+    const token = request.headers['ms-continuationtoken'];
+    return typeof token !== 'string' || token === '' ? 1 : pageOfToken.get(token);
+  };
+
   const answer = (reply: FastifyReply, status: number, retryAfter?: number) => {
     const a = faultAnswer(status, retryAfter);
     return reply.code(a.status).headers(a.headers).type('application/json; charset=utf-8').send(a.body);
@@ -133,8 +139,7 @@ async function faultsPlugin(app: FastifyInstance, opts: { store: Store; emulator
       apply(request, reply, parsed.effect, state).then(() => done(), done);
       return;
     }
-    const token = request.headers['ms-continuationtoken'];
-    const page = typeof token !== 'string' || token === '' ? 1 : pageOfToken.get(token);
+    const page = pageOf(request);
     const customerId = (request.params as Record<string, unknown> | undefined)?.customerId;
     const faultRequest: FaultRequest = { method: request.method, operation, customerId: typeof customerId === 'string' ? customerId : undefined, page };
     if (service.firesNothing(partnerId, faultRequest)) return done();
@@ -144,12 +149,9 @@ async function faultsPlugin(app: FastifyInstance, opts: { store: Store; emulator
   /** After a list page answered with a continuation token: the token opens the next page. */
   const rememberNextPage = (request: FastifyRequest, payload: string | Buffer) => {
     // The token is in the envelope's head, before the items.
-    const head = typeof payload === 'string' ? payload.slice(0, 8192) : payload.subarray(0, 8192).toString('latin1');
-    const next = /"continuationToken":"([^"]+)"/.exec(head);
-    if (!next) return;
-    const token = request.headers['ms-continuationtoken'];
-    const page = typeof token !== 'string' || token === '' ? 1 : pageOfToken.get(token);
-    if (page !== undefined) remember(pageOfToken, ownCopy(next[1]), page + 1);
+    const next = nextOfListAnswer(typeof payload === 'string' ? payload.slice(0, 8192) : payload.subarray(0, 8192).toString('latin1'), '');
+    const page = pageOf(request);
+    if (next && page !== undefined) remember(pageOfToken, next.continuationToken, page + 1);
   };
 
   // A callback hook as well: the page memory is needed only when a rule matches on pages.

@@ -302,10 +302,7 @@ export function laggedStore(inner: Store, clock: Clock): Store {
       const value = Reflect.get(target, property) as unknown;
       if (typeof value !== 'function') return value;
       let fn = bound.get(property);
-      if (fn === undefined || (fn as { unbound?: unknown }).unbound !== value) {
-        fn = Object.assign(value.bind(target), { unbound: value });
-        bound.set(property, fn);
-      }
+      if (fn === undefined) bound.set(property, (fn = value.bind(target)));
       return fn;
     },
   });

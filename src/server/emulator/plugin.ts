@@ -78,7 +78,7 @@ function needsContext(workspace: WorkspaceRecord, method: string): boolean {
     workspace.clock.offsetMs !== 0 ||
     workspace.clock.frozenAt !== undefined ||
     (workspace.seed !== undefined && !readOnlyMethods.has(method)) ||
-    (workspace.settings !== '{}' && !isImmediate(consistencyOf(workspace.settings)))
+    !isImmediate(consistencyOf(workspace.settings))
   );
 }
 
@@ -119,10 +119,11 @@ export function createEmulator(store: Store, config: ServerConfig, emulatorConfi
       if (partnerId === undefined) return done();
       const cached = workspaces.cached(partnerId);
       if (cached === null) return done();
-      if (cached !== undefined) request.workspace = cached;
-      if (cached !== undefined && !needsContext(cached, request.method)) return done();
-      if (cached !== undefined && (cached.seed === undefined || readOnlyMethods.has(request.method))) {
-        return runInWorkspace({ workspace: cached, read: readOnlyMethods.has(request.method) }, done);
+      if (cached !== undefined) {
+        request.workspace = cached;
+        if (!needsContext(cached, request.method)) return done();
+        // A seeded write draws its request number from the store (below).
+        if (cached.seed === undefined || readOnlyMethods.has(request.method)) return runInWorkspace({ workspace: cached, read: readOnlyMethods.has(request.method) }, done);
       }
       workspaces
         .state(partnerId)

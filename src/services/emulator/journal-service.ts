@@ -32,8 +32,8 @@ export interface PendingEntry {
   requestBody: unknown;
   status: number;
   responseHeaders: Record<string, string | string[] | number | undefined>;
-  /** The answer as sent (text or bytes; its kept head once recorded); undefined when it was a stream or none was sent. */
-  response: string | Buffer | AnswerHead | undefined;
+  /** The head of the answer as sent ({@link keptHead}); undefined when it was a stream or none was sent. */
+  response: AnswerHead | undefined;
   durationMs: number;
   faultRuleId?: string;
   checks: string[];
@@ -76,7 +76,7 @@ export class JournalService {
   /** Buffers a finished request; cheap (no I/O, no serialization). */
   record(entry: PendingEntry): void {
     if (this.inFlight > this.batchSize * 20) return;
-    this.buffer.push({ ...entry, response: entry.response === undefined ? undefined : keptHead(entry.response) });
+    this.buffer.push(entry);
     if (this.buffer.length >= this.batchSize) void this.flush();
     else if (!this.timer) {
       this.timer = setTimeout(() => void this.flush(), this.flushMs);
@@ -224,8 +224,7 @@ export interface AnswerHead {
  * @example
  * state.response = keptHead(payload); // in onSend
  */
-export function keptHead(response: string | Buffer | AnswerHead): AnswerHead {
-  if (!(typeof response === 'string' || Buffer.isBuffer(response))) return response;
+export function keptHead(response: string | Buffer): AnswerHead {
   const cut = response.length > keptChars;
   // Only the head is kept: for bytes, keptChars bytes are at most keptChars characters.
   return { head: typeof response === 'string' ? Buffer.from(cut ? response.slice(0, keptChars) : response, 'utf8') : Buffer.from(response.subarray(0, keptChars)), cut };
@@ -244,7 +243,7 @@ function toRow(e: PendingEntry): JournalRow {
     const v = e.requestHeaders[name];
     return typeof v === 'string' && v !== '' ? v.slice(0, 128) : null;
   };
-  const response = e.response === undefined ? undefined : keptAnswer(keptHead(e.response));
+  const response = e.response === undefined ? undefined : keptAnswer(e.response);
   const body: EntryBody = {
     query: journalQuery(q < 0 ? '' : e.url.slice(q + 1)),
     durationMs: Math.round(e.durationMs * 100) / 100,

@@ -40,12 +40,11 @@ export class PostgresEmulatorJournal implements EmulatorJournalStore {
         if (excess <= 0) continue;
         // Entries at or below trimmed_through are gone; starting past them skips their dead index
         // entries, which pile up until a vacuum.
-        const trimmed = await client.query(
-          'DELETE FROM emulator_journal WHERE seq IN (SELECT seq FROM emulator_journal WHERE partner_id = $1 AND seq > $2 ORDER BY seq LIMIT $3) RETURNING seq',
+        await client.query(
+          'WITH gone AS (DELETE FROM emulator_journal WHERE seq IN (SELECT seq FROM emulator_journal WHERE partner_id = $1 AND seq > $2 ORDER BY seq LIMIT $3) RETURNING seq) ' +
+            'UPDATE emulator_journal_sizes SET entries = entries - (SELECT count(*) FROM gone), trimmed_through = coalesce((SELECT max(seq) FROM gone), trimmed_through) WHERE partner_id = $1',
           [partnerId, counted.rows[0].trimmed_through, excess],
         );
-        const through = trimmed.rows.reduce((max: bigint, r: { seq: string }) => (BigInt(r.seq) > max ? BigInt(r.seq) : max), BigInt(counted.rows[0].trimmed_through));
-        await client.query('UPDATE emulator_journal_sizes SET entries = entries - $2, trimmed_through = $3 WHERE partner_id = $1', [partnerId, trimmed.rowCount ?? 0, through.toString()]);
       }
     });
   }
