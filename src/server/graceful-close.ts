@@ -46,6 +46,13 @@ export interface ConnectionTracker {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
+ * Resolves after the event loop's next poll phase. After a stall (a blocked loop, a starved
+ * process), expired timers run before the I/O that arrived meanwhile is read: a connection or a
+ * request waiting in a socket would look absent. Deciding again after this sees them.
+ */
+const afterPendingIo = () => new Promise<void>((r) => setImmediate(() => setImmediate(r)));
+
+/**
  * Follows a server's connections and requests from now on, so that it can later be drained.
  * Call before the server accepts its first connection.
  *
@@ -83,14 +90,23 @@ export function trackConnections(server: Server): ConnectionTracker {
       const started = Date.now();
       draining = true;
       for (const { inFlight } of connections.values()) for (const response of inFlight) if (!response.headersSent) response.setHeader('Connection', 'close');
-      while (Date.now() - lastConnectionAt < settleMs && Date.now() - started < Math.min(1000, timeoutMs)) await sleep(10);
+      const settled = () => Date.now() - lastConnectionAt >= settleMs;
+      while (Date.now() - started < Math.min(1000, timeoutMs)) {
+        if (!settled()) await sleep(10);
+        else if ((await afterPendingIo(), settled())) break;
+      }
       // The listening socket only (see above); in a cluster worker this also tells the primary to
       // hand new connections to the other workers (one already on its way here is handed back if
       // the process reads it: a worker waits for its primary before exiting, see serve-cluster.ts).
       NetServer.prototype.close.call(server, () => {});
       while (connections.size > 0 && Date.now() - started < timeoutMs) {
         const now = Date.now();
-        for (const [socket, { inFlight, idleSince }] of connections) if (inFlight.size === 0 && now - idleSince >= idleMs) socket.destroy();
+        const idle = [...connections].filter(([, { inFlight, idleSince }]) => inFlight.size === 0 && now - idleSince >= idleMs);
+        if (idle.length > 0) {
+          // A request may be waiting unread in an "idle" socket (see afterPendingIo): destroying it would reset its client.
+          await afterPendingIo();
+          for (const [socket, connection] of idle) if (connection.inFlight.size === 0 && Date.now() - connection.idleSince >= idleMs) socket.destroy();
+        }
         await sleep(25);
       }
       const forced = connections.size;
