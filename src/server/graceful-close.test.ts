@@ -18,9 +18,8 @@ async function listeningServer() {
   return { server, tracker, port };
 }
 
-/** Opens a raw connection and resolves once the server has it, with everything the client later reads. */
-async function connect(server: http.Server, port: number) {
-  const accepted = new Promise((resolve) => server.once('connection', resolve));
+/** A raw connection, and everything its client reads until it closes (or the error that ended it). */
+function rawClient(port: number) {
   const socket = net.connect(port, '127.0.0.1');
   let received = '';
   socket.on('data', (chunk) => (received += chunk));
@@ -28,8 +27,15 @@ async function connect(server: http.Server, port: number) {
     socket.on('error', (e) => resolve(`error: ${e.message}`));
     socket.on('close', () => resolve(received));
   });
-  await accepted;
   return { socket, ended };
+}
+
+/** A raw connection the server has accepted. */
+async function connect(server: http.Server, port: number) {
+  const accepted = new Promise((resolve) => server.once('connection', resolve));
+  const client = rawClient(port);
+  await accepted;
+  return client;
 }
 
 describe('draining a server', () => {
@@ -61,13 +67,7 @@ describe('draining a server', () => {
   it('waits for a connection the loop had not read yet before it closes the listener', async () => {
     const { server, tracker, port } = await listeningServer();
     // The client connects, then the loop stalls past settleMs before the server accepted it.
-    const socket = net.connect(port, '127.0.0.1');
-    let received = '';
-    socket.on('data', (chunk) => (received += chunk));
-    const ended = new Promise<string>((resolve) => {
-      socket.on('error', (e) => resolve(`error: ${e.message}`));
-      socket.on('close', () => resolve(received));
-    });
+    const { socket, ended } = rawClient(port);
     await new Promise((resolve) => socket.once('connect', resolve));
     socket.write('GET / HTTP/1.1\r\nHost: x\r\n\r\n');
     const drained = tracker.drain({ timeoutMs: 5000, idleMs: 100, settleMs: 50 });
