@@ -11,6 +11,8 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import pg from 'pg';
 import { benchCustomerId, benchDir } from './dataset.js';
 import { startServer } from './processes.js';
 import { runWrk, type WrkResult } from './wrk.js';
@@ -56,9 +58,30 @@ export async function benchEmulatorCost(database: string, tokensFile: string, au
       } finally {
         await server.stop();
       }
+      // The journal must have written what it was handed (a failing flush drops its batch, which would flatter the figure).
+      if (name === 'journalOn' && (await journalEntries(database)) === 0) throw new Error('journal on: no entries were written');
     }
   }
   return result;
+}
+
+/** How many entries the journal table holds (the ring keeps the newest of each workspace). */
+async function journalEntries(database: string): Promise<number> {
+  if (database.startsWith('sqlite:')) {
+    const db = new Database(database.slice('sqlite:'.length), { readonly: true });
+    try {
+      return db.prepare('SELECT count(*) FROM emulator_journal').pluck().get() as number;
+    } finally {
+      db.close();
+    }
+  }
+  const client = new pg.Client({ connectionString: database });
+  await client.connect();
+  try {
+    return Number((await client.query('SELECT count(*) AS n FROM emulator_journal')).rows[0].n);
+  } finally {
+    await client.end();
+  }
 }
 
 const rate = (ws: WrkResult[]) => ws.reduce((n, w) => n + w.requests, 0) / ws.reduce((n, w) => n + w.seconds, 0);

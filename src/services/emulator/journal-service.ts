@@ -2,42 +2,24 @@
  * The emulator's request journal (issue 12): entries are buffered in memory as requests finish
  * and written to the store in batches (every `flushMs`, or at once past `batchSize`), so a busy
  * list path never waits on the journal. Redaction and serialization happen at flush time, off
- * the request path. Reads flush this process's buffer first; other workers' entries arrive within
- * their `flushMs`. `close()` flushes what is left.
+ * the request path, on a worker thread (journal-rows.ts). Reads flush this process's buffer
+ * first; other workers' entries arrive within their `flushMs`. `close()` flushes what is left.
  *
  * @example
  * const journal = new JournalService(store, { size: 10_000, secret });
  * journal.record(pending);
  * const page = await journal.list(partnerId, { status: '429' }, undefined, '/_tenantry/workspaces/…/requests');
  */
-import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import { inflateRawSync } from 'node:zlib';
 import { decodeContinuationToken, encodeContinuationToken, parsePageSize } from '../../domain/continuation-token.js';
 import { explainCheck } from '../../domain/emulator/client-checks.js';
-import { capBody, journalBodyCap, journalHeaders, journalQuery, redactJson } from '../../domain/emulator/journal-redaction.js';
 import { Fault, faults } from '../../domain/fault.js';
 import type { ClientReport, JournalEntry, JournalPage, JournalQuery } from '../../schemas/emulator/journal.js';
 import type { JournalFilter, JournalRow, StoredJournalRow } from '../../store/journal-store.js';
 import type { Store } from '../../store/store.js';
+import { JournalRowBuilder, type EntryBody, type PendingEntry } from './journal-rows.js';
 
-/** What the journal hook hands over for one finished request (raw; redacted at flush). */
-export interface PendingEntry {
-  partnerId: string;
-  time: string;
-  method: string;
-  /** Path and query as requested. */
-  url: string;
-  operation: string | null;
-  requestHeaders: Record<string, string | string[] | undefined>;
-  /** The parsed body, already redacted (undefined when none). */
-  requestBody: unknown;
-  status: number;
-  responseHeaders: Record<string, string | string[] | number | undefined>;
-  /** The head of the answer as sent ({@link keptHead}); undefined when it was a stream or none was sent. */
-  response: AnswerHead | undefined;
-  durationMs: number;
-  faultRuleId?: string;
-  checks: string[];
-}
+export { keptHead, type AnswerHead, type PendingEntry } from './journal-rows.js';
 
 export interface JournalOptions {
   /** Entries kept per workspace (the ring). */
@@ -49,9 +31,6 @@ export interface JournalOptions {
   /** Where a failed flush is reported (the batch is dropped: the journal never blocks requests). */
   onError?: (err: unknown) => void;
 }
-
-/** The stored part of an entry (the rest are row columns). */
-type EntryBody = Pick<JournalEntry, 'query' | 'durationMs' | 'requestHeaders' | 'requestBody' | 'responseHeaders' | 'responseTruncated' | 'faultRuleId'>;
 
 interface PageState {
   filter: JournalFilter;
@@ -67,6 +46,7 @@ export class JournalService {
   private inFlight = 0;
   private readonly flushMs: number;
   private readonly batchSize: number;
+  private readonly rows = new JournalRowBuilder();
 
   constructor(private readonly store: Store, private readonly options: JournalOptions) {
     this.flushMs = options.flushMs ?? 100;
@@ -96,7 +76,7 @@ export class JournalService {
     this.inFlight += batch.length;
     this.flushing = this.flushing.then(async () => {
       try {
-        await this.store.journal().append(batch.map(toRow), this.options.size);
+        await this.store.journal().append(await this.rows.build(batch), this.options.size);
       } catch (err) {
         this.options.onError?.(err);
       } finally {
@@ -181,6 +161,7 @@ export class JournalService {
   /** Flushes what is buffered and stops the timer. */
   async close(): Promise<void> {
     await this.flush();
+    await this.rows.close();
   }
 }
 
@@ -201,71 +182,6 @@ function filterOf(query: JournalQuery): JournalFilter {
     filter.since = new Date(at).toISOString();
   }
   return filter;
-}
-
-// Enough past the cap for capBody to redact a secret the cut would split.
-const keptChars = journalBodyCap + 1024;
-
-/** The part of an answer the journal may keep, copied out of it (see {@link keptHead}). */
-export interface AnswerHead {
-  /** UTF-8 bytes: the answer's first keptChars characters (text) or bytes (bytes). */
-  head: Buffer;
-  /** Whether the answer went on past them. */
-  cut: boolean;
-}
-
-/**
- * Copies the head of an answer out of it, as bytes outside the JavaScript heap, so that nothing
- * of the journal holds the whole answer (a 44 KB page) while the request ends and its entry waits
- * for the flush. Holding it made every page survive the young generation's collections, to be
- * copied and promoted: on PostgreSQL (pages are strings there) ~50 KB promoted per request, and
- * ~40 % of the journal's cost.
- *
- * @example
- * state.response = keptHead(payload); // in onSend
- */
-export function keptHead(response: string | Buffer): AnswerHead {
-  const cut = response.length > keptChars;
-  // Only the head is kept: for bytes, keptChars bytes are at most keptChars characters.
-  return { head: typeof response === 'string' ? Buffer.from(cut ? response.slice(0, keptChars) : response, 'utf8') : Buffer.from(response.subarray(0, keptChars)), cut };
-}
-
-/** An answer as kept: its head as text (a BOM dropped), cut to the cap and redacted. */
-function keptAnswer({ head, cut }: AnswerHead): { text: string; truncated: boolean } {
-  const kept = capBody(head.toString('utf8').replace(/^\uFEFF/, ''));
-  return { text: kept.text, truncated: kept.truncated || cut };
-}
-
-function toRow(e: PendingEntry): JournalRow {
-  const q = e.url.indexOf('?');
-  const path = q < 0 ? e.url : e.url.slice(0, q);
-  const header = (name: string) => {
-    const v = e.requestHeaders[name];
-    return typeof v === 'string' && v !== '' ? v.slice(0, 128) : null;
-  };
-  const response = e.response === undefined ? undefined : keptAnswer(e.response);
-  const body: EntryBody = {
-    query: journalQuery(q < 0 ? '' : e.url.slice(q + 1)),
-    durationMs: Math.round(e.durationMs * 100) / 100,
-    requestHeaders: journalHeaders(e.requestHeaders),
-    requestBody: e.requestBody === undefined ? null : redactJson(e.requestBody),
-    responseHeaders: journalHeaders(e.responseHeaders),
-    responseTruncated: response?.truncated ?? false,
-    ...(e.faultRuleId !== undefined ? { faultRuleId: e.faultRuleId } : {}),
-  };
-  return {
-    partnerId: e.partnerId,
-    time: e.time,
-    method: e.method,
-    path,
-    operation: e.operation,
-    requestId: header('ms-requestid'),
-    correlationId: header('ms-correlationid'),
-    status: e.status,
-    checks: e.checks.join(','),
-    entryJson: JSON.stringify(body),
-    responseBody: response ? deflateRawSync(response.text, { level: 1 }) : null,
-  };
 }
 
 function toEntry(row: StoredJournalRow): JournalEntry {
