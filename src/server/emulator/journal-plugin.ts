@@ -14,7 +14,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Clock } from '../../domain/clock.js';
 import { ClientCheckMemory, nextOfListAnswer, type PollingThreshold } from '../../domain/emulator/client-checks.js';
 import { redactJson } from '../../domain/emulator/journal-redaction.js';
-import { JournalService, keptHead, type AnswerHead } from '../../services/emulator/journal-service.js';
+import { keptHead, type AnswerHead } from '../../services/emulator/journal-rows.js';
+import { JournalService } from '../../services/emulator/journal-service.js';
 import type { Store } from '../../store/store.js';
 
 /** What the journal collects about one request while it runs. */

@@ -19,8 +19,6 @@ import type { JournalFilter, JournalRow, StoredJournalRow } from '../../store/jo
 import type { Store } from '../../store/store.js';
 import { JournalRowBuilder, type EntryBody, type PendingEntry } from './journal-rows.js';
 
-export { keptHead, type AnswerHead, type PendingEntry } from './journal-rows.js';
-
 export interface JournalOptions {
   /** Entries kept per workspace (the ring). */
   size: number;
