@@ -46,6 +46,23 @@ const isUniqueViolation = (e: unknown) => (e as { code?: string }).code?.startsW
 const byKey = (a: UserRow, b: UserRow) => (a.customerId < b.customerId ? -1 : a.customerId > b.customerId ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 const inKeyOrder = (rows: UserRow[]) => rows.every((row, i) => i === 0 || byKey(rows[i - 1], row) <= 0);
 
+/** The trigram index's `hashsize` outside bulk loads (set by the migration that created it). */
+const searchHashBytes = 64 * 1024 * 1024;
+
+/** A bulk load of at least this many users ends by merging the trigram index into one segment. */
+const largeLoadUsers = 100_000;
+
+/**
+ * A large load fills the trigram index with a `hashsize` of this much per loaded user (~1/12 of
+ * what its pending index takes), so the fill writes a dozen segments or more. FTS5 merges by
+ * segment count per level and puts a merge's output one level above its inputs: a load written as
+ * one segment (≤ ~250 k users at 64 MB) kept that segment on level 0, where the 16th create after
+ * it merged the whole loaded index inside one insert (~600 ms after 200 k users) and again ~250
+ * creates later. Filled in a dozen segments, the merged index sits on level 3, which a create
+ * reaches only after thousands of others (20,000 creates after 100 k users: none over 25 ms).
+ */
+const loadHashBytesPerUser = 40;
+
 // A user's search_rowid links it to its row in the trigram index (user_search, kept in step by
 // triggers). A single insert takes the next free one in the same statement, under the write lock.
 const nextSearchRowid = '(SELECT coalesce((SELECT rowid FROM user_search ORDER BY rowid DESC LIMIT 1), 0) + 1)';
@@ -218,10 +235,6 @@ export class SqliteStore implements Store {
           written += rows.length;
         }
         this.indexLoadedUsers(searchTrigger, customers, firstSearchRowid, searchRowid);
-        // A large load leaves the trigram index in many segments, and a search reads each of its
-        // trigrams from every segment: merged into one, a rare UPN search at 1 M users took half
-        // the time (~3.6 s to merge on a quiet core).
-        if (written >= 100_000) this.db.exec("INSERT INTO user_search (user_search) VALUES ('optimize')");
       }).immediate();
     } finally {
       if (rollbackJournal) this.leaveRollbackJournal();
@@ -249,6 +262,8 @@ export class SqliteStore implements Store {
    */
   private indexLoadedUsers(trigger: string | undefined, customers: Set<string>, from: number, to: number): void {
     if (trigger === undefined) return;
+    const large = to - from >= largeLoadUsers;
+    if (large) this.setSearchHashBytes(Math.min(searchHashBytes, Math.max(1 << 20, (to - from) * loadHashBytesPerUser)));
     const index = this.db.prepare(
       'INSERT INTO user_search (rowid, search_customer, search_user, display_name_text, upn_text) ' +
         'SELECT search_rowid, customer_id, id, display_name_key, upn_key FROM users WHERE customer_id = ? AND search_rowid >= ? AND search_rowid < ? ORDER BY search_rowid',
@@ -256,7 +271,20 @@ export class SqliteStore implements Store {
     // One customer at a time (the loaded rows of each lie in one range of the table); rowids
     // increase across customers only within each, which FTS5 answers with a flush, not an error.
     for (const customerId of customers) index.run(customerId, from, to);
+    if (large) {
+      // A large load leaves the trigram index in many segments, and a search reads each of its
+      // trigrams from every segment: merged into one, a rare UPN search at 1 M users took half
+      // the time. The merged segment lands a level above the highest the fill reached.
+      this.db.exec("INSERT INTO user_search (user_search) VALUES ('optimize')");
+      this.setSearchHashBytes(searchHashBytes);
+    }
     this.db.exec(trigger);
+  }
+
+  /** FTS5's `hashsize`: how much pending index a transaction holds before writing a segment. */
+  private setSearchHashBytes(bytes: number): void {
+    // As an integer: FTS5 refuses a REAL, which better-sqlite3 binds a JS number as.
+    this.stmt("INSERT INTO user_search (user_search, rank) VALUES ('hashsize', ?)").run(BigInt(Math.round(bytes)));
   }
 
   /**
