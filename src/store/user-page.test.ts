@@ -246,6 +246,22 @@ for (const factory of storeFactories) {
       }
     });
 
+    it('finds by contains search every user of a load sent in key order, as `tenantry seed` sends it', async () => {
+      const seeded = customerFor(demoPartnerId);
+      await store.insertCustomer(seeded, []);
+      const rows = syntheticUsers(seeded.id, seeded.domain, 0, 90)
+        .map((row, i) => toUserRow({ ...row, displayName: `Kx${i % 4} Keyorder ${row.displayName}` }))
+        .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      await store.insertUser(rows[45], unusablePasswordHash);
+      await store.insertUsersBulk([rows.slice(0, 45), rows.slice(46, 70), rows.slice(70)], unusablePasswordHash);
+      for (const [value, size] of [['keyorder', 11], ['kx2 key', 100], [rows[3].displayNameKey, 10], [rows[89].displayNameKey, 10]] as const) {
+        const query: UserListQuery = { state: 'active', sortField: 'displayName', direction: 'asc', search: { field: 'displayName', operator: 'substring', value } };
+        const { ids } = await walk(store, demoPartnerId, seeded.id, query, size);
+        assert.deepEqual(ids, expectedOrder(rows.filter((r) => r.displayNameKey.includes(value)), query), value);
+        assert.ok(ids.length > 0, value);
+      }
+    });
+
     it('answers an empty, owned customer with an empty page and no next position', async () => {
       const empty = customerFor(demoPartnerId);
       await store.insertCustomer(empty, []);
