@@ -262,6 +262,49 @@ for (const factory of storeFactories) {
       }
     });
 
+    it('finds by contains search on the UPN a text in the alias, in a domain or across the @, in a customer of several domains', async () => {
+      const multi = customerFor(demoPartnerId);
+      await store.insertCustomer(multi, []);
+      const main = multi.domain;
+      const rare = `rare${multi.id.slice(0, 8)}.example.org`;
+      const rows = [...syntheticUsers(multi.id, main, 0, 300), ...syntheticUsers(multi.id, rare, 300, 7)];
+      // Half loaded in bulk, half created one by one: both keep the trigram index and the domains.
+      await store.insertUsersBulk([rows.slice(0, 150)], unusablePasswordHash);
+      for (const row of rows.slice(150)) assert.equal(await store.insertUser(row, unusablePasswordHash), 'ok');
+      const alias = (r: UserRow) => r.userPrincipalNameKey.slice(0, r.userPrincipalNameKey.indexOf('@'));
+      const check = async (users: UserRow[], value: string, expected: 'some' | 'none') => {
+        for (const order of [
+          { sortField: 'userPrincipalName', direction: 'asc' },
+          { sortField: 'displayName', direction: 'desc' },
+        ] as const) {
+          const query: UserListQuery = { state: 'active', ...order, search: { field: 'userPrincipalName', operator: 'substring', value } };
+          const { ids } = await walk(store, demoPartnerId, multi.id, query, 40);
+          assert.deepEqual(ids, expectedOrder(users.filter((r) => r.userPrincipalNameKey.includes(value)), query), `${value} by ${order.sortField}`);
+          assert.equal(ids.length > 0, expected === 'some', `${value}: ${ids.length} found`);
+        }
+      };
+      for (const value of [
+        rare.slice(0, 10), // in the rare domain only
+        'example.org',
+        `@${rare.slice(0, 6)}`,
+        `@${main.slice(0, 5)}`, // every user of the main domain
+        `${alias(rows[42]).slice(-4)}@${main.slice(0, 3)}`, // across the @
+        `${alias(rows[303]).slice(-5)}@`,
+        alias(rows[42]),
+        alias(rows[42]).slice(2, 9),
+      ]) {
+        await check(rows, value, 'some');
+      }
+      for (const value of ['@nowhere.test', `${alias(rows[42])}@${main}@x`, `${alias(rows[42])}@${rare}`]) await check(rows, value, 'none');
+      // A user moved to the rare domain is found there, and no longer under the old one.
+      const moved = toUserRow({ ...rows[7], userPrincipalName: `${alias(rows[7])}@${rare}` });
+      assert.equal((await store.updateUser(moved)).result, 'ok');
+      const now = rows.map((r) => (r === rows[7] ? moved : r));
+      await check(now, `${alias(rows[7])}@${rare.slice(0, 4)}`, 'some');
+      await check(now, `${alias(rows[7])}@${main.slice(0, 4)}`, 'none');
+      await check(now, rare.slice(0, 10), 'some');
+    });
+
     it('answers an empty, owned customer with an empty page and no next position', async () => {
       const empty = customerFor(demoPartnerId);
       await store.insertCustomer(empty, []);

@@ -24,7 +24,7 @@ import type { UserListQuery } from '../../domain/user-list-query.js';
 import { customerColumns, customerFromRow, customerListSql, customerValues, userColumns, userFromRow, userRecordColumns, userValues } from '../queries/columns.js';
 import { partnerAccountFromRow } from '../queries/partner-account-row.js';
 import { numberPlaceholders, userPageFromRows, userPageSql, type UserPageRow } from '../queries/user-list-sql.js';
-import { usesTrigramIndex } from '../queries/substring-search.js';
+import { maxKnownDomains, planUpnContains, upnDomainsSql, usesTrigramIndex } from '../queries/substring-search.js';
 import type { ClaimLease, ClaimResult, CustomerSearch, IdempotencyKey, Page, RateCounterKey, SigningKey, Store, StoredResponse, UserChange, UserChangeOutcome, UserPageJson, UserWriteResult, WriteReceipt } from '../store.js';
 import { failpoint } from '../failpoint.js';
 import { postgresMigrations } from './migrations.js';
@@ -213,17 +213,18 @@ export class PostgresStore implements Store {
 
   /**
    * Inside a bulk load's transaction: when the users table is small (under 100,000 rows by the
-   * planner's estimate), drops its trigram (GIN) indexes and returns their definitions, to be
+   * planner's estimate), drops its search indexes (the trigram GIN indexes and the B-tree of UPN
+   * domains) and returns their definitions, to be
    * built again after the load. Kept row by row, GIN's pending list is flushed into the index
    * every 4 MB, which made a 1 M-user seed ~10x slower. On a large table the indexes stay (a
    * rebuild would re-read every customer's users). The table is locked against reads until the
    * load commits, as a SQLite load locks its file.
    */
-  private async dropTrigramIndexesForLoad(c: pg.PoolClient): Promise<string[]> {
+  private async dropSearchIndexesForLoad(c: pg.PoolClient): Promise<string[]> {
     const { rows } = await c.query(
       `SELECT i.relname AS name, pg_get_indexdef(i.oid) AS definition, t.reltuples AS estimate
        FROM pg_class t JOIN pg_index x ON x.indrelid = t.oid JOIN pg_class i ON i.oid = x.indexrelid
-       WHERE t.oid = 'users'::regclass AND i.relname IN ('users_display_name_trgm', 'users_upn_trgm')`,
+       WHERE t.oid = 'users'::regclass AND i.relname IN ('users_display_name_trgm', 'users_upn_local_trgm', 'users_by_upn_domain')`,
     );
     if (rows.length === 0 || Number(rows[0].estimate) >= 100_000) return [];
     for (const r of rows) await c.query(`DROP INDEX ${pgIdentifier(String(r.name))}`);
@@ -242,7 +243,7 @@ export class PostgresStore implements Store {
     let rowsBefore = 0;
     await this.transaction(async (c) => {
       rowsBefore = Number((await c.query("SELECT greatest(reltuples, 0) AS n FROM pg_class WHERE oid = 'users'::regclass")).rows[0].n);
-      rebuild = await this.dropTrigramIndexesForLoad(c);
+      rebuild = await this.dropSearchIndexesForLoad(c);
       const stream = c.query(copyFrom(`COPY users (${userColumns.join(', ')}) FROM STDIN`));
       const done = finished(stream);
       done.catch(() => {}); // observed below; this keeps an early server error from going unhandled
@@ -317,7 +318,9 @@ export class PostgresStore implements Store {
   }
 
   async readUserPage(partnerId: string, customerId: string, query: UserListQuery, size: number, after?: KeysetPosition): Promise<UserPageJson | undefined> {
-    const sql = userPageSql('postgres', query, partnerId, customerId, size, after);
+    const search = query.search;
+    const plan = search && usesTrigramIndex(search) && search.field === 'userPrincipalName' ? planUpnContains(search.value, await this.upnDomains(customerId)) : undefined;
+    const sql = userPageSql('postgres', query, partnerId, customerId, size, after, undefined, plan);
     // Named statements are prepared once per connection; the name encodes the query's shape. A
     // contains search is planned for its own text each time (unnamed): whether the trigram index
     // or a walk of the sort order is cheaper depends on how common the text is, which a cached
@@ -327,6 +330,12 @@ export class PostgresStore implements Store {
       : `up_${query.state}_${query.sortField}_${query.direction}_${query.search ? `${query.search.field}_${query.search.operator}` : 'all'}_${after ? 'a' : 'f'}`;
     const { rows } = await this.pool.query({ name, text: numberPlaceholders(sql.text), values: sql.params, rowMode: 'array' });
     return userPageFromRows(rows as UserPageRow[], size);
+  }
+
+  /** The customer's distinct UPN domains; undefined when there are more than the planner takes. */
+  private async upnDomains(customerId: string): Promise<string[] | undefined> {
+    const { rows } = await this.pool.query({ name: 'upn_domains', text: upnDomainsSql('postgres'), values: [customerId], rowMode: 'array' });
+    return rows.length > maxKnownDomains ? undefined : rows.map((r) => String(r[0]));
   }
 
   async updateUser(row: UserRow, { passwordHash, licenses, receipt }: UserChange = {}): Promise<UserChangeOutcome> {

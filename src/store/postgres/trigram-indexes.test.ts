@@ -9,9 +9,9 @@ import { createScratchDatabase } from '../../test-support/server-process.js';
 import { testPostgresUrl } from '../../test-support/stores.js';
 import { PostgresStore } from './postgres-store.js';
 
-const trigramIndexes = ['users_display_name_trgm', 'users_upn_trgm'];
+const trigramIndexes = ['users_by_upn_domain', 'users_display_name_trgm', 'users_upn_local_trgm'];
 
-/** Which of the two trigram indexes the users table in `schema` has. */
+/** Which of the search indexes (two trigram, one of UPN domains) the users table in `schema` has. */
 async function indexesOf(db: Pick<pg.Pool, 'query'>, schema: string): Promise<string[]> {
   const { rows } = await db.query('SELECT indexname FROM pg_indexes WHERE schemaname = $1 AND tablename = $2 AND indexname = ANY($3) ORDER BY indexname', [schema, 'users', trigramIndexes]);
   return rows.map((r) => String(r.indexname));

@@ -38,10 +38,71 @@ const ftsColumn: Record<UserSortField, string> = { displayName: 'display_name_te
  * every character is literal except `"`, which is doubled.
  *
  * @example
- * ftsContainsQuery({ field: 'displayName', operator: 'substring', value: 'o"b' }); // 'display_name_text : "o""b"'
+ * ftsContainsQuery('displayName', 'o"b'); // 'display_name_text : "o""b"'
  */
-export function ftsContainsQuery(search: UserSearch): string {
-  return `${ftsColumn[search.field]} : "${search.value.replaceAll('"', '""')}"`;
+export function ftsContainsQuery(field: UserSortField, text: string): string {
+  return `${ftsColumn[field]} : "${text.replaceAll('"', '""')}"`;
+}
+
+/**
+ * A UPN key split at its first `@`: the part the trigram index holds (up to and including the
+ * `@`; empty when there is none) and the rest, its domain (the whole key when there is no `@`).
+ * The two always join to the key. Every user of a customer shares one or a few domains, whose
+ * ~30 trigrams were over half of the index and found nobody; the domains are read from their own
+ * index instead ({@link upnDomainsSql}).
+ */
+export const upnParts = {
+  sqlite: { indexed: "substr(upn_key, 1, instr(upn_key, '@'))", domain: "substr(upn_key, instr(upn_key, '@') + 1)" },
+  postgres: { indexed: "substr(upn_key, 1, strpos(upn_key, '@'))", domain: "substr(upn_key, strpos(upn_key, '@') + 1)" },
+} as const;
+
+/** At most this many distinct UPN domains of a customer are read; with more, a search walks. */
+export const maxKnownDomains = 64;
+
+/**
+ * The distinct UPN domains of a customer's users, in order, one index seek each (a loose scan of
+ * the `(customer_id, domain)` index), up to one past {@link maxKnownDomains}. Its parameter is the
+ * customer id: PostgreSQL's one `$1`, SQLite's two `?` (both the same id).
+ */
+export function upnDomainsSql(dialect: 'sqlite' | 'postgres'): string {
+  const domain = upnParts[dialect].domain;
+  const customer = dialect === 'sqlite' ? '?' : '$1';
+  return (
+    `WITH RECURSIVE d(v) AS (SELECT (SELECT min(${domain}) FROM users WHERE customer_id = ${customer}) ` +
+    `UNION ALL SELECT (SELECT min(${domain}) FROM users WHERE customer_id = ${customer} AND ${domain} > d.v) FROM d WHERE d.v IS NOT NULL) ` +
+    `SELECT v FROM d WHERE v IS NOT NULL LIMIT ${maxKnownDomains + 1}`
+  );
+}
+
+/**
+ * How a contains search is answered:
+ * - `index`: the users whose indexed text (the display name; the UPN up to its `@`) contains
+ *   `text` are the candidates, each checked for the whole search value;
+ * - `walk`: no index can list the matches (the text lies in a domain, or is too short before its
+ *   `@`), so the sort order is walked and each user checked;
+ * - `none`: no user can match.
+ */
+export type ContainsPlan = { kind: 'index'; text: string } | { kind: 'walk' } | { kind: 'none' };
+
+/**
+ * Plans a contains search on the UPN from the customer's UPN domains (undefined when there are
+ * more than {@link maxKnownDomains}). A key is `local@` + domain with one `@`, so an occurrence of
+ * the text lies in `local@`, or in the domain, or across the `@`: then the text's first `@` is
+ * the key's, the text up to it ends `local@` and the rest begins the domain.
+ *
+ * @example
+ * planUpnContains('.12345@', ['contoso.com']); // { kind: 'index', text: '.12345@' }
+ * planUpnContains('contoso', ['contoso.com']); // { kind: 'walk' }
+ * planUpnContains('@fabrikam', ['contoso.com']); // { kind: 'none' }
+ */
+export function planUpnContains(value: string, domains: readonly string[] | undefined): ContainsPlan {
+  if (domains === undefined || domains.some((d) => d.includes(value))) return { kind: 'walk' };
+  const at = value.indexOf('@');
+  if (at < 0) return { kind: 'index', text: value };
+  const rest = value.slice(at + 1);
+  if (!domains.some((d) => d.startsWith(rest))) return { kind: 'none' };
+  const before = value.slice(0, at + 1);
+  return usesTrigramIndex({ field: 'userPrincipalName', operator: 'substring', value: before }) ? { kind: 'index', text: before } : { kind: 'walk' };
 }
 
 /**

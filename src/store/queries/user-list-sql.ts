@@ -7,7 +7,7 @@ import { lookup } from '../../domain/lookup.js';
 import type { UserListQuery } from '../../domain/user-list-query.js';
 import type { UserPageJson } from '../store.js';
 import { limitClause } from './limit-clause.js';
-import { likeContainsPattern, usesTrigramIndex } from './substring-search.js';
+import { likeContainsPattern, upnParts, usesTrigramIndex, type ContainsPlan } from './substring-search.js';
 
 export interface SqlText {
   text: string;
@@ -42,7 +42,7 @@ interface UserRange {
  * `candidates` (SQLite): a JSON array of the only user ids that can match the search, taken from
  * the trigram index, so the range looks these users up instead of walking the sort order.
  */
-function userRange(dialect: 'sqlite' | 'postgres', query: UserListQuery, customerId: string, after?: KeysetPosition, candidates?: string): UserRange {
+function userRange(dialect: 'sqlite' | 'postgres', query: UserListQuery, customerId: string, after?: KeysetPosition, candidates?: string, plan?: ContainsPlan): UserRange {
   const key = sqlName(keyColumn, query.sortField, 'sort field');
   const params: unknown[] = [customerId];
   // The state is written into the SQL, not bound: SQLite marks a parameter compared with a column
@@ -61,9 +61,19 @@ function userRange(dialect: 'sqlite' | 'postgres', query: UserListQuery, custome
       params.push(search.value, search.value + maxChar);
     } else if (dialect === 'postgres' && usesTrigramIndex(search)) {
       // LIKE '%…%' is what pg_trgm's GIN index answers; the planner weighs it against walking
-      // the sort index, and the match is rechecked on the row.
-      where.push(`${col} LIKE ?`);
-      params.push(likeContainsPattern(search.value));
+      // the sort index, and the match is rechecked on the row. The UPN's index holds its part up
+      // to the `@` (see planUpnContains): the whole value is then checked on the key.
+      const contains = plan ?? (search.field === 'displayName' ? { kind: 'index', text: search.value } : undefined);
+      if (contains === undefined) throw new Error('a contains search on the UPN needs its plan');
+      if (contains.kind === 'index') {
+        where.push(`${search.field === 'userPrincipalName' ? upnParts.postgres.indexed : col} LIKE ?`);
+        params.push(likeContainsPattern(contains.text));
+      }
+      if (contains.kind === 'none') where.push('false');
+      else if (contains.kind === 'walk' || search.field === 'userPrincipalName') {
+        where.push(`strpos(${col}, ?) > 0`);
+        params.push(search.value);
+      }
     } else {
       // Shorter than a trigram (or SQLite, where this rechecks the candidates): a plain scan.
       where.push(dialect === 'sqlite' ? `instr(${col}, ?) > 0` : `strpos(${col}, ?) > 0`);
@@ -98,14 +108,15 @@ export const userPagePart = { items: 0, boundary: 1, owned: 2 } as const;
  * - `owned`: present only when the customer belongs to the partner, so no separate look-up is
  *   needed before the page.
  * Joining in the database spares creating 100 row objects per page in JavaScript.
- * `candidates` (SQLite only): see {@link userRange}.
+ * `candidates` (SQLite only): see {@link userRange}. `plan` (PostgreSQL): how a contains search is
+ * answered ({@link ContainsPlan}); needed for the UPN.
  *
  * @example
  * userPageSql('sqlite', { state: 'active', sortField: 'displayName', direction: 'asc' }, partnerId, customerId, 100);
  */
-export function userPageSql(dialect: 'sqlite' | 'postgres', query: UserListQuery, partnerId: string, customerId: string, size: number, after?: KeysetPosition, candidates?: string): SqlText {
+export function userPageSql(dialect: 'sqlite' | 'postgres', query: UserListQuery, partnerId: string, customerId: string, size: number, after?: KeysetPosition, candidates?: string, plan?: ContainsPlan): SqlText {
   if (!Number.isInteger(size) || size < 1 || size > 500) throw new Error(`page size ${size} is not 1 to 500`);
-  const range = userRange(dialect, query, customerId, after, candidates);
+  const range = userRange(dialect, query, customerId, after, candidates, plan);
   if (candidates !== undefined) return candidatePageSql(range, partnerId, customerId, size);
   // Only when the text is searched in the sort key: then a walk of the sort index can check it
   // on the index entry. (Where matches are dense, reading the page's rows by id costs ~0.5 ms more

@@ -210,4 +210,27 @@ export const sqliteMigrations: string[] = [
   `
   ALTER TABLE idempotency ADD COLUMN lease_at INTEGER NOT NULL DEFAULT 0;
   `,
+  // Substring search (issue 14): the trigram index holds each UPN up to its '@' only. Every user
+  // of a customer shares one or a few domains, whose ~30 trigrams were over half of the index
+  // (and of a bulk load's index work) and told no user apart. A search finds the domains in an
+  // index of their own (one seek per distinct domain), see planUpnContains.
+  `
+  CREATE INDEX users_by_upn_domain ON users (customer_id, substr(upn_key, instr(upn_key, '@') + 1));
+  INSERT INTO user_search (user_search) VALUES ('delete-all');
+  INSERT INTO user_search (rowid, search_customer, search_user, display_name_text, upn_text)
+    SELECT search_rowid, customer_id, id, display_name_key, substr(upn_key, 1, instr(upn_key, '@')) FROM users ORDER BY search_rowid;
+  INSERT INTO user_search (user_search) VALUES ('optimize');
+  DROP TRIGGER users_search_insert;
+  CREATE TRIGGER users_search_insert AFTER INSERT ON users BEGIN
+    INSERT INTO user_search (rowid, search_customer, search_user, display_name_text, upn_text)
+      VALUES (new.search_rowid, new.customer_id, new.id, new.display_name_key, substr(new.upn_key, 1, instr(new.upn_key, '@')));
+  END;
+  DROP TRIGGER users_search_rename;
+  CREATE TRIGGER users_search_rename AFTER UPDATE OF display_name_key, upn_key ON users
+    WHEN old.display_name_key IS NOT new.display_name_key OR old.upn_key IS NOT new.upn_key BEGIN
+    UPDATE user_search SET search_customer = new.customer_id, search_user = new.id,
+      display_name_text = new.display_name_key, upn_text = substr(new.upn_key, 1, instr(new.upn_key, '@'))
+      WHERE rowid = new.search_rowid;
+  END;
+  `,
 ];

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import type { UserListQuery } from '../../domain/user-list-query.js';
+import { upnDomainsSql } from '../queries/substring-search.js';
 import { userPageSql } from '../queries/user-list-sql.js';
 import { SqliteStore } from './sqlite-store.js';
 
@@ -43,4 +44,10 @@ describe('a page of users on SQLite', () => {
       }
     });
   }
+
+  it("reads a customer's UPN domains with one seek of the domain index per domain, not a scan of its users", () => {
+    const plan = planOf(upnDomainsSql('sqlite'), ['customer', 'customer']);
+    assert.ok(plan.filter((step) => step.includes('USING COVERING INDEX users_by_upn_domain')).length >= 2, plan.join('\n'));
+    assert.ok(!plan.some((step) => /^SCAN users\b/.test(step) || /USING PRIMARY KEY/.test(step)), plan.join('\n'));
+  });
 });

@@ -22,7 +22,7 @@ import type { UserListQuery } from '../../domain/user-list-query.js';
 import { customerColumns, customerFromRow, customerListSql, customerValues, userColumns, userFromRow, userRecordColumns, userValues } from '../queries/columns.js';
 import { partnerAccountFromRow } from '../queries/partner-account-row.js';
 import { denseSearchProbeSql, sqliteSparseContainsPageSql, userPageFromRows, userPageSql, type UserPageRow } from '../queries/user-list-sql.js';
-import { ftsContainsQuery, maxSearchCandidates, searchCandidatesSql, searchMatchRowidsSql, usesTrigramIndex } from '../queries/substring-search.js';
+import { ftsContainsQuery, maxKnownDomains, maxSearchCandidates, planUpnContains, searchCandidatesSql, searchMatchRowidsSql, upnDomainsSql, upnParts, usesTrigramIndex, type ContainsPlan } from '../queries/substring-search.js';
 import type { ClaimLease, ClaimResult, CustomerSearch, IdempotencyKey, Page, RateCounterKey, SigningKey, Store, StoredResponse, UserChange, UserChangeOutcome, UserPageJson, UserWriteResult, WriteReceipt } from '../store.js';
 import { failpoint } from '../failpoint.js';
 import { sqliteMigrations } from './migrations.js';
@@ -56,12 +56,13 @@ const largeLoadUsers = 100_000;
  * A large load fills the trigram index with a `hashsize` of this much per loaded user (~1/12 of
  * what its pending index takes), so the fill writes a dozen segments or more. FTS5 merges by
  * segment count per level and puts a merge's output one level above its inputs: a load written as
- * one segment (≤ ~250 k users at 64 MB) kept that segment on level 0, where the 16th create after
+ * one segment (≤ ~250 k users at 64 MB, before) kept that segment on level 0, where the 16th create after
  * it merged the whole loaded index inside one insert (~600 ms after 200 k users) and again ~250
  * creates later. Filled in a dozen segments, the merged index sits on level 3, which a create
- * reaches only after thousands of others (20,000 creates after 100 k users: none over 25 ms).
+ * reaches only after thousands of others (4,000 creates after 100 k, 200 k or 1 M users: none
+ * over 30 ms). Tied to what the index holds per user: with the UPN's domain in it, this was 40.
  */
-const loadHashBytesPerUser = 40;
+const loadHashBytesPerUser = 20;
 
 // A user's search_rowid links it to its row in the trigram index (user_search, kept in step by
 // triggers). A single insert takes the next free one in the same statement, under the write lock.
@@ -275,7 +276,7 @@ export class SqliteStore implements Store {
     if (large) this.setSearchHashBytes(Math.min(searchHashBytes, Math.max(1 << 20, (to - from) * loadHashBytesPerUser)));
     const index = this.db.prepare(
       'INSERT INTO user_search (rowid, search_customer, search_user, display_name_text, upn_text) ' +
-        `SELECT search_rowid, customer_id, id, display_name_key, upn_key FROM users WHERE customer_id = ? AND search_rowid >= ? AND search_rowid < ? ORDER BY ${inserted === 'key order' ? 'id' : 'search_rowid'}`,
+        `SELECT search_rowid, customer_id, id, display_name_key, ${upnParts.sqlite.indexed} FROM users WHERE customer_id = ? AND search_rowid >= ? AND search_rowid < ? ORDER BY ${inserted === 'key order' ? 'id' : 'search_rowid'}`,
     );
     // One customer at a time (the loaded rows of each lie in one range of the table); rowids
     // increase across customers only within each, which FTS5 answers with a flush, not an error.
@@ -348,18 +349,26 @@ export class SqliteStore implements Store {
   async readUserPage(partnerId: string, customerId: string, query: UserListQuery, size: number, after?: KeysetPosition): Promise<UserPageJson | undefined> {
     let candidates: string | undefined;
     let sparse = false;
-    if (query.search && usesTrigramIndex(query.search) && !this.searchIsDenseAt(query, customerId, size, after)) {
-      // A rare text: its few matches, found in the trigram index, are looked up, sorted and
-      // paged. A common one (more than the cap) that is sparse here: the page walks the sort
-      // order for keys and ids only, then reads its users.
-      const match = ftsContainsQuery(query.search);
-      if (this.commonSearches.has(match)) sparse = true;
-      else {
-        const rowids = this.stmt(searchMatchRowidsSql).pluck().all(match) as number[];
-        if (rowids.length <= maxSearchCandidates) candidates = JSON.stringify(this.stmt(searchCandidatesSql).pluck().all(JSON.stringify(rowids), customerId));
+    const search = query.search;
+    if (search && usesTrigramIndex(search)) {
+      const plan: ContainsPlan = search.field === 'userPrincipalName' ? planUpnContains(search.value, this.upnDomains(customerId)) : { kind: 'index', text: search.value };
+      if (plan.kind === 'none') candidates = '[]';
+      else if (!this.searchIsDenseAt(query, customerId, size, after)) {
+        // A rare text: its few matches, found in the trigram index, are looked up, sorted and
+        // paged. A common one (more than the cap), or one no index can list, that is sparse here:
+        // the page walks the sort order for keys and ids only, then reads its users.
+        if (plan.kind === 'walk') sparse = true;
         else {
-          sparse = true;
-          this.commonSearches.remember(match);
+          const match = ftsContainsQuery(search.field, plan.text);
+          if (this.commonSearches.has(match)) sparse = true;
+          else {
+            const rowids = this.stmt(searchMatchRowidsSql).pluck().all(match) as number[];
+            if (rowids.length <= maxSearchCandidates) candidates = JSON.stringify(this.stmt(searchCandidatesSql).pluck().all(JSON.stringify(rowids), customerId));
+            else {
+              sparse = true;
+              this.commonSearches.remember(match);
+            }
+          }
         }
       }
     }
@@ -374,6 +383,12 @@ export class SqliteStore implements Store {
    * it is forgotten.
    */
   private readonly commonSearches = new RecentSet(256, 60_000);
+
+  /** The customer's distinct UPN domains; undefined when there are more than the planner takes. */
+  private upnDomains(customerId: string): string[] | undefined {
+    const domains = this.stmt(upnDomainsSql('sqlite')).pluck().all(customerId, customerId) as string[];
+    return domains.length > maxKnownDomains ? undefined : domains;
+  }
 
   /** Whether more than a page of the next few users in sort order match (then: walk). */
   private searchIsDenseAt(query: UserListQuery, customerId: string, size: number, after?: KeysetPosition): boolean {

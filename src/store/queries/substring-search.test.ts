@@ -1,0 +1,36 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { planUpnContains } from './substring-search.js';
+
+describe('planning a contains search on the UPN', () => {
+  const domains = ['contoso.com', 'fabrikam.onmicrosoft.com'];
+
+  it('asks the index for a text without an @ that no domain holds', () => {
+    assert.deepEqual(planUpnContains('tanaka', domains), { kind: 'index', text: 'tanaka' });
+  });
+
+  it('walks for a text that lies in a domain, as every user of that domain matches', () => {
+    assert.deepEqual(planUpnContains('contoso', domains), { kind: 'walk' });
+    assert.deepEqual(planUpnContains('rikam.onmic', domains), { kind: 'walk' });
+  });
+
+  it('asks the index for the part up to the @ when the rest begins a domain', () => {
+    assert.deepEqual(planUpnContains('.12345@', domains), { kind: 'index', text: '.12345@' });
+    assert.deepEqual(planUpnContains('ada.b@fabri', domains), { kind: 'index', text: 'ada.b@' });
+  });
+
+  it('walks when the part up to the @ is shorter than a trigram', () => {
+    assert.deepEqual(planUpnContains('@contoso', domains), { kind: 'walk' });
+    assert.deepEqual(planUpnContains('a@contoso.com', domains), { kind: 'walk' });
+  });
+
+  it('finds nothing to search for when the rest after the @ begins no domain, or holds another @', () => {
+    assert.deepEqual(planUpnContains('ada@northwind', domains), { kind: 'none' });
+    assert.deepEqual(planUpnContains('ada@contoso.com@x', domains), { kind: 'none' });
+    assert.deepEqual(planUpnContains('ada@x', []), { kind: 'none' });
+  });
+
+  it('walks when the domains are not all known', () => {
+    assert.deepEqual(planUpnContains('tanaka', undefined), { kind: 'walk' });
+  });
+});
