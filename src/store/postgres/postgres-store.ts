@@ -24,7 +24,7 @@ import type { UserListQuery } from '../../domain/user-list-query.js';
 import { customerColumns, customerFromRow, customerListSql, customerValues, userColumns, userFromRow, userRecordColumns, userValues } from '../queries/columns.js';
 import { partnerAccountFromRow } from '../queries/partner-account-row.js';
 import { numberPlaceholders, userPageFromRows, userPageSql, type UserPageRow } from '../queries/user-list-sql.js';
-import { maxKnownDomains, planUpnContains, upnDomainsSql, usesTrigramIndex } from '../queries/substring-search.js';
+import { planUpnContains, upnDomainsSql, usesTrigramIndex } from '../queries/substring-search.js';
 import type { ClaimLease, ClaimResult, CustomerSearch, IdempotencyKey, Page, RateCounterKey, SigningKey, Store, StoredResponse, UserChange, UserChangeOutcome, UserPageJson, UserWriteResult, WriteReceipt } from '../store.js';
 import { failpoint } from '../failpoint.js';
 import { postgresMigrations } from './migrations.js';
@@ -332,10 +332,10 @@ export class PostgresStore implements Store {
     return userPageFromRows(rows as UserPageRow[], size);
   }
 
-  /** The customer's distinct UPN domains; undefined when there are more than the planner takes. */
-  private async upnDomains(customerId: string): Promise<string[] | undefined> {
+  /** The customer's distinct UPN domains, up to one past what the planner takes. */
+  private async upnDomains(customerId: string): Promise<string[]> {
     const { rows } = await this.pool.query({ name: 'upn_domains', text: upnDomainsSql('postgres'), values: [customerId], rowMode: 'array' });
-    return rows.length > maxKnownDomains ? undefined : rows.map((r) => String(r[0]));
+    return rows.map((r) => String(r[0]));
   }
 
   async updateUser(row: UserRow, { passwordHash, licenses, receipt }: UserChange = {}): Promise<UserChangeOutcome> {

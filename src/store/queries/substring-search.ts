@@ -85,10 +85,11 @@ export function upnDomainsSql(dialect: 'sqlite' | 'postgres'): string {
 export type ContainsPlan = { kind: 'index'; text: string } | { kind: 'walk' } | { kind: 'none' };
 
 /**
- * Plans a contains search on the UPN from the customer's UPN domains (undefined when there are
- * more than {@link maxKnownDomains}). A key is `local@` + domain with one `@`, so an occurrence of
- * the text lies in `local@`, or in the domain, or across the `@`: then the text's first `@` is
- * the key's, the text up to it ends `local@` and the rest begins the domain.
+ * Plans a contains search on the UPN from the customer's UPN domains, as {@link upnDomainsSql}
+ * reads them (more than {@link maxKnownDomains}, or undefined: not all known). A key is `local@`
+ * + domain with one `@`, so an occurrence of the text lies in `local@`, or in the domain, or
+ * across the `@`: then the text's first `@` is the key's, the text up to it ends `local@` and the
+ * rest begins the domain.
  *
  * @example
  * planUpnContains('.12345@', ['contoso.com']); // { kind: 'index', text: '.12345@' }
@@ -96,7 +97,7 @@ export type ContainsPlan = { kind: 'index'; text: string } | { kind: 'walk' } | 
  * planUpnContains('@fabrikam', ['contoso.com']); // { kind: 'none' }
  */
 export function planUpnContains(value: string, domains: readonly string[] | undefined): ContainsPlan {
-  if (domains === undefined || domains.some((d) => d.includes(value))) return { kind: 'walk' };
+  if (domains === undefined || domains.length > maxKnownDomains || domains.some((d) => d.includes(value))) return { kind: 'walk' };
   const at = value.indexOf('@');
   if (at < 0) return { kind: 'index', text: value };
   const rest = value.slice(at + 1);

@@ -18,11 +18,11 @@ import type { KeysetPosition } from '../../domain/continuation-token.js';
 import type { CustomerRecord } from '../../domain/customer.js';
 import { userNameKey, type PartnerAccount } from '../../domain/partner-account.js';
 import type { UserRecord, UserRow } from '../../domain/user.js';
-import type { UserListQuery } from '../../domain/user-list-query.js';
+import type { UserListQuery, UserSortField } from '../../domain/user-list-query.js';
 import { customerColumns, customerFromRow, customerListSql, customerValues, userColumns, userFromRow, userRecordColumns, userValues } from '../queries/columns.js';
 import { partnerAccountFromRow } from '../queries/partner-account-row.js';
 import { denseSearchProbeSql, sqliteSparseContainsPageSql, userPageFromRows, userPageSql, type UserPageRow } from '../queries/user-list-sql.js';
-import { ftsContainsQuery, maxKnownDomains, maxSearchCandidates, planUpnContains, searchCandidatesSql, searchMatchRowidsSql, upnDomainsSql, upnParts, usesTrigramIndex, type ContainsPlan } from '../queries/substring-search.js';
+import { ftsContainsQuery, maxSearchCandidates, planUpnContains, searchCandidatesSql, searchMatchRowidsSql, upnDomainsSql, upnParts, usesTrigramIndex, type ContainsPlan } from '../queries/substring-search.js';
 import type { ClaimLease, ClaimResult, CustomerSearch, IdempotencyKey, Page, RateCounterKey, SigningKey, Store, StoredResponse, UserChange, UserChangeOutcome, UserPageJson, UserWriteResult, WriteReceipt } from '../store.js';
 import { failpoint } from '../failpoint.js';
 import { sqliteMigrations } from './migrations.js';
@@ -357,19 +357,8 @@ export class SqliteStore implements Store {
         // A rare text: its few matches, found in the trigram index, are looked up, sorted and
         // paged. A common one (more than the cap), or one no index can list, that is sparse here:
         // the page walks the sort order for keys and ids only, then reads its users.
-        if (plan.kind === 'walk') sparse = true;
-        else {
-          const match = ftsContainsQuery(search.field, plan.text);
-          if (this.commonSearches.has(match)) sparse = true;
-          else {
-            const rowids = this.stmt(searchMatchRowidsSql).pluck().all(match) as number[];
-            if (rowids.length <= maxSearchCandidates) candidates = JSON.stringify(this.stmt(searchCandidatesSql).pluck().all(JSON.stringify(rowids), customerId));
-            else {
-              sparse = true;
-              this.commonSearches.remember(match);
-            }
-          }
-        }
+        if (plan.kind === 'index') candidates = this.indexCandidates(search.field, plan.text, customerId);
+        sparse = candidates === undefined;
       }
     }
     const sql = sparse ? sqliteSparseContainsPageSql(query, partnerId, customerId, size, after) : userPageSql('sqlite', query, partnerId, customerId, size, after, candidates);
@@ -384,10 +373,22 @@ export class SqliteStore implements Store {
    */
   private readonly commonSearches = new RecentSet(256, 60_000);
 
-  /** The customer's distinct UPN domains; undefined when there are more than the planner takes. */
-  private upnDomains(customerId: string): string[] | undefined {
-    const domains = this.stmt(upnDomainsSql('sqlite')).pluck().all(customerId, customerId) as string[];
-    return domains.length > maxKnownDomains ? undefined : domains;
+  /** The customer's distinct UPN domains, up to one past what the planner takes. */
+  private upnDomains(customerId: string): string[] {
+    return this.stmt(upnDomainsSql('sqlite')).pluck().all(customerId, customerId) as string[];
+  }
+
+  /**
+   * The ids of the customer's users whose indexed text contains `text`, as a JSON array; undefined
+   * when the index has more matches than {@link maxSearchCandidates} (then remembered as common).
+   */
+  private indexCandidates(field: UserSortField, text: string, customerId: string): string | undefined {
+    const match = ftsContainsQuery(field, text);
+    if (this.commonSearches.has(match)) return undefined;
+    const rowids = this.stmt(searchMatchRowidsSql).pluck().all(match) as number[];
+    if (rowids.length <= maxSearchCandidates) return JSON.stringify(this.stmt(searchCandidatesSql).pluck().all(JSON.stringify(rowids), customerId));
+    this.commonSearches.remember(match);
+    return undefined;
   }
 
   /** Whether more than a page of the next few users in sort order match (then: walk). */
