@@ -116,7 +116,11 @@ export class PostgresStore implements Store {
         }
       }
       const pending = await client.query('SELECT value FROM settings WHERE name = $1', [pendingIndexBuilds]);
-      if (pending.rows[0]) await this.buildIndexes(JSON.parse(String(pending.rows[0].value)) as string[]);
+      if (pending.rows[0]) {
+        await this.buildIndexes(JSON.parse(String(pending.rows[0].value)) as string[]);
+        // The load that left them died before refreshing statistics too.
+        await this.refreshStatistics();
+      }
     } finally {
       await client.query('SELECT pg_advisory_unlock($1)', [migrationLock]).catch(() => {});
       client.release();
@@ -279,7 +283,11 @@ export class PostgresStore implements Store {
    * took 0.65 s. The load has committed: if this fails, autovacuum still does it later.
    */
   private async refreshStatisticsAfterLoad(written: number, rowsBefore: number): Promise<void> {
-    if (written < 1000 + 0.2 * rowsBefore) return;
+    if (written >= 1000 + 0.2 * rowsBefore) await this.refreshStatistics();
+  }
+
+  /** VACUUM (ANALYZE) of the users table; if it fails, autovacuum still does it later. */
+  private async refreshStatistics(): Promise<void> {
     await this.q('VACUUM (ANALYZE) users').catch(() => {});
   }
 
