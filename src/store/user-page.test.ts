@@ -268,6 +268,8 @@ for (const factory of storeFactories) {
       const main = multi.domain;
       const rare = `rare${multi.id.slice(0, 8)}.example.org`;
       const rows = [...syntheticUsers(multi.id, main, 0, 300), ...syntheticUsers(multi.id, rare, 300, 7)];
+      // A user of the main domain whose alias holds the rare domain's name: found by the index.
+      rows[120] = toUserRow({ ...rows[120], userPrincipalName: `ops.${rare.slice(0, 12)}.desk@${main}` });
       // Half loaded in bulk, half created one by one: both keep the trigram index and the domains.
       await store.insertUsersBulk([rows.slice(0, 150)], unusablePasswordHash);
       for (const row of rows.slice(150)) assert.equal(await store.insertUser(row, unusablePasswordHash), 'ok');
@@ -284,7 +286,8 @@ for (const factory of storeFactories) {
         }
       };
       for (const value of [
-        rare.slice(0, 10), // in the rare domain only
+        rare.slice(0, 10), // in the rare domain, and in one alias of the main domain
+        rare.slice(4, 12),
         'example.org',
         `@${rare.slice(0, 6)}`,
         `@${main.slice(0, 5)}`, // every user of the main domain

@@ -6,22 +6,32 @@ describe('planning a contains search on the UPN', () => {
   const domains = ['contoso.com', 'fabrikam.onmicrosoft.com'];
 
   it('asks the index for a text without an @ that no domain holds', () => {
-    assert.deepEqual(planUpnContains('tanaka', domains), { kind: 'index', text: 'tanaka' });
+    assert.deepEqual(planUpnContains('tanaka', domains), { kind: 'index', text: 'tanaka', domains: [] });
   });
 
-  it('walks for a text that lies in a domain, as every user of that domain matches', () => {
-    assert.deepEqual(planUpnContains('contoso', domains), { kind: 'walk' });
-    assert.deepEqual(planUpnContains('rikam.onmic', domains), { kind: 'walk' });
+  it('takes the users of the domains that hold the text as candidates, beside those the index lists', () => {
+    assert.deepEqual(planUpnContains('contoso', domains), { kind: 'index', text: 'contoso', domains: ['contoso.com'] });
+    assert.deepEqual(planUpnContains('rikam.onmic', domains), { kind: 'index', text: 'rikam.onmic', domains: ['fabrikam.onmicrosoft.com'] });
+  });
+
+  it('walks for a text that lies in every domain, as every user matches', () => {
+    assert.deepEqual(planUpnContains('.com', ['contoso.com']), { kind: 'walk' });
+    assert.deepEqual(planUpnContains('.co', domains), { kind: 'walk' });
   });
 
   it('asks the index for the part up to the @ when the rest begins a domain', () => {
-    assert.deepEqual(planUpnContains('.12345@', domains), { kind: 'index', text: '.12345@' });
-    assert.deepEqual(planUpnContains('ada.b@fabri', domains), { kind: 'index', text: 'ada.b@' });
+    assert.deepEqual(planUpnContains('.12345@', domains), { kind: 'index', text: '.12345@', domains: [] });
+    assert.deepEqual(planUpnContains('ada.b@fabri', domains), { kind: 'index', text: 'ada.b@', domains: [] });
   });
 
-  it('walks when the part up to the @ is shorter than a trigram', () => {
-    assert.deepEqual(planUpnContains('@contoso', domains), { kind: 'walk' });
-    assert.deepEqual(planUpnContains('a@contoso.com', domains), { kind: 'walk' });
+  it('takes the users of the domains the rest begins when the part up to the @ is shorter than a trigram', () => {
+    assert.deepEqual(planUpnContains('@contoso', domains), { kind: 'index', text: undefined, domains: ['contoso.com'] });
+    assert.deepEqual(planUpnContains('a@contoso.com', domains), { kind: 'index', text: undefined, domains: ['contoso.com'] });
+  });
+
+  it('walks when that rest begins every domain', () => {
+    assert.deepEqual(planUpnContains('@contoso', ['contoso.com', 'contoso.org']), { kind: 'walk' });
+    assert.deepEqual(planUpnContains('a@', domains), { kind: 'walk' });
   });
 
   it('finds nothing to search for when the rest after the @ begins no domain, or holds another @', () => {

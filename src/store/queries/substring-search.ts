@@ -76,35 +76,46 @@ export function upnDomainsSql(dialect: 'sqlite' | 'postgres'): string {
 
 /**
  * How a contains search is answered:
- * - `index`: the users whose indexed text (the display name; the UPN up to its `@`) contains
- *   `text` are the candidates, each checked for the whole search value;
- * - `walk`: no index can list the matches (the text lies in a domain, or is too short before its
- *   `@`), so the sort order is walked and each user checked;
+ * - `index`: the candidates are the users whose indexed text (the display name; the UPN up to its
+ *   `@`) contains `text`, when there is one, and the users of `domains` (UPN domains, read from
+ *   their own index); each candidate is checked for the whole search value;
+ * - `walk`: no index narrows the matches (the text lies in every domain of the customer, or the
+ *   domains are not all known), so the sort order is walked and each user checked;
  * - `none`: no user can match.
  */
-export type ContainsPlan = { kind: 'index'; text: string } | { kind: 'walk' } | { kind: 'none' };
+export type ContainsPlan = { kind: 'index'; text: string | undefined; domains: readonly string[] } | { kind: 'walk' } | { kind: 'none' };
 
 /**
  * Plans a contains search on the UPN from the customer's UPN domains, as {@link upnDomainsSql}
  * reads them (more than {@link maxKnownDomains}, or undefined: not all known). A key is `local@`
  * + domain with one `@`, so an occurrence of the text lies in `local@`, or in the domain, or
  * across the `@`: then the text's first `@` is the key's, the text up to it ends `local@` and the
- * rest begins the domain.
+ * rest begins the domain. A text in some of the domains takes their users as candidates, which
+ * the domain index lists; a text in all of them matches every user, and the sort order is walked.
  *
  * @example
- * planUpnContains('.12345@', ['contoso.com']); // { kind: 'index', text: '.12345@' }
+ * planUpnContains('.12345@', ['contoso.com']); // { kind: 'index', text: '.12345@', domains: [] }
  * planUpnContains('contoso', ['contoso.com']); // { kind: 'walk' }
+ * planUpnContains('fabrikam', ['contoso.com', 'fabrikam.com']); // { kind: 'index', text: 'fabrikam', domains: ['fabrikam.com'] }
  * planUpnContains('@fabrikam', ['contoso.com']); // { kind: 'none' }
  */
 export function planUpnContains(value: string, domains: readonly string[] | undefined): ContainsPlan {
-  if (domains === undefined || domains.length > maxKnownDomains || domains.some((d) => d.includes(value))) return { kind: 'walk' };
+  if (domains === undefined || domains.length > maxKnownDomains) return { kind: 'walk' };
   const at = value.indexOf('@');
-  if (at < 0) return { kind: 'index', text: value };
+  if (at < 0) {
+    const holding = domains.filter((d) => d.includes(value));
+    return holding.length > 0 && holding.length === domains.length ? { kind: 'walk' } : { kind: 'index', text: value, domains: holding };
+  }
   const rest = value.slice(at + 1);
-  if (!domains.some((d) => d.startsWith(rest))) return { kind: 'none' };
+  const beginning = domains.filter((d) => d.startsWith(rest));
+  if (beginning.length === 0) return { kind: 'none' };
   const before = value.slice(0, at + 1);
-  return usesTrigramIndex({ field: 'userPrincipalName', operator: 'substring', value: before }) ? { kind: 'index', text: before } : { kind: 'walk' };
+  if (usesTrigramIndex({ field: 'userPrincipalName', operator: 'substring', value: before })) return { kind: 'index', text: before, domains: [] };
+  return beginning.length === domains.length ? { kind: 'walk' } : { kind: 'index', text: undefined, domains: beginning };
 }
+
+/** The plan of a contains search on the display name: its index holds the whole key. */
+export const displayNameContainsPlan = (value: string): ContainsPlan => ({ kind: 'index', text: value, domains: [] });
 
 /**
  * SQLite: the index rows (of any customer) whose key contains the text, up to one past the cap.
@@ -116,6 +127,12 @@ export const searchMatchRowidsSql = `SELECT rowid FROM user_search WHERE user_se
 
 /** SQLite: of the index rows listed (a JSON array of rowids), the ids of the customer's users. */
 export const searchCandidatesSql = 'SELECT search_user FROM json_each(?) CROSS JOIN user_search ON user_search.rowid = json_each.value WHERE search_customer = ?';
+
+/**
+ * SQLite: the ids of the customer's users (any state) whose UPN domain is one of a JSON array of
+ * domains, up to one past the cap; a range of the `(customer_id, domain)` index per domain.
+ */
+export const domainUsersSql = `SELECT id FROM users WHERE customer_id = ? AND ${upnParts.sqlite.domain} IN (SELECT value FROM json_each(?)) LIMIT ${maxSearchCandidates + 1}`;
 
 /**
  * A LIKE pattern for "contains the text", with `\`, `%` and `_` escaped so that they match

@@ -7,7 +7,7 @@ import { lookup } from '../../domain/lookup.js';
 import type { UserListQuery } from '../../domain/user-list-query.js';
 import type { UserPageJson } from '../store.js';
 import { limitClause } from './limit-clause.js';
-import { likeContainsPattern, upnParts, usesTrigramIndex, type ContainsPlan } from './substring-search.js';
+import { displayNameContainsPlan, likeContainsPattern, upnParts, usesTrigramIndex, type ContainsPlan } from './substring-search.js';
 
 export interface SqlText {
   text: string;
@@ -63,11 +63,20 @@ function userRange(dialect: 'sqlite' | 'postgres', query: UserListQuery, custome
       // LIKE '%…%' is what pg_trgm's GIN index answers; the planner weighs it against walking
       // the sort index, and the match is rechecked on the row. The UPN's index holds its part up
       // to the `@` (see planUpnContains): the whole value is then checked on the key.
-      const contains = plan ?? (search.field === 'displayName' ? { kind: 'index', text: search.value } : undefined);
+      const contains = plan ?? (search.field === 'displayName' ? displayNameContainsPlan(search.value) : undefined);
       if (contains === undefined) throw new Error('a contains search on the UPN needs its plan');
       if (contains.kind === 'index') {
-        where.push(`${search.field === 'userPrincipalName' ? upnParts.postgres.indexed : col} LIKE ?`);
-        params.push(likeContainsPattern(contains.text));
+        // Either index may list a match: the planner reads both into one bitmap (BitmapOr).
+        const either: string[] = [];
+        if (contains.text !== undefined) {
+          either.push(`${search.field === 'userPrincipalName' ? upnParts.postgres.indexed : col} LIKE ?`);
+          params.push(likeContainsPattern(contains.text));
+        }
+        if (contains.domains.length > 0) {
+          either.push(`${upnParts.postgres.domain} = ANY(?)`);
+          params.push(contains.domains);
+        }
+        where.push(either.length === 1 ? either[0] : `(${either.join(' OR ')})`);
       }
       if (contains.kind === 'none') where.push('false');
       else if (contains.kind === 'walk' || search.field === 'userPrincipalName') {

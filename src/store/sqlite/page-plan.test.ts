@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import type { UserListQuery } from '../../domain/user-list-query.js';
-import { upnDomainsSql } from '../queries/substring-search.js';
+import { domainUsersSql, upnDomainsSql } from '../queries/substring-search.js';
 import { userPageSql } from '../queries/user-list-sql.js';
 import { SqliteStore } from './sqlite-store.js';
 
@@ -49,5 +49,11 @@ describe('a page of users on SQLite', () => {
     const plan = planOf(upnDomainsSql('sqlite'), ['customer', 'customer']);
     assert.ok(plan.filter((step) => step.includes('USING COVERING INDEX users_by_upn_domain')).length >= 2, plan.join('\n'));
     assert.ok(!plan.some((step) => /^SCAN users\b/.test(step) || /USING PRIMARY KEY/.test(step)), plan.join('\n'));
+  });
+
+  it("lists the users of some UPN domains from the domain index, not a scan of the customer's users", () => {
+    const plan = planOf(domainUsersSql, ['customer', '["contoso.com","fabrikam.com"]']);
+    assert.ok(plan.some((step) => step.includes('USING COVERING INDEX users_by_upn_domain (customer_id=? AND <expr>=?)')), plan.join('\n'));
+    assert.ok(!plan.some((step) => /^SCAN users\b/.test(step)), plan.join('\n'));
   });
 });

@@ -22,7 +22,7 @@ import type { UserListQuery, UserSortField } from '../../domain/user-list-query.
 import { customerColumns, customerFromRow, customerListSql, customerValues, userColumns, userFromRow, userRecordColumns, userValues } from '../queries/columns.js';
 import { partnerAccountFromRow } from '../queries/partner-account-row.js';
 import { denseSearchProbeSql, sqliteSparseContainsPageSql, userPageFromRows, userPageSql, type UserPageRow } from '../queries/user-list-sql.js';
-import { ftsContainsQuery, maxSearchCandidates, planUpnContains, searchCandidatesSql, searchMatchRowidsSql, upnDomainsSql, upnParts, usesTrigramIndex, type ContainsPlan } from '../queries/substring-search.js';
+import { displayNameContainsPlan, domainUsersSql, ftsContainsQuery, maxSearchCandidates, planUpnContains, searchCandidatesSql, searchMatchRowidsSql, upnDomainsSql, upnParts, usesTrigramIndex, type ContainsPlan } from '../queries/substring-search.js';
 import type { ClaimLease, ClaimResult, CustomerSearch, IdempotencyKey, Page, RateCounterKey, SigningKey, Store, StoredResponse, UserChange, UserChangeOutcome, UserPageJson, UserWriteResult, WriteReceipt } from '../store.js';
 import { failpoint } from '../failpoint.js';
 import { sqliteMigrations } from './migrations.js';
@@ -351,13 +351,13 @@ export class SqliteStore implements Store {
     let sparse = false;
     const search = query.search;
     if (search && usesTrigramIndex(search)) {
-      const plan: ContainsPlan = search.field === 'userPrincipalName' ? planUpnContains(search.value, this.upnDomains(customerId)) : { kind: 'index', text: search.value };
+      const plan: ContainsPlan = search.field === 'userPrincipalName' ? planUpnContains(search.value, this.upnDomains(customerId)) : displayNameContainsPlan(search.value);
       if (plan.kind === 'none') candidates = '[]';
       else if (!this.searchIsDenseAt(query, customerId, size, after)) {
-        // A rare text: its few matches, found in the trigram index, are looked up, sorted and
-        // paged. A common one (more than the cap), or one no index can list, that is sparse here:
-        // the page walks the sort order for keys and ids only, then reads its users.
-        if (plan.kind === 'index') candidates = this.indexCandidates(search.field, plan.text, customerId);
+        // A rare text: its few matches, found in the indexes, are looked up, sorted and paged. A
+        // common one (more than the cap), or one no index can list, that is sparse here: the
+        // page walks the sort order for keys and ids only, then reads its users.
+        if (plan.kind === 'index') candidates = this.planCandidates(search.field, plan, customerId);
         sparse = candidates === undefined;
       }
     }
@@ -379,14 +379,27 @@ export class SqliteStore implements Store {
   }
 
   /**
-   * The ids of the customer's users whose indexed text contains `text`, as a JSON array; undefined
-   * when the index has more matches than {@link maxSearchCandidates} (then remembered as common).
+   * The ids of the users a contains plan lists, as a JSON array, each once; undefined when there
+   * are more than {@link maxSearchCandidates}.
    */
-  private indexCandidates(field: UserSortField, text: string, customerId: string): string | undefined {
+  private planCandidates(field: UserSortField, plan: Extract<ContainsPlan, { kind: 'index' }>, customerId: string): string | undefined {
+    const inText = plan.text === undefined ? [] : this.indexCandidates(field, plan.text, customerId);
+    if (inText === undefined) return undefined;
+    if (plan.domains.length === 0) return JSON.stringify(inText);
+    const ids = new Set(inText);
+    for (const id of this.stmt(domainUsersSql).pluck().all(customerId, JSON.stringify(plan.domains)) as string[]) ids.add(id);
+    return ids.size > maxSearchCandidates ? undefined : JSON.stringify([...ids]);
+  }
+
+  /**
+   * The ids of the customer's users whose indexed text contains `text`; undefined when the index
+   * has more matches than {@link maxSearchCandidates} (then remembered as common).
+   */
+  private indexCandidates(field: UserSortField, text: string, customerId: string): string[] | undefined {
     const match = ftsContainsQuery(field, text);
     if (this.commonSearches.has(match)) return undefined;
     const rowids = this.stmt(searchMatchRowidsSql).pluck().all(match) as number[];
-    if (rowids.length <= maxSearchCandidates) return JSON.stringify(this.stmt(searchCandidatesSql).pluck().all(JSON.stringify(rowids), customerId));
+    if (rowids.length <= maxSearchCandidates) return this.stmt(searchCandidatesSql).pluck().all(JSON.stringify(rowids), customerId) as string[];
     this.commonSearches.remember(match);
     return undefined;
   }
