@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import type { UserListQuery } from '../../domain/user-list-query.js';
 import { domainUsersSql, upnDomainsSql } from '../queries/substring-search.js';
-import { userPageSql } from '../queries/user-list-sql.js';
+import { denseSearchProbeSql, userPageSql } from '../queries/user-list-sql.js';
 import { SqliteStore } from './sqlite-store.js';
 
 describe('a page of users on SQLite', () => {
@@ -55,5 +55,19 @@ describe('a page of users on SQLite', () => {
     const plan = planOf(domainUsersSql, ['customer', '["contoso.com","fabrikam.com"]']);
     assert.ok(plan.some((step) => step.includes('USING COVERING INDEX users_by_upn_domain (customer_id=? AND <expr>=?)')), plan.join('\n'));
     assert.ok(!plan.some((step) => /^SCAN users\b/.test(step)), plan.join('\n'));
+  });
+
+  it('probes how dense a contains search is from one covering index, whichever field the page is sorted by', () => {
+    for (const [field, sortField, index] of [
+      ['userPrincipalName', 'displayName', 'users_page_by_upn'],
+      ['displayName', 'userPrincipalName', 'users_page_by_display_name'],
+      ['displayName', 'displayName', 'users_page_by_display_name'],
+    ] as const) {
+      const query: UserListQuery = { state: 'active', sortField, direction: 'asc', search: { field, operator: 'substring', value: 'tanaka' } };
+      const sql = denseSearchProbeSql(query, 'customer', 100, { key: 'm', id: '5' });
+      const plan = planOf(sql.text, sql.params);
+      assert.ok(plan.some((step) => step.includes(`USING COVERING INDEX ${index}`)), plan.join('\n'));
+      assert.ok(!plan.some((step) => /USING PRIMARY KEY|^SCAN users\b/.test(step)), plan.join('\n'));
+    }
   });
 });
