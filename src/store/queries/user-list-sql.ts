@@ -40,7 +40,8 @@ interface UserRange {
 /**
  * The WHERE clause and ORDER BY of a keyset range: it starts at `after` in index order.
  * `candidates` (SQLite): a JSON array of the only user ids that can match the search, taken from
- * the trigram index, so the range looks these users up instead of walking the sort order.
+ * the trigram index and the index of UPN domains, so the range looks these users up instead of
+ * walking the sort order.
  */
 function userRange(dialect: 'sqlite' | 'postgres', query: UserListQuery, customerId: string, after?: KeysetPosition, candidates?: string, plan?: ContainsPlan): UserRange {
   const key = sqlName(keyColumn, query.sortField, 'sort field');

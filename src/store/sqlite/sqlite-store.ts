@@ -404,7 +404,7 @@ export class SqliteStore implements Store {
     return undefined;
   }
 
-  /** Whether more than a page of the next few users in sort order match (then: walk). */
+  /** Whether more than a page of the few users {@link denseSearchProbeSql} samples match (then: walk). */
   private searchIsDenseAt(query: UserListQuery, customerId: string, size: number, after?: KeysetPosition): boolean {
     const probe = denseSearchProbeSql(query, customerId, size, after);
     return (this.stmt(probe.text).pluck().get(...probe.params) as number) > size;
