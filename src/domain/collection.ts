@@ -9,6 +9,20 @@ export function nextLink(collectionPath: string, token: string) {
 }
 
 /**
+ * The next page's link as response headers, beside the same link in the body: RFC 8288's `Link`
+ * (rel="next") and the token in `MS-ContinuationToken`, as the request for the next page carries
+ * it. Headers arrive before the body, so a client reading ahead can ask for the next page before
+ * it has read and parsed this one (the SDK's `readAhead`); Partner Center's SDKs ignore them.
+ *
+ * @example
+ * nextPageHeaders('/customers/c/users', token); // { link: '</v1/customers/c/users?seekOperation=Next>; rel="next"', 'ms-continuationtoken': token }
+ */
+export function nextPageHeaders(collectionPath: string, continuationToken: string | undefined): Record<string, string> | undefined {
+  if (!continuationToken) return undefined;
+  return { link: `</v1${nextLink(collectionPath, continuationToken).uri}>; rel="next"`, 'ms-continuationtoken': continuationToken };
+}
+
+/**
  * A `SeekBasedResourceCollection` body, split around its items: `head + items.join(',') + tail`.
  * Lets a page whose items arrive already joined (as bytes) be framed without touching them.
  * `continuationToken` and `links.next` appear only while more pages follow; `totalCount`

@@ -33,6 +33,8 @@ for (const factory of storeFactories) {
         items.push(...res.json.items);
         if (!res.json.continuationToken) return items;
         assert.equal(res.json.links.next.uri, '/auditrecords?seekOperation=Next');
+        assert.equal(res.headers.link, '</v1/auditrecords?seekOperation=Next>; rel="next"');
+        assert.equal(res.headers['ms-continuationtoken'], res.json.continuationToken);
         res = await h.request('GET', `/v1${res.json.links.next.uri}`, { token, headers: { 'ms-continuationtoken': res.json.continuationToken } });
       }
     };

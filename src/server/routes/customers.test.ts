@@ -67,7 +67,12 @@ for (const factory of storeFactories) {
       let res = await h.request('GET', '/v1/customers?size=2', { token: partnerToken });
       for (;;) {
         names.push(...res.json.items.map((c: any) => c.companyProfile.companyName));
-        if (!res.json.links.next) break;
+        if (!res.json.links.next) {
+          assert.equal(res.headers.link, undefined);
+          break;
+        }
+        assert.equal(res.headers.link, `</v1${res.json.links.next.uri}>; rel="next"`, 'the next link in the headers too');
+        assert.equal(res.headers['ms-continuationtoken'], res.json.continuationToken);
         res = await h.request('GET', `/v1${res.json.links.next.uri}`, { token: partnerToken, headers: { 'MS-ContinuationToken': res.json.continuationToken } });
       }
       assert.deepEqual(names, ['Alpha Co', 'Alphabet Co', 'Beta Co', 'Fabrikam Ltd', 'Gamma Co']);

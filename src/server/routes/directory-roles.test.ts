@@ -107,6 +107,8 @@ for (const factory of storeFactories) {
         if (!next) break;
         assert.equal(res.json.continuationToken, next.headers[0].value);
         assert.ok(next.uri.startsWith(`/customers/${h.customerId}/directoryroles/${role}/usermembers?seekOperation=Next`));
+        assert.equal(res.headers.link, `</v1${next.uri}>; rel="next"`);
+        assert.equal(res.headers['ms-continuationtoken'], res.json.continuationToken);
         res = await h.request('GET', `/v1${next.uri}`, { headers: Object.fromEntries(next.headers.map((x: any) => [x.key, x.value])) });
         pages++;
       }

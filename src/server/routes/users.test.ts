@@ -233,9 +233,14 @@ for (const factory of storeFactories) {
         const next = res.json.links.next;
         if (!next) {
           assert.equal(res.json.continuationToken, undefined, 'no token on the last page');
+          assert.equal(res.headers.link, undefined, 'no next link in the headers of the last page');
+          assert.equal(res.headers['ms-continuationtoken'], undefined);
           break;
         }
         assert.equal(res.json.continuationToken, next.headers[0].value);
+        // The same link in the headers, for a client that reads ahead before parsing the body.
+        assert.equal(res.headers.link, `</v1${next.uri}>; rel="next"`);
+        assert.equal(res.headers['ms-continuationtoken'], res.json.continuationToken);
         assert.equal(next.headers[0].key, 'MS-ContinuationToken');
         assert.ok(!next.uri.startsWith('/v1'), 'links are relative without /v1');
         const headers = Object.fromEntries(next.headers.map((x: any) => [x.key, x.value]));
