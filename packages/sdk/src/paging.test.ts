@@ -13,7 +13,7 @@ function page(i: number, count: number): Page {
 }
 
 /** A server of `count` pages over a fake fetch that records each request and whether it was aborted. */
-function fakeServer(count: number, options: { failAt?: number; hold?: (i: number) => Promise<void> } = {}) {
+function fakeServer(count: number, options: { failAt?: number; hold?: (i: number) => Promise<void>; holdBody?: (i: number) => Promise<void>; headerToken?: (i: number) => string | undefined } = {}) {
   const requests: { page: number; signal?: AbortSignal }[] = [];
   const fetch = (async (_url: string, init: RequestInit) => {
     const i = Number((init.headers as Record<string, string>)['MS-ContinuationToken']);
@@ -27,7 +27,19 @@ function fakeServer(count: number, options: { failAt?: number; hold?: (i: number
     await options.hold?.(i);
     init.signal?.throwIfAborted();
     if (i === options.failAt) return new Response(JSON.stringify({ code: 404, description: `page ${i} is gone` }), { status: 404 });
-    return new Response(JSON.stringify(page(i, count)), { status: 200 });
+    // Like a Tenantry server, the next page's link may come in the headers too, before the body.
+    const token = options.headerToken ? options.headerToken(i) : undefined;
+    const headers: Record<string, string> = token === undefined ? {} : { link: '</v1/customers/c/users?seekOperation=Next>; rel="next"', 'ms-continuationtoken': token };
+    const body = new TextEncoder().encode(JSON.stringify(page(i, count)));
+    const holdBody = options.holdBody?.(i);
+    const stream = new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        await holdBody;
+        controller.enqueue(body);
+        controller.close();
+      },
+    });
+    return new Response(stream, { status: 200, headers });
   }) as typeof globalThis.fetch;
   const client = new PartnerClient({ baseUrl: 'http://tenantry.test', fetch, retry: { maxRetries: 0 } });
   return { client, requests };
@@ -87,6 +99,38 @@ describe('followPages with read-ahead', () => {
     release();
     await new Promise((r) => setTimeout(r, 20));
     assert.deepEqual(requests.map((r) => r.page), [1, 2], 'nothing after it');
+  });
+
+  test('a next link in the headers starts the page after while the body before it is still arriving', async () => {
+    let releaseBody!: () => void;
+    const bodyHeld = new Promise<void>((r) => (releaseBody = r));
+    const { client, requests } = fakeServer(5, { holdBody: (i) => (i === 1 ? bodyHeld : Promise.resolve()), headerToken: (i) => (i + 1 < 5 ? String(i + 1) : undefined) });
+    const pages = followPages(client, page(0, 5), { readAhead: 1 });
+    await pages.next();
+    const second = pages.next();
+    await new Promise((r) => setTimeout(r, 20));
+    assert.deepEqual(requests.map((r) => r.page), [1, 2], "page 2 was asked for from page 1's headers, its body still held");
+    releaseBody();
+    assert.equal((await second).value?.items[0].n, 2);
+    const rest: number[] = [];
+    for await (const p of pages) rest.push(p.items[0].n / 2);
+    assert.deepEqual(rest, [2, 3, 4]);
+    assert.deepEqual(requests.map((r) => r.page), [1, 2, 3, 4], 'each page requested once');
+  });
+
+  test('when the headers name another page than the body, the walk follows the body', async () => {
+    // Page 1's headers point at page 4; its body (the authority, as in .NET) at page 2.
+    const { client, requests } = fakeServer(5, { headerToken: (i) => (i === 1 ? '4' : i + 1 < 5 ? String(i + 1) : undefined) });
+    assert.deepEqual(await numbers(followPages(client, page(0, 5), { readAhead: 1 })), Array.from({ length: 10 }, (_, i) => i));
+    const four = requests.filter((r) => r.page === 4);
+    assert.ok(four.length <= 2 && requests.filter((r) => r.page === 2).length === 1, JSON.stringify(requests.map((r) => r.page)));
+    if (four.length === 2) assert.equal(four[0].signal?.aborted, true, 'the request the headers started is cancelled');
+  });
+
+  test('an answer without the headers is followed from its body, as before', async () => {
+    const { client, requests } = fakeServer(4, { headerToken: () => undefined });
+    assert.deepEqual(await numbers(followPages(client, page(0, 4), { readAhead: 2 })), Array.from({ length: 8 }, (_, i) => i));
+    assert.deepEqual(requests.map((r) => r.page), [1, 2, 3]);
   });
 
   test("the caller's abort signal stops the walk and the requests ahead", async () => {

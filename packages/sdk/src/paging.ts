@@ -5,7 +5,7 @@
  */
 import type { PartnerClient } from './partner-client.js';
 import type { CallOptions } from './request-context.js';
-import type { SeekBasedResourceCollection } from './types.js';
+import type { Link, SeekBasedResourceCollection } from './types.js';
 
 /** Resolves after pending ticks and I/O callbacks have run (setImmediate where there is one: browsers have none). */
 const nextMacrotask = () =>
@@ -50,41 +50,67 @@ export async function* followPages<T>(
     }
   }
 
-  // Each next link is only known once the page before it has arrived, so the pages ahead form a
-  // chain of requests. Each request gets a signal of its own: fetch keeps its listener on a signal
-  // until garbage collection, so one signal shared by thousands of pages slowed every request.
-  const inFlight = new Set<AbortController>();
+  // Each next link is only known once the page before it has answered, so the pages ahead form a
+  // chain of requests. A server that sends the next link in the headers as well (Tenantry does:
+  // `Link` and `MS-ContinuationToken`) lets the chain move on before this page's body has arrived
+  // and been parsed; the body's `links.next` stays the authority and is compared when the page is
+  // handed over. Each request gets a signal of its own: fetch keeps its listener on a signal until
+  // garbage collection, so one signal shared by thousands of pages slowed every request.
+  type Page = SeekBasedResourceCollection<T>;
+  interface Ahead {
+    page: Promise<Page | undefined>;
+    /** The next page's link: from this answer's headers, else from its body. */
+    next: Promise<Link | undefined>;
+    /** The link this page was asked for with. */
+    asked: Promise<Link | undefined>;
+    cancel(reason?: unknown): void;
+  }
+  const pending = new Set<Ahead>();
   let stopped: { reason: unknown } | undefined;
   const stop = (reason?: unknown) => {
     stopped ??= { reason };
-    for (const controller of inFlight) controller.abort(reason);
+    for (const a of pending) a.cancel(reason);
   };
   const onAbort = () => stop(call.signal?.reason);
   if (call.signal?.aborted) onAbort();
   else call.signal?.addEventListener('abort', onAbort, { once: true });
-  const after = (previous: Promise<SeekBasedResourceCollection<T> | undefined>) => {
-    const page = previous.then(async (p) => {
-      const next = p?.links?.next;
-      if (!next) return undefined;
+  const arrived = (p: Page): Ahead => ({ page: Promise.resolve(p), next: Promise.resolve(p.links?.next), asked: Promise.resolve(undefined), cancel: () => {} });
+  const after = (previous: Ahead): Ahead => {
+    const controller = new AbortController();
+    let announce!: (link: Link | undefined) => void;
+    const next = new Promise<Link | undefined>((resolve) => (announce = resolve));
+    const asked = previous.next;
+    const entry: Ahead = { page: Promise.resolve(undefined), next, asked, cancel: (reason) => controller.abort(reason) };
+    pending.add(entry);
+    entry.page = asked.then(async (link) => {
+      if (!link) return undefined;
       if (stopped) throw stopped.reason ?? new Error('Paging stopped');
-      const controller = new AbortController();
-      inFlight.add(controller);
-      try {
-        return await client.follow<SeekBasedResourceCollection<T>>(next, { signal: controller.signal, headers: call.headers });
-      } finally {
-        inFlight.delete(controller);
-      }
+      return client.follow<Page>(link, { signal: controller.signal, headers: call.headers }, (headers) => {
+        const early = linkFromHeaders(headers);
+        if (early) announce(early);
+      });
     });
-    // Awaited in turn below; this only keeps a failure of a page never asked for from going unhandled.
-    page.catch(() => {});
-    return page;
+    // The first of the headers' link and the body's wins; a failed page has no next one.
+    entry.page.then(
+      (p) => announce(p?.links?.next),
+      () => announce(undefined),
+    );
+    entry.page.finally(() => pending.delete(entry)).catch(() => {});
+    return entry;
   };
-  const queue: Promise<SeekBasedResourceCollection<T> | undefined>[] = [Promise.resolve(first)];
+  let queue: Ahead[] = [arrived(first)];
   try {
     for (;;) {
       while (queue.length <= ahead) queue.push(after(queue[queue.length - 1]));
-      const page = await queue.shift()!;
+      const page = await queue.shift()!.page;
       if (!page) return;
+      if (!sameLink(client, page.links?.next, await queue[0].asked)) {
+        // The headers named another next page than the body: follow the body, as .NET does.
+        for (const a of queue) a.cancel(new Error('Paging restarted from the page body'));
+        queue = [arrived(page)];
+        while (queue.length <= ahead) queue.push(after(queue[queue.length - 1]));
+        queue.shift();
+      }
       // The next request has been started, but HTTP clients write it to the socket on a later tick,
       // which a caller busy with this page would hold back until it waits for the next one. One
       // macrotask turn lets it go out first, so the server works while the caller does.
@@ -96,6 +122,25 @@ export async function* followPages<T>(
     stop();
     call.signal?.removeEventListener('abort', onAbort);
   }
+}
+
+/**
+ * The next page's link from an answer's headers: `Link: <uri>; rel="next"` with its token in
+ * `MS-ContinuationToken`, as a Tenantry server sends them beside `links.next`.
+ */
+function linkFromHeaders(headers: { get(name: string): string | null }): Link | undefined {
+  const token = headers.get('ms-continuationtoken');
+  const link = /^\s*<([^>]+)>\s*;\s*rel="?next"?\s*$/i.exec(headers.get('link') ?? '');
+  if (!token || !link) return undefined;
+  return { uri: link[1], method: 'GET', headers: [{ key: 'MS-ContinuationToken', value: token }] };
+}
+
+/** Whether two links ask for the same thing: the same URL (with or without `/v1`) and headers. */
+function sameLink(client: PartnerClient, a: Link | undefined, b: Link | undefined): boolean {
+  if (!a || !b) return a === b;
+  const headers = (l: Link) => JSON.stringify((l.headers ?? []).map((h) => [h.key.toLowerCase(), h.value]).sort());
+  const url = (l: Link) => client.url(l.uri.startsWith('/') ? l.uri : `/${l.uri}`);
+  return url(a) === url(b) && headers(a) === headers(b);
 }
 
 /**

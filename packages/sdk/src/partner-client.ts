@@ -93,8 +93,10 @@ export class PartnerClient {
   /**
    * Sends a request and returns the parsed JSON body (undefined for an empty body).
    * Throws PartnerError for error answers and for network errors after the retries.
+   * `onHeaders` sees a successful answer's headers as they arrive, before its body is read (again
+   * for each retry that gets that far).
    */
-  async send<T>(request: HttpRequest, call: CallOptions = {}): Promise<T> {
+  async send<T>(request: HttpRequest, call: CallOptions = {}, onHeaders?: (headers: FetchLikeResponse['headers']) => void): Promise<T> {
     const { signal } = call;
     const requestId = call.requestId ?? this.context.requestId ?? newGuid();
     const retry = this.options.retry ?? {};
@@ -127,6 +129,7 @@ export class PartnerClient {
       let text: string;
       try {
         response = await doFetch(url, { method: request.method, headers, body, signal });
+        if (response.ok) onHeaders?.(response.headers);
         text = (await response.text()).replace(/^\uFEFF/, '');
       } catch (err) {
         if (signal?.aborted) throw signal.reason;
@@ -185,10 +188,10 @@ export class PartnerClient {
   }
 
   /** GETs a link as the .NET enumerators do: `/v1` prefixed when missing, the link's headers copied. */
-  follow<T>(link: Link, call: CallOptions = {}): Promise<T> {
+  follow<T>(link: Link, call: CallOptions = {}, onHeaders?: (headers: FetchLikeResponse['headers']) => void): Promise<T> {
     const headers = Object.fromEntries((link.headers ?? []).map((h) => [h.key, h.value]));
     const path = link.uri.startsWith('/') ? link.uri : `/${link.uri}`;
-    return this.send<T>({ method: 'GET', path, headers }, call);
+    return this.send<T>({ method: 'GET', path, headers }, call, onHeaders);
   }
 
   private async token(signal?: AbortSignal): Promise<string | undefined> {

@@ -11,6 +11,8 @@ describe('the CLI keep-alive http client', () => {
   let base: string;
   const sockets = new Set<unknown>();
   let postHits = 0;
+  let releaseSplit!: () => void;
+  const finishSplit = new Promise<void>((r) => (releaseSplit = r));
 
   before(async () => {
     server = http.createServer((req, res) => {
@@ -40,6 +42,17 @@ describe('the CLI keep-alive http client', () => {
           return res.end('{"code":429}');
         }
         if (req.url === '/slow') return setTimeout(() => res.end('{}'), 2000);
+        if (req.url === '/split') {
+          // The headers and half the body now, the rest when the test says so.
+          res.writeHead(200, { 'content-type': 'application/json', 'content-length': '13' });
+          res.write('{"half":');
+          return void finishSplit.then(() => res.end('true}'));
+        }
+        if (req.url === '/cut') {
+          res.writeHead(200, { 'content-type': 'application/json', 'content-length': '100' });
+          res.write('{"cut":');
+          return void setTimeout(() => res.destroy(), 20);
+        }
         res.writeHead(404);
         res.end();
       });
@@ -80,6 +93,23 @@ describe('the CLI keep-alive http client', () => {
     assert.equal(res.headers.get('x-accept-encoding'), 'identity');
     assert.deepEqual(JSON.parse(await res.text()), { created: true });
     assert.equal(postHits, 1);
+  });
+
+  test('answers once the headers are in, and reads the body when asked, as fetch does', { timeout: 5000 }, async () => {
+    const res = await httpFetch(`${base}/split`, { method: 'GET', headers: {} });
+    assert.equal(res.status, 200, 'resolved while the body is still held by the server');
+    let read = false;
+    const text = res.text().then((t) => ((read = true), t));
+    await new Promise((r) => setTimeout(r, 20));
+    assert.equal(read, false, 'the body is not complete yet');
+    releaseSplit();
+    assert.deepEqual(JSON.parse(await text), { half: true });
+  });
+
+  test('a body cut off after the headers fails when it is read', async () => {
+    const res = await httpFetch(`${base}/cut`, { method: 'GET', headers: {} });
+    assert.equal(res.ok, true);
+    await assert.rejects(res.text(), /aborted|closed before the whole answer arrived/);
   });
 
   test('an abort stops the request with the signal’s reason through the SDK', async () => {

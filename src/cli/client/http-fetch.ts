@@ -23,7 +23,7 @@ function decoded(body: Buffer, encoding: string | undefined): Buffer {
 }
 
 /**
- * Sends one request and reads the whole answer as UTF-8 text.
+ * Sends one request; the answer resolves with its headers and `text()` reads its whole body as UTF-8.
  *
  * @example
  * const partner = createPartnerOperations({ baseUrl, credentials: { token }, fetch: httpFetch });
@@ -46,28 +46,33 @@ export const httpFetch: FetchLike = (url, init) => {
         globalThis.fetch(url, init).then(resolve, reject);
         return;
       }
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('error', reject);
-      response.on('close', () => {
-        if (!response.complete) return reject(new Error('the connection closed before the whole answer arrived'));
-        let text: string;
-        try {
-          text = decoded(Buffer.concat(chunks), compressed ? encoding : undefined).toString('utf8');
-        } catch (e) {
-          return reject(e);
-        }
-        resolve({
-          ok: status >= 200 && status < 300,
-          status,
-          headers: {
-            get(name) {
-              const v = response.headers[name.toLowerCase()];
-              return v === undefined ? null : Array.isArray(v) ? v.join(', ') : v;
-            },
-          },
-          text: () => Promise.resolve(text),
+      // Resolved as soon as the headers are in, as fetch does: a reader ahead can act on them
+      // (the next page's link) while the body is still arriving.
+      const body = new Promise<string>((resolveBody, rejectBody) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('error', rejectBody);
+        response.on('close', () => {
+          if (!response.complete) return rejectBody(new Error('the connection closed before the whole answer arrived'));
+          try {
+            resolveBody(decoded(Buffer.concat(chunks), compressed ? encoding : undefined).toString('utf8'));
+          } catch (e) {
+            rejectBody(e);
+          }
         });
+      });
+      // A caller that never reads the body must not leave its failure unhandled.
+      body.catch(() => {});
+      resolve({
+        ok: status >= 200 && status < 300,
+        status,
+        headers: {
+          get(name) {
+            const v = response.headers[name.toLowerCase()];
+            return v === undefined ? null : Array.isArray(v) ? v.join(', ') : v;
+          },
+        },
+        text: () => body,
       });
     });
     request.on('error', reject);

@@ -136,7 +136,8 @@ export function registerUserTransferCommands(users: Command) {
         const writer = listWriter<CustomerUser>({ format: parseFormat(opts.output, ['csv', 'jsonl']), out: process.stdout, tableColumns: userTableColumns(false), csvColumns: userCsvColumns });
         const progress = startProgress('exporting', undefined);
         try {
-          // One page of read-ahead: the server assembles the next page while this one is written.
+          // One page of read-ahead: the server assembles the next page while this one is written,
+          // which the SDK asks for as soon as a page's headers name it, before that body is read.
           for await (const page of collection.pages(listQuery({ deleted: opts.deleted, size: opts.size }), { readAhead: 1 })) {
             await writer.writeAll(page.items);
             progress.increment(page.items.length);
