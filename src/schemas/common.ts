@@ -41,14 +41,26 @@ export const Collection = <T extends TSchema>(item: T) =>
   });
 
 /** `SeekBasedResourceCollection` of T: a collection that can continue through `links.next`. */
+/**
+ * The next page's link as response headers too (a Tenantry extension, see `nextPageHeaders`):
+ * documented in the OpenAPI answer of every seek collection.
+ */
+const nextPageResponseHeaders = {
+  Link: { type: 'string', description: 'While more pages follow: `</v1/…?seekOperation=Next>; rel="next"`, the URI of `links.next` (extension)' },
+  'MS-ContinuationToken': { type: 'string', description: 'While more pages follow: the token of `links.next` (extension)' },
+};
+
 export const SeekCollection = <T extends TSchema>(item: T) =>
-  Type.Object({
-    continuationToken: Type.Optional(Type.String({ description: 'Present only while more pages follow' })),
-    totalCount: Type.Integer(),
-    items: Type.Array(item),
-    links: Type.Optional(ResourceLinks),
-    attributes: ResourceAttributes,
-  });
+  Type.Object(
+    {
+      continuationToken: Type.Optional(Type.String({ description: 'Present only while more pages follow' })),
+      totalCount: Type.Integer(),
+      items: Type.Array(item),
+      links: Type.Optional(ResourceLinks),
+      attributes: ResourceAttributes,
+    },
+    { headers: nextPageResponseHeaders },
+  );
 
 export const ApiFault = Type.Object(
   {

@@ -31,6 +31,12 @@ describe('operational endpoints', () => {
     assert.ok(res.json.paths['/v1/customers/{customerId}/users/{userId}'].patch);
     const body = list.post.requestBody.content['application/json'].schema;
     assert.ok(body.properties.userPrincipalName && body.properties.passwordProfile);
+    // The next-page headers are documented on every seek collection's answer, not only on users.
+    for (const path of ['/v1/customers/{customerId}/users', '/v1/customers', '/v1/auditrecords']) {
+      const ok = res.json.paths[path].get.responses['200'];
+      assert.deepEqual(Object.keys(ok.headers ?? {}).sort(), ['Link', 'MS-ContinuationToken'], path);
+      assert.equal(ok.content['application/json'].schema.headers, undefined, `${path}: the headers are not part of the body's schema`);
+    }
     assert.equal(res.json.paths['/healthz'], undefined, 'internal endpoints stay out of the API reference');
   });
 
