@@ -15,11 +15,11 @@ export function nextLink(collectionPath: string, token: string) {
  * it has read and parsed this one (the SDK's `readAhead`); Partner Center's SDKs ignore them.
  *
  * @example
- * nextPageHeaders('/customers/c/users', token); // { link: '</v1/customers/c/users?seekOperation=Next>; rel="next"', 'ms-continuationtoken': token }
+ * nextPageHeaders('/customers/c/users', token); // { Link: '</v1/customers/c/users?seekOperation=Next>; rel="next"', 'MS-ContinuationToken': token }
  */
 export function nextPageHeaders(collectionPath: string, continuationToken: string | undefined): Record<string, string> | undefined {
   if (!continuationToken) return undefined;
-  return { link: `</v1${nextLink(collectionPath, continuationToken).uri}>; rel="next"`, 'ms-continuationtoken': continuationToken };
+  return { Link: `</v1${nextLink(collectionPath, continuationToken).uri}>; rel="next"`, 'MS-ContinuationToken': continuationToken };
 }
 
 /**
