@@ -95,7 +95,8 @@ export function registerUserCommands(program: Command) {
         if (opts.all) {
           const progress = startProgress('users', undefined);
           try {
-            for await (const page of collection.pages(query)) {
+            // The next page downloads while this one is written, as `users export` does.
+            for await (const page of collection.pages(query, { readAhead: 1 })) {
               for (const user of page.items) await writer.write(user);
               progress.increment(page.items.length);
             }
