@@ -61,6 +61,8 @@ describe('security headers and CORS', () => {
     const res = await withCors.request('GET', '/v1/customers', { headers: { origin: trusted } });
     assert.equal(res.headers['access-control-allow-origin'], trusted);
     assert.match(String(res.headers['access-control-expose-headers']), /Retry-After.*X-RateLimit-Remaining/);
+    // A browser on another origin can read the next page's link from the headers, and the licences a restore dropped.
+    for (const name of ['Link', 'MS-ContinuationToken', 'Tenantry-Unrestored-Licenses']) assert.ok(String(res.headers['access-control-expose-headers']).split(', ').includes(name), name);
     assert.equal(res.headers.vary, 'Origin');
     assert.match(String(res.headers['strict-transport-security']), /^max-age=\d+/, 'HSTS when the operator asks for it');
 

@@ -29,7 +29,8 @@ export const dataContentSecurityPolicy = "default-src 'none'; frame-ancestors 'n
 
 const allowedMethods = 'GET, HEAD, POST, PUT, PATCH, DELETE';
 const allowedHeaders = 'Authorization, Content-Type, Accept, MS-RequestId, MS-CorrelationId, MS-CV, MS-ContinuationToken, MS-Contract-Version, MS-PartnerCenter-Application, MS-PartnerCenter-Client, MS-SdkVersion, X-Locale';
-const exposedHeaders = 'MS-RequestId, MS-CorrelationId, MS-CV, MS-ServerId, Retry-After, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset, Location';
+// Link and MS-ContinuationToken name a collection's next page: the SDK's read-ahead uses them.
+const exposedHeaders = 'MS-RequestId, MS-CorrelationId, MS-CV, MS-ServerId, Retry-After, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset, Location, Link, MS-ContinuationToken, Tenantry-Unrestored-Licenses';
 
 export interface SecurityHeadersOptions {
   /** Origins allowed cross-origin access, e.g. `https://admin.example.com`; `*` allows any. */
