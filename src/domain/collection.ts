@@ -9,48 +9,41 @@ export function nextLink(collectionPath: string, token: string) {
 }
 
 /**
- * The next page's link as response headers, beside the same link in the body: RFC 8288's `Link`
- * (rel="next") and the token in `MS-ContinuationToken`, as the request for the next page carries
- * it. Headers arrive before the body, so a client reading ahead can ask for the next page before
- * it has read and parsed this one (the SDK's `readAhead`); Partner Center's SDKs ignore them.
+ * A `SeekBasedResourceCollection` answer, its body split around its items: `head +
+ * items.join(',') + tail`. Lets a page whose items arrive already joined (as bytes) be framed
+ * without touching them. `continuationToken` and `links.next` appear only while more pages
+ * follow; `totalCount` counts this page's items, as Partner Center's does. `headers` carry the
+ * same next link (RFC 8288's `Link`, rel="next", and the token in `MS-ContinuationToken`):
+ * headers arrive before the body, so a client reading ahead can ask for the next page before it
+ * has read and parsed this one (the SDK's `readAhead`); Partner Center's SDKs ignore them.
  *
  * @example
- * nextPageHeaders('/customers/c/users', token); // { Link: '</v1/customers/c/users?seekOperation=Next>; rel="next"', 'MS-ContinuationToken': token }
+ * const { head, tail, headers } = seekCollectionEnvelope(1, '/customers/c/users', '/customers/c/users', token);
+ * const body = `${head}{"id":"…"}${tail}`; // headers: { Link: '</v1/customers/c/users?seekOperation=Next>; rel="next"', 'MS-ContinuationToken': token }
  */
-export function nextPageHeaders(collectionPath: string, continuationToken: string | undefined): Record<string, string> | undefined {
-  if (!continuationToken) return undefined;
-  return { Link: `</v1${nextLink(collectionPath, continuationToken).uri}>; rel="next"`, 'MS-ContinuationToken': continuationToken };
-}
-
-/**
- * A `SeekBasedResourceCollection` body, split around its items: `head + items.join(',') + tail`.
- * Lets a page whose items arrive already joined (as bytes) be framed without touching them.
- * `continuationToken` and `links.next` appear only while more pages follow; `totalCount`
- * counts this page's items, as Partner Center's does.
- *
- * @example
- * const { head, tail } = seekCollectionEnvelope(1, '/customers/c/users', '/customers/c/users', undefined);
- * const body = `${head}{"id":"…"}${tail}`;
- */
-export function seekCollectionEnvelope(count: number, selfUri: string, collectionPath: string, continuationToken: string | undefined): { head: string; tail: string } {
+export function seekCollectionEnvelope(count: number, selfUri: string, collectionPath: string, continuationToken: string | undefined): { head: string; tail: string; headers?: Record<string, string> } {
   const links: Record<string, unknown> = { self: { uri: selfUri, method: 'GET', headers: [] } };
   let head = '{';
+  let headers: Record<string, string> | undefined;
   if (continuationToken) {
-    links.next = nextLink(collectionPath, continuationToken);
+    const next = nextLink(collectionPath, continuationToken);
+    links.next = next;
     head += `"continuationToken":${JSON.stringify(continuationToken)},`;
+    headers = { Link: `</v1${next.uri}>; rel="next"`, 'MS-ContinuationToken': continuationToken };
   }
-  return { head: `${head}"totalCount":${count},"items":[`, tail: `],"links":${JSON.stringify(links)},"attributes":{"objectType":"Collection"}}` };
+  return { head: `${head}"totalCount":${count},"items":[`, tail: `],"links":${JSON.stringify(links)},"attributes":{"objectType":"Collection"}}`, headers };
 }
 
 /**
- * A `SeekBasedResourceCollection` body from items that are JSON text.
+ * A `SeekBasedResourceCollection` answer from items that are JSON text: its body and the next
+ * page's headers ({@link seekCollectionEnvelope}).
  *
  * @example
- * seekCollectionJson(['{"id":"…"}'], '/customers/c/users', '/customers/c/users', undefined);
+ * const { body, headers } = seekCollection(['{"id":"…"}'], '/customers/c/users', '/customers/c/users', undefined);
  */
-export function seekCollectionJson(itemsJson: readonly string[], selfUri: string, collectionPath: string, continuationToken: string | undefined): string {
-  const { head, tail } = seekCollectionEnvelope(itemsJson.length, selfUri, collectionPath, continuationToken);
-  return head + itemsJson.join(',') + tail;
+export function seekCollection(itemsJson: readonly string[], selfUri: string, collectionPath: string, continuationToken: string | undefined): { body: string; headers?: Record<string, string> } {
+  const { head, tail, headers } = seekCollectionEnvelope(itemsJson.length, selfUri, collectionPath, continuationToken);
+  return { body: head + itemsJson.join(',') + tail, headers };
 }
 
 /** A plain `Collection` body (no paging), as licences, SKUs and directory roles use. */

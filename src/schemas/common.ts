@@ -40,9 +40,8 @@ export const Collection = <T extends TSchema>(item: T) =>
     attributes: ResourceAttributes,
   });
 
-/** `SeekBasedResourceCollection` of T: a collection that can continue through `links.next`. */
 /**
- * The next page's link as response headers too (a Tenantry extension, see `nextPageHeaders`):
+ * The next page's link as response headers too (a Tenantry extension, see `seekCollectionEnvelope`):
  * documented in the OpenAPI answer of every seek collection.
  */
 const nextPageResponseHeaders = {
@@ -50,6 +49,7 @@ const nextPageResponseHeaders = {
   'MS-ContinuationToken': { type: 'string', description: 'While more pages follow: the token of `links.next` (extension)' },
 };
 
+/** `SeekBasedResourceCollection` of T: a collection that can continue through `links.next`. */
 export const SeekCollection = <T extends TSchema>(item: T) =>
   Type.Object(
     {

@@ -4,7 +4,7 @@
 import type { Principal } from '../auth/principal.js';
 import { parseAuditQuery, type AuditQuery } from '../domain/audit-query.js';
 import { serializeAuditRecord } from '../domain/audit-record.js';
-import { nextPageHeaders, seekCollectionJson } from '../domain/collection.js';
+import { seekCollection } from '../domain/collection.js';
 import { decodeContinuationToken, encodeContinuationToken, parsePageSize } from '../domain/continuation-token.js';
 import { faults } from '../domain/fault.js';
 import type { Store } from '../store/store.js';
@@ -48,6 +48,6 @@ export class AuditService {
     }
     const page = await this.store.listAuditRecords(principal.partnerId, query, size, after);
     const next = page.next ? encodeContinuationToken(this.pagingSecret, { scope, query, size, after: page.next }) : undefined;
-    return { status: 200, body: seekCollectionJson(page.items.map(serializeAuditRecord), selfUri, '/auditrecords', next), headers: nextPageHeaders('/auditrecords', next) };
+    return { status: 200, ...seekCollection(page.items.map(serializeAuditRecord), selfUri, '/auditrecords', next) };
   }
 }

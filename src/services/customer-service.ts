@@ -5,7 +5,7 @@ import type { Principal } from '../auth/principal.js';
 import { hashPassword } from '../auth/password-hash.js';
 import { systemClock, type Clock } from '../domain/clock.js';
 import { randomIds, type IdSource } from '../domain/id-source.js';
-import { nextPageHeaders, seekCollectionJson } from '../domain/collection.js';
+import { seekCollection } from '../domain/collection.js';
 import { decodeContinuationToken, encodeContinuationToken, parsePageSize } from '../domain/continuation-token.js';
 import { customerIdFrom, customerListItem, customerResource, normalizeDomain, type BillingProfile, type CustomerRecord } from '../domain/customer.js';
 import { faults } from '../domain/fault.js';
@@ -59,7 +59,7 @@ export class CustomerService {
     }
     const page = await this.store.listCustomers(principal.partnerId, search, size, after);
     const next = page.next ? encodeContinuationToken(this.pagingSecret, { scope, query: search, size, after: page.next }) : undefined;
-    return { status: 200, body: seekCollectionJson(page.items.map((c) => JSON.stringify(customerListItem(c))), selfUri, '/customers', next), headers: nextPageHeaders('/customers', next) };
+    return { status: 200, ...seekCollection(page.items.map((c) => JSON.stringify(customerListItem(c))), selfUri, '/customers', next) };
   }
 
   /**

@@ -2,7 +2,7 @@
  * Directory roles of a customer: the roles (R2), a user's roles (R1), a role's members with seek
  * paging (R3), and adding (R4) or removing (R5) a member.
  */
-import { collectionJson, nextPageHeaders, seekCollectionJson } from '../domain/collection.js';
+import { collectionJson, seekCollection } from '../domain/collection.js';
 import { decodeContinuationToken, encodeContinuationToken, parsePageSize, type KeysetPosition } from '../domain/continuation-token.js';
 import type { CustomerRecord } from '../domain/customer.js';
 import { findDirectoryRole, rolesByName, serializeDirectoryRole, serializeUserMember, type DirectoryRoleTemplate } from '../domain/directory-roles.js';
@@ -60,7 +60,7 @@ export class DirectoryRoleService {
     }
     const page = await this.store.listRoleMembers(customer.id, role.id, size, after);
     const next = page.next ? encodeContinuationToken(this.pagingSecret, { scope, query: null, size, after: page.next }) : undefined;
-    return { status: 200, body: seekCollectionJson(page.items.map((m) => serializeUserMember(role.id, m)), selfUri, collectionPath, next), headers: nextPageHeaders(collectionPath, next) };
+    return { status: 200, ...seekCollection(page.items.map((m) => serializeUserMember(role.id, m)), selfUri, collectionPath, next) };
   }
 
   /**

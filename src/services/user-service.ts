@@ -6,7 +6,7 @@ import { hashPassword } from '../auth/password-hash.js';
 import { systemClock, type Clock } from '../domain/clock.js';
 import { randomIds, type IdSource } from '../domain/id-source.js';
 import type { Operation } from '../auth/permissions.js';
-import { nextPageHeaders, seekCollectionEnvelope } from '../domain/collection.js';
+import { seekCollectionEnvelope } from '../domain/collection.js';
 import { decodeContinuationToken, encodeContinuationToken, parsePageSize } from '../domain/continuation-token.js';
 import { customerDomains, customerIdFrom, type CustomerRecord } from '../domain/customer.js';
 import { faults } from '../domain/fault.js';
@@ -68,7 +68,7 @@ export type UserPatchKind = 'restore' | 'resetPassword' | 'rename' | 'update';
 export interface PageResult {
   status: number;
   body: string | Buffer;
-  /** The next page's link, when there is one ({@link nextPageHeaders}). */
+  /** The next page's link, when there is one (see `seekCollectionEnvelope`). */
   headers?: Record<string, string>;
 }
 
@@ -134,9 +134,9 @@ export class UserService {
     const page = await this.store.readUserPage(partnerId, customerId, query, size, after);
     if (!page) throw faults.noRelationship(partnerId, customerId);
     const next = page.next ? encodeContinuationToken(this.options.pagingSecret, { scope, query, size, after: page.next }) : undefined;
-    const { head, tail } = seekCollectionEnvelope(page.count, selfUri, collectionPath, next);
+    const { head, tail, headers } = seekCollectionEnvelope(page.count, selfUri, collectionPath, next);
     const body = typeof page.itemsJson === 'string' ? head + page.itemsJson + tail : Buffer.concat([Buffer.from(head), page.itemsJson, Buffer.from(tail)]);
-    return { status: 200, body, headers: nextPageHeaders(collectionPath, next) };
+    return { status: 200, body, headers };
   }
 
   async get(customer: CustomerRecord, userId: string): Promise<JsonResult> {

@@ -80,9 +80,7 @@ export async function* followPages<T>(
     let announce!: (link: Link | undefined) => void;
     const next = new Promise<Link | undefined>((resolve) => (announce = resolve));
     const asked = previous.next;
-    const entry: Ahead = { page: Promise.resolve(undefined), next, asked, cancel: (reason) => controller.abort(reason) };
-    pending.add(entry);
-    entry.page = asked.then(async (link) => {
+    const page = asked.then(async (link) => {
       if (!link) return undefined;
       if (stopped) throw stopped.reason ?? new Error('Paging stopped');
       return client.follow<Page>(link, { signal: controller.signal, headers: call.headers }, (headers) => {
@@ -90,12 +88,14 @@ export async function* followPages<T>(
         if (early) announce(early);
       });
     });
+    const entry: Ahead = { page, next, asked, cancel: (reason) => controller.abort(reason) };
+    pending.add(entry);
     // The first of the headers' link and the body's wins; a failed page has no next one.
-    entry.page.then(
+    page.then(
       (p) => announce(p?.links?.next),
       () => announce(undefined),
     );
-    entry.page.finally(() => pending.delete(entry)).catch(() => {});
+    page.finally(() => pending.delete(entry)).catch(() => {});
     return entry;
   };
   let queue: Ahead[] = [arrived(first)];
