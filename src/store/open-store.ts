@@ -1,6 +1,7 @@
 /**
  * Opens the store named by a database URL: `sqlite:PATH` (or `sqlite::memory:`) or `postgres://…`.
  */
+import { withPageReadAhead } from './page-read-ahead.js';
 import { PostgresStore } from './postgres/postgres-store.js';
 import { SqliteStore } from './sqlite/sqlite-store.js';
 import type { Store } from './store.js';
@@ -13,6 +14,7 @@ export const defaultDatabaseUrl = 'sqlite:./data/tenantry.db';
  */
 export function openStore(url: string, options: { schema?: string; poolSize?: number } = {}): Store {
   if (url.startsWith('sqlite:')) return new SqliteStore(url.slice('sqlite:'.length) || ':memory:');
-  if (url.startsWith('postgres://') || url.startsWith('postgresql://')) return new PostgresStore(url, options);
+  // Walks read the next page ahead on PostgreSQL, where each page is a round trip (page-read-ahead.ts).
+  if (url.startsWith('postgres://') || url.startsWith('postgresql://')) return withPageReadAhead(new PostgresStore(url, options));
   throw new Error(`Unsupported database URL ${JSON.stringify(url.replace(/\/\/[^@/]*@/, '//…@'))}: use sqlite:PATH or postgres://…`);
 }

@@ -3,6 +3,7 @@
  * optional: when it cannot be reached the tests fail, they do not skip.
  */
 import { randomBytes } from 'node:crypto';
+import { withPageReadAhead } from '../store/page-read-ahead.js';
 import { PostgresStore } from '../store/postgres/postgres-store.js';
 import { SqliteStore } from '../store/sqlite/sqlite-store.js';
 import type { Store } from '../store/store.js';
@@ -32,7 +33,8 @@ export const storeFactories: StoreFactory[] = [
   {
     name: 'postgres',
     async open() {
-      const store = new PostgresStore(testPostgresUrl, { schema: `t_${randomBytes(6).toString('hex')}`, poolSize: 12 });
+      // As openStore composes it for the server: with walks' pages read ahead.
+      const store = withPageReadAhead(new PostgresStore(testPostgresUrl, { schema: `t_${randomBytes(6).toString('hex')}`, poolSize: 12 }));
       await store.migrate();
       return store;
     },
