@@ -8,8 +8,10 @@ import type { KeysetPosition } from '../domain/continuation-token.js';
 import type { CustomerRecord } from '../domain/customer.js';
 import { toUserRow, type UserRow } from '../domain/user.js';
 import type { UserListQuery } from '../domain/user-list-query.js';
+import { startPrivatePostgres, type PrivatePostgres } from '../test-support/private-postgres.js';
 import { storeFactories } from '../test-support/stores.js';
 import { pageNeutralMethods, withPageReadAhead, type PageReadAheadOptions } from './page-read-ahead.js';
+import { PostgresStore } from './postgres/postgres-store.js';
 import type { Store, UserPageJson } from './store.js';
 
 const query: UserListQuery = { state: 'active', sortField: 'displayName', direction: 'asc' };
@@ -139,3 +141,57 @@ for (const factory of storeFactories) {
     });
   });
 }
+
+describe('a read ahead that fails on a PostgreSQL server that stops', { timeout: 120_000 }, () => {
+  let db: PrivatePostgres | undefined;
+  let inner: Store | undefined;
+  after(async () => {
+    await inner?.close();
+    db?.destroy();
+  });
+
+  it('is not the answer: the page is read again once the server is back', async () => {
+    db = await startPrivatePostgres();
+    inner = new PostgresStore(db.url, { poolSize: 4 });
+    await inner.migrate();
+    const customer = customerFor(demoPartnerId);
+    await inner.insertCustomer(customer, []);
+    await inner.insertUsers(syntheticUsers(customer.id, customer.domain, 0, 40).map((row) => ({ row, passwordHash: unusablePasswordHash })));
+    const read = (store: Store, at?: KeysetPosition) => store.readUserPage(demoPartnerId, customer.id, query, size, at);
+    const second = await read(inner, (await read(inner))!.next);
+    const third = await read(inner, second!.next);
+
+    // The third read that reaches the store is the read ahead: the server stops under it.
+    const real = inner;
+    const server = db;
+    let reads = 0;
+    let failedAhead: unknown;
+    const stopping = new Proxy(real, {
+      get(target, property) {
+        const value = Reflect.get(target, property, target) as unknown;
+        if (property !== 'readUserPage' || typeof value !== 'function') return typeof value === 'function' ? value.bind(target) : value;
+        return async (...args: Parameters<Store['readUserPage']>) => {
+          if (++reads !== 3) return target.readUserPage(...args);
+          server.stop();
+          try {
+            return await target.readUserPage(...args);
+          } catch (e) {
+            failedAhead = e;
+            throw e;
+          } finally {
+            server.start();
+          }
+        };
+      },
+    });
+    // An age limit longer than the restart, so that only the failure can send the page to be read again.
+    const store = withPageReadAhead(stopping, { maxAgeMs: 60_000 });
+    const walkedSecond = await read(store, (await read(store))!.next);
+    assert.deepEqual(walkedSecond!.next, second!.next);
+    for (let i = 0; i < 600 && failedAhead === undefined; i++) await sleep(50);
+    assert.ok(failedAhead, 'the read ahead failed with the server stopped');
+    const answered = await read(store, second!.next);
+    assert.equal(answered!.itemsJson.toString(), third!.itemsJson.toString());
+    assert.equal(reads, 5, 'the page was read again (and the one after it ahead)');
+  });
+});
