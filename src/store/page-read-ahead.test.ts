@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import { demoPartnerId } from '../demo/demo-data.js';
@@ -9,7 +8,7 @@ import type { CustomerRecord } from '../domain/customer.js';
 import { toUserRow, type UserRow } from '../domain/user.js';
 import type { UserListQuery } from '../domain/user-list-query.js';
 import { startPrivatePostgres, type PrivatePostgres } from '../test-support/private-postgres.js';
-import { storeFactories } from '../test-support/stores.js';
+import { storeFactories, testCustomer } from '../test-support/stores.js';
 import { pageNeutralMethods, withPageReadAhead, type PageReadAheadOptions } from './page-read-ahead.js';
 import { PostgresStore } from './postgres/postgres-store.js';
 import type { Store, UserPageJson } from './store.js';
@@ -17,20 +16,7 @@ import type { Store, UserPageJson } from './store.js';
 const query: UserListQuery = { state: 'active', sortField: 'displayName', direction: 'asc' };
 const size = 10;
 
-function customerFor(partnerId: string): CustomerRecord {
-  const id = randomUUID();
-  const name = `Ahead ${id.slice(0, 8)}`;
-  return {
-    partnerId,
-    id,
-    commerceId: randomUUID(),
-    domain: `ahead${id.slice(0, 8)}.onmicrosoft.com`,
-    companyName: name,
-    customDomains: [],
-    billingProfile: { companyName: name, culture: 'en-US', language: 'en', defaultAddress: { country: 'US' } },
-    createdAt: '2026-01-01T00:00:00Z',
-  };
-}
+const customerFor = (partnerId: string): CustomerRecord => testCustomer(partnerId, 'Ahead');
 
 const itemsOf = (page: UserPageJson | undefined) => JSON.parse(`[${page!.itemsJson.toString()}]`) as { id: string; displayName: string }[];
 

@@ -7,23 +7,10 @@ import type { KeysetPosition } from '../domain/continuation-token.js';
 import type { CustomerRecord } from '../domain/customer.js';
 import { toUserRow, type UserRow } from '../domain/user.js';
 import type { UserListQuery } from '../domain/user-list-query.js';
-import { storeFactories } from '../test-support/stores.js';
+import { storeFactories, testCustomer } from '../test-support/stores.js';
 import type { Store } from './store.js';
 
-function customerFor(partnerId: string): CustomerRecord {
-  const id = randomUUID();
-  const name = `Page ${id.slice(0, 8)}`;
-  return {
-    partnerId,
-    id,
-    commerceId: randomUUID(),
-    domain: `page${id.slice(0, 8)}.onmicrosoft.com`,
-    companyName: name,
-    customDomains: [],
-    billingProfile: { companyName: name, culture: 'en-US', language: 'en', defaultAddress: { country: 'US' } },
-    createdAt: '2026-01-01T00:00:00Z',
-  };
-}
+const customerFor = (partnerId: string): CustomerRecord => testCustomer(partnerId, 'Page');
 
 /** Users whose display names tie in groups, mixed case and accents, so the id breaks ties. */
 function trickyUsers(customer: CustomerRecord, count: number): UserRow[] {

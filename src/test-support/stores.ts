@@ -2,7 +2,8 @@
  * The stores every storage-touching test runs against: SQLite and PostgreSQL. PostgreSQL is not
  * optional: when it cannot be reached the tests fail, they do not skip.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { CustomerRecord } from '../domain/customer.js';
 import { withPageReadAhead } from '../store/page-read-ahead.js';
 import { PostgresStore } from '../store/postgres/postgres-store.js';
 import { SqliteStore } from '../store/sqlite/sqlite-store.js';
@@ -44,3 +45,25 @@ export const storeFactories: StoreFactory[] = [
     },
   },
 ];
+
+/**
+ * A new customer of `partnerId` with a random id, its domain and company name made from `label`
+ * and the id, for tests that insert it straight into a store.
+ *
+ * @example
+ * await store.insertCustomer(testCustomer(demoPartnerId, 'page'), []);
+ */
+export function testCustomer(partnerId: string, label: string): CustomerRecord {
+  const id = randomUUID();
+  const name = `${label} ${id.slice(0, 8)}`;
+  return {
+    partnerId,
+    id,
+    commerceId: randomUUID(),
+    domain: `${label.toLowerCase()}${id.slice(0, 8)}.onmicrosoft.com`,
+    companyName: name,
+    customDomains: [],
+    billingProfile: { companyName: name, culture: 'en-US', language: 'en', defaultAddress: { country: 'US' } },
+    createdAt: '2026-01-01T00:00:00Z',
+  };
+}
