@@ -50,6 +50,8 @@ for (const factory of storeFactories) {
     });
     after(async () => factory.dispose(inner));
 
+    // On PostgreSQL the factory's store reads ahead itself (as openStore composes it); the layer
+    // under test is the one added here, and `reads` counts what reaches the store beneath it.
     const open = (options?: PageReadAheadOptions) => {
       const count = counting(inner);
       return { store: withPageReadAhead(count.store, options), reads: count.reads };
