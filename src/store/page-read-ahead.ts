@@ -19,6 +19,7 @@
  */
 import type { KeysetPosition } from '../domain/continuation-token.js';
 import type { UserListQuery } from '../domain/user-list-query.js';
+import { RecentSet } from './recent-set.js';
 import type { Store, UserPageJson } from './store.js';
 
 export interface PageReadAheadOptions {
@@ -106,49 +107,43 @@ export function withPageReadAhead(inner: Store, options: PageReadAheadOptions = 
   // how stale a read may be, which the workspace's travelled time says nothing about.
   const now = () => performance.now();
   const ahead = new Map<string, PageAhead>();
-  /** Positions handed out as a page's next, and when. */
-  const handedOut = new Map<string, number>();
+  // Positions recently handed out as a page's next. A walk needs only its newest one; few kept
+  // means a random-depth reader (every token from an earlier walk) rarely looks like a walk and
+  // reads a page for nothing.
+  const handedOut = new RecentSet(64, walkGapMs);
 
   const positionKey = (partnerId: string, customerId: string, query: UserListQuery, size: number, after: KeysetPosition) =>
     JSON.stringify([partnerId, customerId, query.state, query.sortField, query.direction, query.search?.field ?? null, query.search?.operator ?? null, query.search?.value ?? null, size, after.key, after.id]);
 
-  const bounded = <V>(map: Map<string, V>, key: string, value: V, max: number) => {
-    map.delete(key);
-    map.set(key, value);
-    if (map.size > max) map.delete(map.keys().next().value as string);
-  };
+  const fresh = (held: PageAhead | undefined): held is PageAhead => held !== undefined && now() - held.started <= maxAgeMs;
 
   const takeAhead = (key: string): PageAhead | undefined => {
     const held = ahead.get(key);
-    if (!held) return undefined;
     ahead.delete(key);
-    return now() - held.started <= maxAgeMs ? held : undefined;
+    return fresh(held) ? held : undefined;
+  };
+
+  const holdAhead = (key: string, held: PageAhead) => {
+    ahead.delete(key);
+    ahead.set(key, held);
+    if (ahead.size > maxPages) ahead.delete(ahead.keys().next().value as string);
   };
 
   const readUserPage = async (partnerId: string, customerId: string, query: UserListQuery, size: number, after?: KeysetPosition): Promise<UserPageJson | undefined> => {
-    let walking = false;
-    let page: UserPageJson | undefined;
-    if (after) {
-      const key = positionKey(partnerId, customerId, query, size, after);
-      const handedAt = handedOut.get(key);
-      walking = handedAt !== undefined && now() - handedAt <= walkGapMs;
-      const held = takeAhead(key);
-      // A read ahead that failed is not this request's answer: it reads again, and reports its own outcome.
-      page = held ? await held.page.catch(() => inner.readUserPage(partnerId, customerId, query, size, after)) : await inner.readUserPage(partnerId, customerId, query, size, after);
-    } else {
-      page = await inner.readUserPage(partnerId, customerId, query, size, after);
-    }
+    const at = after && positionKey(partnerId, customerId, query, size, after);
+    const walking = at !== undefined && handedOut.has(at);
+    const held = at === undefined ? undefined : takeAhead(at);
+    const read = () => inner.readUserPage(partnerId, customerId, query, size, after);
+    // A read ahead that failed is not this request's answer: it reads again, and reports its own outcome.
+    const page = held ? await held.page.catch(read) : await read();
     const next = page?.next;
     if (next) {
       const key = positionKey(partnerId, customerId, query, size, next);
-      // A walk needs only its newest position remembered; few kept means a random-depth reader
-      // (every token from an earlier walk) rarely looks like a walk and reads a page for nothing.
-      bounded(handedOut, key, now(), 64);
-      const held = ahead.get(key);
-      if (walking && !(held && now() - held.started <= maxAgeMs)) {
+      handedOut.remember(key);
+      if (walking && !fresh(ahead.get(key))) {
         const read = inner.readUserPage(partnerId, customerId, query, size, next);
         read.catch(() => {}); // handled where it is taken; one never taken must not end the process
-        bounded(ahead, key, { started: now(), page: read }, maxPages);
+        holdAhead(key, { started: now(), page: read });
       }
     }
     return page;

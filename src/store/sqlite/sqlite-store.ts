@@ -22,6 +22,7 @@ import type { UserListQuery, UserSortField } from '../../domain/user-list-query.
 import { customerColumns, customerFromRow, customerListSql, customerValues, userColumns, userFromRow, userRecordColumns, userValues } from '../queries/columns.js';
 import { partnerAccountFromRow } from '../queries/partner-account-row.js';
 import { denseSearchProbeSql, sqliteSparseContainsPageSql, userPageFromRows, userPageSql, type UserPageRow } from '../queries/user-list-sql.js';
+import { RecentSet } from '../recent-set.js';
 import { displayNameContainsPlan, domainUsersSql, ftsContainsQuery, maxSearchCandidates, planUpnContains, searchCandidatesSql, searchMatchRowidsSql, upnDomainsSql, upnParts, usesTrigramIndex, type ContainsPlan } from '../queries/substring-search.js';
 import type { ClaimLease, ClaimResult, CustomerSearch, IdempotencyKey, Page, RateCounterKey, SigningKey, Store, StoredResponse, UserChange, UserChangeOutcome, UserPageJson, UserWriteResult, WriteReceipt } from '../store.js';
 import { failpoint } from '../failpoint.js';
@@ -743,26 +744,5 @@ export class SqliteStore implements Store {
 
   async listUsersById(customerId: string, afterId: string, size: number): Promise<UserRecord[]> {
     return this.emulatorFixtures.listUsers(customerId, afterId, size);
-  }
-}
-
-/** A bounded set whose members are forgotten `ttlMs` after they were added (or past `max`, oldest first). */
-class RecentSet {
-  private readonly added = new Map<string, number>();
-
-  constructor(private readonly max: number, private readonly ttlMs: number) {}
-
-  has(key: string): boolean {
-    const at = this.added.get(key);
-    if (at === undefined) return false;
-    if (performance.now() - at <= this.ttlMs) return true;
-    this.added.delete(key);
-    return false;
-  }
-
-  remember(key: string): void {
-    this.added.delete(key);
-    this.added.set(key, performance.now());
-    if (this.added.size > this.max) this.added.delete(this.added.keys().next().value as string);
   }
 }
