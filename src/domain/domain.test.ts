@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
+import { framedItems, seekCollectionEnvelope } from './collection.js';
 import { decodeContinuationToken, encodeContinuationToken, parsePageSize } from './continuation-token.js';
 import { generateTemporaryPassword, passwordPolicyViolation } from './password-policy.js';
 import { parseUserListQuery } from './user-list-query.js';
@@ -78,5 +79,24 @@ describe('new users', () => {
     for (const upn of ['a b@c.com', '.a@c.com', 'a..b@c.com', '@c.com', 'a@']) {
       assert.throws(() => validateNewUser({ userPrincipalName: upn, displayName: 'A' }, ['c.com']), { code: 3000 }, upn);
     }
+  });
+});
+
+describe('framing a page of items', () => {
+  const items = ['{"id":"a","displayName":"Émile 日本 😀"}', '{"id":"b"}', '{"id":"c","displayName":"\\"q\\""}'];
+  const { head, tail } = seekCollectionEnvelope(items.length, '/customers/c/users', '/customers/c/users', 'token');
+
+  it('writes text pieces and joined bytes into the same UTF-8 body as joining the text would', () => {
+    const expected = head + items.join(',') + tail;
+    assert.equal(framedItems(head, items, tail).toString('utf8'), expected);
+    assert.equal(framedItems(head, [items.slice(0, 2).join(','), items[2]], tail).toString('utf8'), expected);
+    assert.equal(framedItems(head, Buffer.from(items.join(',')), tail).toString('utf8'), expected);
+    assert.equal(framedItems(head, items, tail).length, Buffer.byteLength(expected), 'no bytes to spare');
+    assert.deepEqual(JSON.parse(framedItems(head, items, tail).toString()).items.map((u: { id: string }) => u.id), ['a', 'b', 'c']);
+  });
+
+  it('frames an empty page as an empty items array', () => {
+    const empty = seekCollectionEnvelope(0, '/customers/c/users', '/customers/c/users', undefined);
+    for (const none of [[], Buffer.alloc(0)]) assert.deepEqual(JSON.parse(framedItems(empty.head, none, empty.tail).toString()).items, []);
   });
 });

@@ -6,7 +6,7 @@ import { hashPassword } from '../auth/password-hash.js';
 import { systemClock, type Clock } from '../domain/clock.js';
 import { randomIds, type IdSource } from '../domain/id-source.js';
 import type { Operation } from '../auth/permissions.js';
-import { seekCollectionEnvelope } from '../domain/collection.js';
+import { framedItems, seekCollectionEnvelope } from '../domain/collection.js';
 import { decodeContinuationToken, encodeContinuationToken, parsePageSize } from '../domain/continuation-token.js';
 import { customerDomains, customerIdFrom, type CustomerRecord } from '../domain/customer.js';
 import { faults } from '../domain/fault.js';
@@ -135,7 +135,7 @@ export class UserService {
     if (!page) throw faults.noRelationship(partnerId, customerId);
     const next = page.next ? encodeContinuationToken(this.options.pagingSecret, { scope, query, size, after: page.next }) : undefined;
     const { head, tail, headers } = seekCollectionEnvelope(page.count, selfUri, collectionPath, next);
-    const body = typeof page.itemsJson === 'string' ? head + page.itemsJson + tail : Buffer.concat([Buffer.from(head), page.itemsJson, Buffer.from(tail)]);
+    const body = framedItems(head, page.itemsJson, tail);
     return { status: 200, body, headers };
   }
 

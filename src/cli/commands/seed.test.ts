@@ -5,7 +5,7 @@ import { demoPartnerId } from '../../demo/demo-data.js';
 import { syntheticUsers, unusablePasswordHash } from '../../demo/synthetic-users.js';
 import { verifyPassword } from '../../auth/password-hash.js';
 import { storeFactories } from '../../test-support/stores.js';
-import type { Store } from '../../store/store.js';
+import { userPageItemsText, type Store } from '../../store/store.js';
 import type { KeysetPosition } from '../../domain/continuation-token.js';
 import type { UserListQuery } from '../../domain/user-list-query.js';
 import { toUserRow, type UserRow } from '../../domain/user.js';
@@ -46,7 +46,7 @@ async function listAll(store: Store, customerId: string, query: UserListQuery = 
   let after: KeysetPosition | undefined;
   do {
     const page = (await store.readUserPage(demoPartnerId, customerId, query, 500, after))!;
-    out.push(...JSON.parse(`[${page.itemsJson.toString()}]`));
+    out.push(...JSON.parse(`[${userPageItemsText(page)}]`));
     after = page.next;
   } while (after);
   return out;

@@ -23,7 +23,7 @@ import type { RoleMember } from '../../domain/directory-roles.js';
 import type { UserLicenseRecord } from '../../domain/licensing.js';
 import type { UserListQuery } from '../../domain/user-list-query.js';
 import { serializeCustomerUser, sortKey, type UserRecord } from '../../domain/user.js';
-import type { Page, Store, UserPageJson } from '../../store/store.js';
+import { userPageItemsText, type Page, type Store, type UserPageJson } from '../../store/store.js';
 import { currentWorkspace, type WorkspaceScope } from './request-context.js';
 
 /** The per-request memory of the overlay: pending changes read, and reads counted. */
@@ -121,7 +121,7 @@ export function laggedStore(inner: Store, clock: Clock): Store {
     for (;;) {
       const page = await inner.readUserPage(partnerId, customerId, query, Math.min(pageLimit, count - items.length), position);
       if (!page) return undefined;
-      const text = typeof page.itemsJson === 'string' ? page.itemsJson : page.itemsJson.toString('utf8');
+      const text = userPageItemsText(page);
       const users = text === '' ? [] : (JSON.parse(`[${text}]`) as Record<string, string>[]);
       for (const u of users) items.push({ key: sortKey(u[query.sortField]), id: u.id, value: JSON.stringify(u) });
       if (!page.next) return { items, more: false };
@@ -148,7 +148,7 @@ export function laggedStore(inner: Store, clock: Clock): Store {
     // Counting reads can reveal a change (another request took its last read): then without it.
     const stillHidden = await Promise.all(changes.map(async (c) => !page.touched.has(c.entityId) || (await countRead(scope, c))));
     if (stillHidden.includes(false)) page = await overlay(changes.filter((_, i) => stillHidden[i]));
-    return { itemsJson: page.items.map((i) => i.value).join(','), count: page.items.length, next: page.next };
+    return { itemsJson: page.items.map((i) => i.value), count: page.items.length, next: page.next };
   };
 
   /** A user's role ids as a read in a lagged workspace sees them. */

@@ -5,7 +5,7 @@
 import type { KeysetPosition } from '../../domain/continuation-token.js';
 import { lookup } from '../../domain/lookup.js';
 import type { UserListQuery } from '../../domain/user-list-query.js';
-import type { UserPageJson } from '../store.js';
+import { userPagePieceSize, type UserPageJson } from '../store.js';
 import { limitClause } from './limit-clause.js';
 import { displayNameContainsPlan, likeContainsPattern, upnParts, usesTrigramIndex, type ContainsPlan } from './substring-search.js';
 
@@ -113,7 +113,8 @@ export const userPagePart = { items: 0, boundary: 1, owned: 2 } as const;
  * One statement (so one snapshot) that reads a whole page of users as a single value, for both
  * dialects. Rows, told apart by their first column `part`:
  * - `items`: the page's stored item JSON joined with commas (SQLite: as a BLOB, so the bytes go
- *   to the socket without a round trip through a JS string), and `n`, how many;
+ *   to the socket without a round trip through a JS string; PostgreSQL: in numbered pieces, see
+ *   {@link userPagePieceSize}), and `n`, how many;
  * - `boundary`: the page's last user (`k`, `id`) and, when more users follow, the next one;
  * - `owned`: present only when the customer belongs to the partner, so no separate look-up is
  *   needed before the page.
@@ -140,7 +141,7 @@ export function userPageSql(dialect: 'sqlite' | 'postgres', query: UserListQuery
   const items =
     dialect === 'sqlite'
       ? `SELECT ${userPagePart.items} AS part, CAST(group_concat(item_json, ',') AS BLOB) AS items, count(*) AS n, NULL AS k, NULL AS id FROM (SELECT item_json FROM ${range.from} WHERE ${range.where} ORDER BY ${range.order} ${limitClause(size)})`
-      : `SELECT ${userPagePart.items} AS part, string_agg(item_json, ',' ORDER BY k ${range.dir}, id ${range.dir}) AS items, count(*) AS n, NULL AS k, NULL AS id FROM (SELECT ${range.key} AS k, id, item_json FROM ${range.from} WHERE ${range.where} ORDER BY ${range.order} LIMIT ?) page`;
+      : postgresItemPiecesSql(`SELECT ${range.key} AS k, id, item_json FROM ${range.from} WHERE ${range.where} ORDER BY ${range.order} LIMIT ?`, range.dir);
   // OFFSET skips inside this page only (at most its size, ≤ 500 index entries), never into the
   // collection: the range itself starts at the keyset position.
   const boundary = `SELECT ${userPagePart.boundary}, NULL, NULL, k, id FROM (SELECT ${range.key} AS k, id FROM ${range.from} WHERE ${range.where} ORDER BY ${range.order} LIMIT 2 OFFSET ?) edge`;
@@ -149,6 +150,19 @@ export function userPageSql(dialect: 'sqlite' | 'postgres', query: UserListQuery
     text: `${items} UNION ALL ${boundary} UNION ALL ${owned}`,
     params: [...range.params, ...(dialect === 'sqlite' ? [] : [size]), ...range.params, size - 1, customerId, partnerId],
   };
+}
+
+/**
+ * PostgreSQL: the items of a page's rows (`k`, `id`, `item_json`, from `source`) as rows of at
+ * most {@link userPagePieceSize} items each, joined in page order; each row's `id` column numbers
+ * its piece from 0 ({@link userPageFromRows} puts them in order).
+ */
+function postgresItemPiecesSql(source: string, dir: 'ASC' | 'DESC'): string {
+  const order = `k ${dir}, id ${dir}`;
+  return (
+    `SELECT ${userPagePart.items} AS part, string_agg(item_json, ',' ORDER BY ${order}) AS items, count(*) AS n, NULL AS k, piece::text AS id ` +
+    `FROM (SELECT k, id, item_json, (row_number() OVER (ORDER BY ${order}) - 1) / ${userPagePieceSize} AS piece FROM (${source}) page) pieces GROUP BY piece`
+  );
 }
 
 /**
@@ -181,9 +195,8 @@ function postgresContainsPageSql(range: UserRange, partnerId: string, customerId
   return {
     text:
       `WITH matched AS MATERIALIZED (SELECT ${range.key} AS k, id FROM users WHERE ${range.where} ORDER BY ${range.order} ${limitClause(size + 1)}) ` +
-      `SELECT ${userPagePart.items} AS part, string_agg(u.item_json, ',' ORDER BY m.k ${range.dir}, m.id ${range.dir}) AS items, count(*) AS n, NULL AS k, NULL AS id ` +
-      `FROM (SELECT k, id FROM matched ORDER BY ${order} ${limitClause(size)}) m JOIN users u ON u.customer_id = ? AND u.id = m.id ` +
-      `UNION ALL SELECT ${userPagePart.boundary}, NULL, NULL, k, id FROM (SELECT k, id FROM matched ORDER BY ${order} LIMIT 2 OFFSET ${size - 1}) edge ` +
+      postgresItemPiecesSql(`SELECT m.k, m.id, u.item_json FROM (SELECT k, id FROM matched ORDER BY ${order} ${limitClause(size)}) m JOIN users u ON u.customer_id = ? AND u.id = m.id`, range.dir) +
+      ` UNION ALL SELECT ${userPagePart.boundary}, NULL, NULL, k, id FROM (SELECT k, id FROM matched ORDER BY ${order} LIMIT 2 OFFSET ${size - 1}) edge ` +
       `UNION ALL SELECT ${userPagePart.owned}, NULL, NULL, NULL, NULL FROM customers WHERE id = ? AND partner_id = ?`,
     params: [...range.params, customerId, customerId, partnerId],
   };
@@ -255,19 +268,21 @@ export type UserPageRow = [number, Buffer | string | null, number | string | nul
  */
 export function userPageFromRows(rows: UserPageRow[], size: number): UserPageJson | undefined {
   let owned = false;
-  let itemsJson: Buffer | string = '';
+  let bytes: Buffer | undefined;
+  const pieces: string[] = [];
   let count = 0;
   const edge: KeysetPosition[] = [];
   for (const [part, items, n, k, id] of rows) {
     if (part === userPagePart.owned) owned = true;
     else if (part === userPagePart.items) {
-      count = Number(n);
-      if (items !== null) itemsJson = items;
+      count += Number(n);
+      if (Buffer.isBuffer(items)) bytes = items;
+      else if (items !== null) pieces[Number(id)] = items;
     } else edge.push({ key: String(k), id: String(id) });
   }
   if (!owned) return undefined;
   // The boundary rows are the page's last user and the one after it; a second one means more.
-  return { itemsJson, count, next: count === size && edge.length === 2 ? edge[0] : undefined };
+  return { itemsJson: bytes ?? pieces, count, next: count === size && edge.length === 2 ? edge[0] : undefined };
 }
 
 /** Numbers `?` placeholders as `$1, $2, …` for PostgreSQL. */

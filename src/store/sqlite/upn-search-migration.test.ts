@@ -11,6 +11,7 @@ import type { KeysetPosition } from '../../domain/continuation-token.js';
 import type { UserListQuery } from '../../domain/user-list-query.js';
 import { sqliteMigrations } from './migrations.js';
 import { SqliteStore } from './sqlite-store.js';
+import { userPageItemsText } from '../store.js';
 
 describe('a SQLite database whose trigram index held whole UPNs', () => {
   const dir = mkdtempSync(join(tmpdir(), 'tenantry-upn-migration-'));
@@ -47,7 +48,7 @@ describe('a SQLite database whose trigram index held whole UPNs', () => {
         do {
           const page = await store.readUserPage(demoPartnerId, id, query, 30, position);
           assert.ok(page);
-          ids.push(...(JSON.parse(`[${page.itemsJson.toString()}]`) as { id: string }[]).map((u) => u.id));
+          ids.push(...(JSON.parse(`[${userPageItemsText(page)}]`) as { id: string }[]).map((u) => u.id));
           position = page.next;
         } while (position);
         const expected = rows.filter((r) => r.userPrincipalNameKey.includes(value)).sort((a, b) => (a.userPrincipalNameKey < b.userPrincipalNameKey ? -1 : 1));
