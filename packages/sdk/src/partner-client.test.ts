@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, describe, test } from 'node:test';
-import { createPartnerOperations, defaultBackoffMs, PartnerError } from './index.js';
+import { createPartnerOperations, defaultBackoffMs, type FetchLike, PartnerError } from './index.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse, n: number) => void;
 
@@ -205,6 +205,30 @@ describe('the SDK HTTP client', () => {
       assert.match(e.description, /Expected JSON from http:\/\/127\.0\.0\.1:\d+\/v1\/customers, got: <!doctype html>/);
       return true;
     });
+  });
+
+  test('a fetch that offers the body already parsed is trusted for a success, and text still explains a body that is not JSON', async () => {
+    const s = await serve((req, res) => (req.url?.includes('/users') ? sendJson(res, 200, user) : (res.writeHead(200, { 'content-type': 'text/html' }), res.end('<html>proxy</html>'))));
+    let parsedCalls = 0;
+    // Parses as a byte-level parser would: a SyntaxError for what is not JSON, the text left readable.
+    const fetchParsing: FetchLike = async (url, init) => {
+      const response = await fetch(url, init);
+      const text = await response.text();
+      return {
+        ok: response.ok,
+        status: response.status,
+        headers: response.headers,
+        text: async () => text,
+        jsonBody: async () => {
+          parsedCalls++;
+          return { ...JSON.parse(text), parsedBy: 'jsonBody' };
+        },
+      };
+    };
+    const partner = createPartnerOperations({ baseUrl: s.url, fetch: fetchParsing });
+    assert.equal(((await partner.customers.byId(cid).users.byId(uid).get()) as unknown as { parsedBy: string }).parsedBy, 'jsonBody');
+    await assert.rejects(partner.customers.get(), (e: unknown) => e instanceof PartnerError && e.category === 'unsupportedDataFormat' && /got: <html>proxy/.test(e.description));
+    assert.equal(parsedCalls, 2);
   });
 
   test('with() sends the pinned correlation id, request id and locale on every call', async () => {

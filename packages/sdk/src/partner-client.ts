@@ -20,6 +20,13 @@ export interface FetchLikeResponse {
   status: number;
   headers: { get(name: string): string | null };
   text(): Promise<string>;
+  /**
+   * Optional: the body parsed as JSON, as `JSON.parse` of `text()` would give it (a leading BOM
+   * skipped; undefined for an empty body). A client that holds the body as bytes can parse a large
+   * one without making it one string first. On a body that is not JSON it rejects with a
+   * SyntaxError, and `text()` still reads the body.
+   */
+  jsonBody?(): Promise<unknown>;
 }
 
 /**
@@ -56,6 +63,16 @@ export interface HttpRequest {
 }
 
 const apiVersion = '/v1';
+
+/** The body as {@link FetchLikeResponse.jsonBody} parses it; undefined when it is not JSON (the text then says what it is). */
+async function parsedBody(jsonBody: () => Promise<unknown>): Promise<{ value: unknown } | undefined> {
+  try {
+    return { value: await jsonBody() };
+  } catch (e) {
+    if (e instanceof SyntaxError) return undefined;
+    throw e;
+  }
+}
 
 /**
  * Sends requests for one partner context. Resource operations share it; `withContext` derives
@@ -126,11 +143,13 @@ export class PartnerClient {
       if (body !== undefined) headers['Content-Type'] = 'application/json';
 
       let response: FetchLikeResponse;
-      let text: string;
+      let parsed: { value: unknown } | undefined;
+      let text = '';
       try {
         response = await doFetch(url, { method: request.method, headers, body, signal });
         if (response.ok) onHeaders?.(response.headers);
-        text = (await response.text()).replace(/^\uFEFF/, '');
+        if (response.ok && response.jsonBody) parsed = await parsedBody(response.jsonBody.bind(response));
+        if (!parsed) text = (await response.text()).replace(/^\uFEFF/, '');
       } catch (err) {
         if (signal?.aborted) throw signal.reason;
         if (retries < maxRetries) {
@@ -149,6 +168,7 @@ export class PartnerClient {
       }
 
       if (response.ok) {
+        if (parsed) return parsed.value as T;
         if (!text) return undefined as T;
         try {
           return JSON.parse(text) as T;

@@ -5,6 +5,14 @@ import { gzipSync } from 'node:zlib';
 import { after, before, describe, test } from 'node:test';
 import { PartnerClient } from '@tenantry/sdk';
 import { httpFetch } from './http-fetch.js';
+import { largeJsonBytes } from './json-in-pieces.js';
+
+/** A page of 3,000 users with names JSON must escape: large enough to be parsed in pieces. */
+const largePage = JSON.stringify({
+  totalCount: 3000,
+  items: Array.from({ length: 3000 }, (_, i) => ({ id: String(i), displayName: `Émile "${i}" },{ \\ 日本` })),
+  attributes: { objectType: 'Collection' },
+});
 
 describe('the CLI keep-alive http client', () => {
   let server: http.Server;
@@ -23,6 +31,14 @@ describe('the CLI keep-alive http client', () => {
         if (req.url === '/echo') {
           res.writeHead(201, { 'content-type': 'application/json; charset=utf-8', 'x-seen-length': String(req.headers['content-length'] ?? '') });
           return res.end(JSON.stringify({ method: req.method, body, auth: req.headers.authorization ?? null, text: 'émile 日本 ✓' }));
+        }
+        if (req.url === '/large') {
+          res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
+          return res.end(`\uFEFF${largePage}`);
+        }
+        if (req.url === '/empty') {
+          res.writeHead(204);
+          return res.end();
         }
         if (req.url === '/moved') {
           res.writeHead(307, { location: '/echo' });
@@ -72,6 +88,16 @@ describe('the CLI keep-alive http client', () => {
     assert.equal(res.headers.get('X-Seen-Length'), '13', 'Content-Length in bytes, not chunked');
     assert.equal(res.headers.get('x-missing'), null);
     assert.deepEqual(JSON.parse(await res.text()), { method: 'POST', body: '{"name":"é"}', auth: 'Bearer t', text: 'émile 日本 ✓' });
+  });
+
+  test('parses a large JSON body from its bytes to what JSON.parse of its text gives, and an empty one to undefined', async () => {
+    assert.ok(Buffer.byteLength(largePage) > largeJsonBytes);
+    const res = await httpFetch(`${base}/large`, { method: 'GET', headers: {} });
+    assert.deepEqual(await res.jsonBody!(), JSON.parse(largePage));
+    assert.equal((await res.text()).slice(1), largePage, 'the text is still there, byte order mark and all');
+    assert.equal(await (await httpFetch(`${base}/empty`, { method: 'GET', headers: {} })).jsonBody!(), undefined);
+    const client = new PartnerClient({ baseUrl: base, fetch: httpFetch });
+    assert.deepEqual(await client.send({ method: 'GET', path: '/../large' }), JSON.parse(largePage));
   });
 
   test('keeps one connection for requests in sequence', async () => {

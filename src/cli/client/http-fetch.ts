@@ -8,6 +8,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import type { FetchLike, FetchLikeResponse } from '@tenantry/sdk';
+import { parseJsonBytes } from './json-in-pieces.js';
 
 const agents = { 'http:': new http.Agent({ keepAlive: true }), 'https:': new https.Agent({ keepAlive: true }) };
 const redirects = new Set([301, 302, 303, 307, 308]);
@@ -23,7 +24,8 @@ function decoded(body: Buffer, encoding: string | undefined): Buffer {
 }
 
 /**
- * Sends one request; the answer resolves with its headers and `text()` reads its whole body as UTF-8.
+ * Sends one request; the answer resolves with its headers, `text()` reads its whole body as UTF-8
+ * and `jsonBody()` parses it.
  *
  * @example
  * const partner = createPartnerOperations({ baseUrl, credentials: { token }, fetch: httpFetch });
@@ -48,14 +50,14 @@ export const httpFetch: FetchLike = (url, init) => {
       }
       // Resolved as soon as the headers are in, as fetch does: a reader ahead can act on them
       // (the next page's link) while the body is still arriving.
-      const body = new Promise<string>((resolveBody, rejectBody) => {
+      const body = new Promise<Buffer>((resolveBody, rejectBody) => {
         const chunks: Buffer[] = [];
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
         response.on('error', rejectBody);
         response.on('close', () => {
           if (!response.complete) return rejectBody(new Error('the connection closed before the whole answer arrived'));
           try {
-            resolveBody(decoded(Buffer.concat(chunks), compressed ? encoding : undefined).toString('utf8'));
+            resolveBody(decoded(Buffer.concat(chunks), compressed ? encoding : undefined));
           } catch (e) {
             rejectBody(e);
           }
@@ -72,7 +74,9 @@ export const httpFetch: FetchLike = (url, init) => {
             return v === undefined ? null : Array.isArray(v) ? v.join(', ') : v;
           },
         },
-        text: () => body,
+        text: () => body.then((bytes) => bytes.toString('utf8')),
+        // A page of hundreds of users is parsed from its bytes, never made one large string.
+        jsonBody: () => body.then((bytes) => (bytes.length === 0 ? undefined : parseJsonBytes(bytes))),
       });
     });
     request.on('error', reject);
