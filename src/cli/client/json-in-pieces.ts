@@ -75,7 +75,7 @@ function arrayInGroups(b: Buffer, i: number): [unknown[], number] {
     if (empty && !(closing && elements === 0)) throw new NotInPieces();
     if (!empty) elements++;
     if (closing || end + 1 - groupStart >= groupBytes) {
-      if (end > groupStart && !empty) for (const v of JSON.parse(`[${b.toString('utf8', groupStart, end)}]`) as unknown[]) out.push(v);
+      if (!empty) for (const v of JSON.parse(`[${b.toString('utf8', groupStart, end)}]`) as unknown[]) out.push(v);
       groupStart = end + 1;
     }
     if (closing) return [out, end + 1];
