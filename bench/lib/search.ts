@@ -51,7 +51,8 @@ export async function runSearches(listUrl: string, auth: string, seconds: number
 
 /**
  * Seeds the bench customer into a second database from which the search index was removed right
- * after migrating: SQLite without the trigger that fills user_search, PostgreSQL without the two
+ * after migrating: SQLite without the triggers that fill user_search and the display-name words
+ * (user_name_words), PostgreSQL without the two
  * pg_trgm GIN indexes; both without the index of UPN domains, which only search reads.
  */
 export function seedWithoutSearchIndex(store: 'sqlite' | 'postgres', users: number, name: string): Promise<Dataset> {
@@ -63,7 +64,7 @@ export function seedWithoutSearchIndex(store: 'sqlite' | 'postgres', users: numb
       // A fresh connection: the store's statements are gone, the file is migrated.
       const Database = (await import('better-sqlite3')).default;
       const db = new Database(database.replace(/^sqlite:/, ''));
-      db.exec('DROP TRIGGER users_search_insert; DROP INDEX users_by_upn_domain');
+      db.exec('DROP TRIGGER users_search_insert; DROP TRIGGER users_name_words_insert; DROP INDEX users_by_upn_domain');
       db.close();
     } else {
       const s = new PostgresStore(database);

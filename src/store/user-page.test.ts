@@ -14,7 +14,7 @@ const customerFor = (partnerId: string): CustomerRecord => testCustomer(partnerI
 
 /** Users whose display names tie in groups, mixed case and accents, so the id breaks ties. */
 function trickyUsers(customer: CustomerRecord, count: number): UserRow[] {
-  const names = ['Émile Zola', 'émile zola', 'Ada Lovelace', 'ada lovelace', 'Zoë Ng', 'Bob', 'bob', 'Ünal Kaya', '100% Sure_a_b', 'X\\y "Q" Ab', 'ÉMILE 100%'];
+  const names = ['Émile Zola', 'émile zola', 'Ada Lovelace', 'ada lovelace', 'Zoë Ng', 'Bob', 'bob', 'Ünal Kaya', '100% Sure_a_b', 'X\\y "Q" Ab', 'ÉMILE 100%', 'Bob2smith  Bob-Lee', 'Maria de la Cruz', 'Ünal9ünal'];
   return syntheticUsers(customer.id, customer.domain, 0, count)
     .map((row, i) => (i % 3 === 0 ? toUserRow({ ...row, displayName: names[i % names.length] }) : row))
     .map((row, i) => (i % 10 === 4 ? toUserRow({ ...row, state: 'inactive', softDeletionTime: '2026-01-02T00:00:00Z' }) : row));
@@ -139,6 +139,11 @@ for (const factory of storeFactories) {
       ['displayName', 'ab'], // shorter than a trigram: a scan
       ['displayName', 'é'],
       ['displayName', 'no such name'],
+      ['displayName', 'smith'], // after a digit: words end at digits and spaces
+      ['displayName', 'bob-lee'],
+      ['displayName', 'la cruz'], // across words
+      ['displayName', 'nal'], // in two words of one name, and in other names
+      ['displayName', 'zzzz'], // in no word
       ['userPrincipalName', '.tanaka.'], // in the UPN, not in the display name
       ['userPrincipalName', '@PAGE'],
       ['userPrincipalName', '%'],
@@ -213,6 +218,27 @@ for (const factory of storeFactories) {
       const { ids } = await walk(store, demoPartnerId, big.id, query, 100);
       assert.deepEqual(ids, expectedOrder(renamed.filter((r) => r.displayNameKey.includes('common')), query));
       assert.equal(ids.length, 2);
+    });
+
+    it('walks a contains search whose text lies in more distinct words than are merged, and in fewer', async () => {
+      const wordy = customerFor(demoPartnerId);
+      await store.insertCustomer(wordy, []);
+      // 60 users under 40 distinct words that contain "qzx" (qzxaa, qzxab, …), two per word for
+      // some, and 26 of those words also contain "qzxa".
+      const letters = 'abcdefghijklmnopqrstuvwxyz';
+      const users = syntheticUsers(wordy.id, wordy.domain, 0, 60).map((row, i) => {
+        const w = i % 40;
+        return toUserRow({ ...row, displayName: `${letters[i % 26]}m Qzx${letters[Math.floor(w / 26)]}${letters[w % 26]} ${i}` });
+      });
+      await store.insertUsers(users.map((row) => ({ row, passwordHash: unusablePasswordHash })));
+      for (const [value, size] of [['qzx', 7], ['qzxa', 5], ['qzxbc', 100]] as const) {
+        for (const direction of ['asc', 'desc'] as const) {
+          const query: UserListQuery = { state: 'active', sortField: 'displayName', direction, search: { field: 'displayName', operator: 'substring', value } };
+          const { ids } = await walk(store, demoPartnerId, wordy.id, query, size);
+          assert.deepEqual(ids, expectedOrder(users.filter((r) => r.displayNameKey.includes(value)), query), `${value} ${direction}`);
+          assert.ok(ids.length > 0, value);
+        }
+      }
     });
 
     it('finds a customer\'s few matches of a text that another customer\'s users match thousands of times', async () => {

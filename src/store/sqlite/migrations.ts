@@ -3,6 +3,8 @@
  * the data can later be sharded by customer. Key columns use binary order, the same order as
  * PostgreSQL's "C" collation, so both stores page identically.
  */
+import { fillNameWordsSql, nameWordsSchemaSql } from '../queries/name-words.js';
+
 export const sqliteMigrations: string[] = [
   `
   CREATE TABLE settings (name TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -232,5 +234,12 @@ export const sqliteMigrations: string[] = [
       display_name_text = new.display_name_key, upn_text = substr(new.upn_key, 1, instr(new.upn_key, '@'))
       WHERE rowid = new.search_rowid;
   END;
+  `,
+  // Substring search (issue 14): the words of each display name, ordered by the display-name key,
+  // so a contains search for a common word reads its matches in page order (see name-words.ts).
+  // Existing users are filed here.
+  `
+  ${nameWordsSchemaSql}
+  ${fillNameWordsSql('true')};
   `,
 ];

@@ -21,7 +21,7 @@ import type { UserRecord, UserRow } from '../../domain/user.js';
 import type { UserListQuery, UserSortField } from '../../domain/user-list-query.js';
 import { customerColumns, customerFromRow, customerListSql, customerValues, userColumns, userFromRow, userRecordColumns, userValues } from '../queries/columns.js';
 import { partnerAccountFromRow } from '../queries/partner-account-row.js';
-import { denseSearchProbeSql, sqliteSparseContainsPageSql, userPageFromRows, userPageSql, type UserPageRow } from '../queries/user-list-sql.js';
+import { denseSearchProbeSql, sqliteNameWordsPageSql, sqliteSparseContainsPageSql, userPageFromRows, userPageSql, type UserPageRow } from '../queries/user-list-sql.js';
 import { RecentSet } from '../recent-set.js';
 import { displayNameContainsPlan, domainUsersSql, ftsContainsQuery, maxSearchCandidates, planUpnContains, searchCandidatesSql, searchMatchRowidsSql, upnDomainsSql, upnParts, usesTrigramIndex, type ContainsPlan } from '../queries/substring-search.js';
 import type { ClaimLease, ClaimResult, CustomerSearch, IdempotencyKey, Page, RateCounterKey, SigningKey, Store, StoredResponse, UserChange, UserChangeOutcome, UserPageJson, UserWriteResult, WriteReceipt } from '../store.js';
@@ -38,6 +38,7 @@ import type { WorkspaceClockState } from '../../domain/emulator/workspace-clock.
 import type { AuditQuery } from '../../domain/audit-query.js';
 import type { AuditRecord } from '../../domain/audit-record.js';
 import { auditFromRow, auditListSql, auditValues, insertAuditSql } from '../queries/audit-sql.js';
+import { answeredByNameWords, maxNameWords, nameWordsContainingSql, nameWordsInsertTrigger, nameWordsMatchQuery, nameWordsOf, nameWordsVocabularyTrigger } from '../queries/name-words.js';
 import { randomUUID } from 'node:crypto';
 import { ClaimLostError, type IdempotencyClaim, type IdempotentCompletion } from '../store.js';
 
@@ -218,6 +219,10 @@ export class SqliteStore implements Store {
         const firstSearchRowid = searchRowid;
         const customers = new Set<string>();
         const searchTrigger = this.deferSearchIndex();
+        const wordsTrigger = this.dropTriggerForLoad(nameWordsInsertTrigger);
+        // The vocabulary takes each word of the load once, at its end, not once per user filed.
+        const vocabularyTrigger = wordsTrigger === undefined ? undefined : this.dropTriggerForLoad(nameWordsVocabularyTrigger);
+        const vocabulary = new Set<string>();
         // Whether the whole load went in in key order, so its search rowids ascend with the key.
         let inserted: 'key order' | 'any order' = 'key order';
         let lastRow: UserRow | undefined;
@@ -241,9 +246,16 @@ export class SqliteStore implements Store {
             insertMany.run(values);
           }
           for (; i < rows.length; i++) insert.run([...userValues(rows[i], passwordHash, true), searchRowid++]);
+          if (wordsTrigger !== undefined) this.fileNameWords(rows, vocabulary);
           written += rows.length;
         }
         this.indexLoadedUsers(searchTrigger, customers, firstSearchRowid, searchRowid, inserted);
+        if (wordsTrigger !== undefined) this.db.exec(wordsTrigger);
+        if (vocabularyTrigger !== undefined) {
+          const add = this.stmt('INSERT OR IGNORE INTO name_words (word) VALUES (?)');
+          for (const word of vocabulary) add.run(word);
+          this.db.exec(vocabularyTrigger);
+        }
       }).immediate();
     } finally {
       if (rollbackJournal) this.leaveRollbackJournal();
@@ -259,9 +271,37 @@ export class SqliteStore implements Store {
    * `INSERT … SELECT` after the load it costs ~7 µs. A failed load rolls the drop back with it.
    */
   private deferSearchIndex(): string | undefined {
-    const sql = this.db.prepare("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'users_search_insert'").pluck().get() as string | undefined;
-    if (sql !== undefined) this.db.exec('DROP TRIGGER users_search_insert');
+    return this.dropTriggerForLoad('users_search_insert');
+  }
+
+  /** Drops a trigger inside a bulk load's transaction; returns its SQL, to create it again after. */
+  private dropTriggerForLoad(name: 'users_search_insert' | typeof nameWordsInsertTrigger | typeof nameWordsVocabularyTrigger): string | undefined {
+    const sql = this.db.prepare("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?").pluck().get(name) as string | undefined;
+    if (sql !== undefined) this.db.exec(`DROP TRIGGER ${name}`);
     return sql;
+  }
+
+  /**
+   * Inside a bulk load, its trigger dropped: files a batch of loaded users under the words of
+   * their display names, split here as the trigger splits them (tested against each other). In
+   * SQL, the trigger's recursive split cost ~11 µs per user set-based; here it is ~1 µs.
+   */
+  private fileNameWords(rows: UserRow[], vocabulary: Set<string>): void {
+    const perInsert = 64;
+    const many = this.stmt(`INSERT OR IGNORE INTO user_name_words (customer_id, word, state, display_name_key, id) VALUES ${Array(perInsert).fill('(?, ?, ?, ?, ?)').join(', ')}`);
+    const one = this.stmt('INSERT OR IGNORE INTO user_name_words (customer_id, word, state, display_name_key, id) VALUES (?, ?, ?, ?, ?)');
+    const values: unknown[] = [];
+    for (const row of rows) {
+      for (const word of nameWordsOf(row.displayNameKey)) {
+        vocabulary.add(word);
+        values.push(row.customerId, word, row.state, row.displayNameKey, row.id);
+        if (values.length === perInsert * 5) {
+          many.run(values);
+          values.length = 0;
+        }
+      }
+    }
+    for (let i = 0; i < values.length; i += 5) one.run(values.slice(i, i + 5));
   }
 
   /**
@@ -351,6 +391,11 @@ export class SqliteStore implements Store {
     let candidates: string | undefined;
     let sparse = false;
     const search = query.search;
+    const words = search && answeredByNameWords(query) ? this.nameWordsContaining(search.value) : undefined;
+    if (words !== undefined) {
+      const sql = sqliteNameWordsPageSql(query, partnerId, customerId, size, words, after);
+      return userPageFromRows(this.stmt(sql.text).raw(true).all(...sql.params) as UserPageRow[], size);
+    }
     if (search && usesTrigramIndex(search)) {
       const plan: ContainsPlan = search.field === 'userPrincipalName' ? planUpnContains(search.value, this.upnDomains(customerId)) : displayNameContainsPlan(search.value);
       if (plan.kind === 'none') candidates = '[]';
@@ -364,6 +409,12 @@ export class SqliteStore implements Store {
     }
     const sql = sparse ? sqliteSparseContainsPageSql(query, partnerId, customerId, size, after) : userPageSql('sqlite', query, partnerId, customerId, size, after, candidates);
     return userPageFromRows(this.stmt(sql.text).raw(true).all(...sql.params) as UserPageRow[], size);
+  }
+
+  /** The words of display names that contain `text`; undefined when there are more than {@link maxNameWords}. */
+  private nameWordsContaining(text: string): string[] | undefined {
+    const words = this.stmt(nameWordsContainingSql).pluck().all(nameWordsMatchQuery(text), text) as string[];
+    return words.length > maxNameWords ? undefined : words;
   }
 
   /**
