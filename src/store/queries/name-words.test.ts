@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import type { UserListQuery } from '../../domain/user-list-query.js';
-import { answeredByNameWords, nameWordsOf, nameWordSeparators } from './name-words.js';
+import { answeredByNameWords, filedNameWordsOf, nameWordsOf, nameWordSeparators } from './name-words.js';
 
 const contains = (value: string, sortField: UserListQuery['sortField'] = 'displayName', field: UserListQuery['sortField'] = 'displayName'): UserListQuery => ({
   state: 'active',
@@ -17,6 +17,13 @@ describe('the words of a display-name key', () => {
     assert.deepEqual(nameWordsOf('bob bob\tlee bob'), ['bob', 'bob\tlee']);
     assert.deepEqual(nameWordsOf(' 123 '), []);
     assert.deepEqual(nameWordsOf('zoë-ünal'), ['zoë-ünal']);
+  });
+
+  it('are filed but for the leading one, which begins the key', () => {
+    assert.deepEqual(filedNameWordsOf('ada tanaka ada 7'), ['tanaka']);
+    assert.deepEqual(filedNameWordsOf('ada'), []);
+    assert.deepEqual(filedNameWordsOf(' 7 ada tanaka'), ['ada', 'tanaka']);
+    assert.deepEqual(filedNameWordsOf('bob2smith'), ['smith']);
   });
 
   it('hold every text without a separator that the key holds, and no text the key does not', () => {

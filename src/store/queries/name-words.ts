@@ -6,13 +6,15 @@
  * A word is a longest run of the lower-cased key that holds no separator: the space and the
  * ASCII digits ({@link nameWordSeparators}). A text with no separator in it lies inside one word
  * wherever it occurs, so "the key contains the text" is exactly "one of the key's words contains
- * it": the users of a customer that match are those filed under the words containing the text.
- * Those words come from `name_words`, every word ever indexed (of any customer), through its own
- * trigram index; a word whose users are all gone stays there and lists nobody.
- *
- * Tables (see the migration): `user_name_words (customer_id, word, state, display_name_key, id)`,
- * a row per distinct word of a user, kept by triggers on `users`; `name_words (word)` and its
- * FTS5 trigram index `name_word_search`, filled by a trigger on `user_name_words`.
+ * it". The words that contain the text come from `name_words`, every word of every user ever
+ * indexed (of any customer), through its own trigram index; a word whose users are all gone stays
+ * there and lists nobody. For each such word, its users are read in page order from two places:
+ * - the users whose key begins with it (the leading word, or longer: all of them contain the
+ *   text), a range of the sort index itself;
+ * - the users that have it after their leading word, from `user_name_words (customer_id, word,
+ *   state, display_name_key, id)`, which files each user under its other distinct words only, so
+ *   a "First Last" name costs one row.
+ * Triggers on `users` keep both tables; `name_word_search` (FTS5, trigram) indexes `name_words`.
  */
 import type { KeysetPosition } from '../../domain/continuation-token.js';
 import type { UserListQuery } from '../../domain/user-list-query.js';
@@ -50,19 +52,30 @@ export function answeredByNameWords(query: UserListQuery): boolean {
 }
 
 /**
- * The words of a key, as JavaScript computes them: what the SQL below files a user under. Used by
- * tests as the oracle of the triggers and the bulk fill.
+ * The words of a key, each once, as JavaScript computes them (the SQL below must agree; tests
+ * compare the two).
  *
  * @example
  * nameWordsOf('ada  tanaka2b 12'); // ['ada', 'tanaka', 'b']
  */
 export function nameWordsOf(key: string): string[] {
-  const words = key.split(separatorRuns);
   const kept: string[] = [];
-  for (const word of words) if (word !== '' && !kept.includes(word)) kept.push(word);
+  for (const word of key.split(separatorRuns)) if (word !== '' && !kept.includes(word)) kept.push(word);
   return kept;
 }
 
+/**
+ * The words a user is filed under in `user_name_words`: its words but the leading one (the key's
+ * beginning up to the first separator), whose users the sort index finds by prefix.
+ *
+ * @example
+ * filedNameWordsOf('ada tanaka ada 7'); // ['tanaka']
+ * filedNameWordsOf(' 7 ada tanaka'); // ['ada', 'tanaka']: no leading word
+ */
+export function filedNameWordsOf(key: string): string[] {
+  const leading = key.split(separatorRuns)[0];
+  return nameWordsOf(key).filter((word) => word !== leading);
+}
 
 /** A key expression with every separator turned into a space. */
 function spaced(key: string): string {
@@ -71,38 +84,37 @@ function spaced(key: string): string {
   return sql;
 }
 
+/** The leading word of a key expression ('' when the key begins with a separator). */
+const leadingSql = (key: string) => `substr(${spaced(key)}, 1, instr(${spaced(key)} || ' ', ' ') - 1)`;
+
 /**
  * A subquery of the words (column `word`, each once, none empty) of one key expression, such as
- * `new.display_name_key` in a trigger: a recursive split at each space.
+ * `new.display_name_key` in a trigger: a recursive split at each space. `filed`: all but the
+ * leading word ({@link filedNameWordsOf}).
  */
-export function nameWordsSql(key: string): string {
+export function nameWordsSql(key: string, which: 'all' | 'filed'): string {
   return (
     `SELECT DISTINCT word FROM (WITH RECURSIVE split(rest, word) AS (SELECT ${spaced(key)} || ' ', '' ` +
     `UNION ALL SELECT substr(rest, instr(rest, ' ') + 1), substr(rest, 1, instr(rest, ' ') - 1) FROM split WHERE rest <> '') ` +
-    `SELECT word FROM split) WHERE word <> ''`
+    `SELECT word FROM split) WHERE word <> ''${which === 'filed' ? ` AND word <> ${leadingSql(key)}` : ''}`
   );
 }
 
 /**
- * Fills `user_name_words` from the users `WHERE condition` selects (its `?` bound by the caller),
- * in one statement: a bulk load's users after the load (the row trigger is dropped for it), and
- * the migration's existing users.
+ * The migration's fill, in one pass over the existing users: files each under its words but the
+ * leading one, then adds every word to the vocabulary.
  */
-export function fillNameWordsSql(condition: string): string {
-  return (
-    'INSERT OR IGNORE INTO user_name_words (customer_id, word, state, display_name_key, id) ' +
-    `SELECT customer_id, word, state, k, id FROM (WITH RECURSIVE split(customer_id, state, k, id, rest, word) AS (` +
-    `SELECT customer_id, state, display_name_key, id, ${spaced('display_name_key')} || ' ', '' FROM users WHERE ${condition} ` +
-    `UNION ALL SELECT customer_id, state, k, id, substr(rest, instr(rest, ' ') + 1), substr(rest, 1, instr(rest, ' ') - 1) FROM split WHERE rest <> '') ` +
-    `SELECT * FROM split) WHERE word <> ''`
-  );
-}
+export const fillNameWordsSql =
+  'INSERT OR IGNORE INTO user_name_words (customer_id, word, state, display_name_key, id) ' +
+  `SELECT customer_id, word, state, k, id FROM (WITH RECURSIVE split(customer_id, state, k, id, lead, rest, word) AS (` +
+  `SELECT customer_id, state, display_name_key, id, ${leadingSql('display_name_key')}, ${spaced('display_name_key')} || ' ', '' FROM users ` +
+  `UNION ALL SELECT customer_id, state, k, id, lead, substr(rest, instr(rest, ' ') + 1), substr(rest, 1, instr(rest, ' ') - 1) FROM split WHERE rest <> '') ` +
+  `SELECT * FROM split) WHERE word <> '' AND word <> lead;
+  INSERT OR IGNORE INTO name_words (word) SELECT DISTINCT word FROM user_name_words;
+  INSERT OR IGNORE INTO name_words (word) SELECT DISTINCT ${leadingSql('display_name_key')} AS word FROM users WHERE word <> ''`;
 
 /** The name of the trigger that files each inserted user; a bulk load drops it and files its users itself. */
 export const nameWordsInsertTrigger = 'users_name_words_insert';
-
-/** The name of the trigger that adds each filed word to the vocabulary; a bulk load adds its words once each. */
-export const nameWordsVocabularyTrigger = 'user_name_words_insert';
 
 /** The schema: tables, the vocabulary's trigram index and the triggers that keep them. */
 export const nameWordsSchemaSql = `
@@ -115,22 +127,21 @@ export const nameWordsSchemaSql = `
   CREATE TRIGGER name_words_insert AFTER INSERT ON name_words BEGIN
     INSERT INTO name_word_search (rowid, word) VALUES (new.rowid, new.word);
   END;
-  CREATE TRIGGER ${nameWordsVocabularyTrigger} AFTER INSERT ON user_name_words BEGIN
-    INSERT OR IGNORE INTO name_words (word) VALUES (new.word);
-  END;
   CREATE TRIGGER ${nameWordsInsertTrigger} AFTER INSERT ON users BEGIN
     INSERT OR IGNORE INTO user_name_words (customer_id, word, state, display_name_key, id)
-      SELECT new.customer_id, word, new.state, new.display_name_key, new.id FROM (${nameWordsSql('new.display_name_key')});
+      SELECT new.customer_id, word, new.state, new.display_name_key, new.id FROM (${nameWordsSql('new.display_name_key', 'filed')});
+    INSERT OR IGNORE INTO name_words (word) SELECT word FROM (${nameWordsSql('new.display_name_key', 'all')});
   END;
   CREATE TRIGGER users_name_words_change AFTER UPDATE OF display_name_key, state ON users
     WHEN old.display_name_key IS NOT new.display_name_key OR old.state IS NOT new.state BEGIN
-    DELETE FROM user_name_words WHERE customer_id = old.customer_id AND word IN (${nameWordsSql('old.display_name_key')})
+    DELETE FROM user_name_words WHERE customer_id = old.customer_id AND word IN (${nameWordsSql('old.display_name_key', 'filed')})
       AND state = old.state AND display_name_key = old.display_name_key AND id = old.id;
     INSERT OR IGNORE INTO user_name_words (customer_id, word, state, display_name_key, id)
-      SELECT new.customer_id, word, new.state, new.display_name_key, new.id FROM (${nameWordsSql('new.display_name_key')});
+      SELECT new.customer_id, word, new.state, new.display_name_key, new.id FROM (${nameWordsSql('new.display_name_key', 'filed')});
+    INSERT OR IGNORE INTO name_words (word) SELECT word FROM (${nameWordsSql('new.display_name_key', 'all')});
   END;
   CREATE TRIGGER users_name_words_delete AFTER DELETE ON users BEGIN
-    DELETE FROM user_name_words WHERE customer_id = old.customer_id AND word IN (${nameWordsSql('old.display_name_key')})
+    DELETE FROM user_name_words WHERE customer_id = old.customer_id AND word IN (${nameWordsSql('old.display_name_key', 'filed')})
       AND state = old.state AND display_name_key = old.display_name_key AND id = old.id;
   END;
 `;
@@ -151,9 +162,12 @@ export const nameWordsContainingSql = `SELECT word FROM name_words WHERE rowid I
  */
 export const nameWordsMatchQuery = (text: string): string => `"${text.replaceAll('"', '""')}"`;
 
+// Largest code point: `word || MAX` bounds the keys that begin with the word.
+const maxChar = '\u{10FFFF}';
+
 /**
- * The keys and ids of the first `limit` users in page order, after `after`, filed under any of
- * `words` (each user once): one sorted run of the words index per word, merged. No words: no rows.
+ * The keys and ids of the first `limit` users in page order, after `after`, whose key begins with
+ * or files any of `words` (each user once): two sorted runs per word, merged. No words: no rows.
  */
 export function nameWordsMatchSql(query: UserListQuery, customerId: string, words: readonly string[], limit: number, after?: KeysetPosition): { text: string; params: unknown[] } {
   if (query.state !== 'active' && query.state !== 'inactive') throw new Error(`unknown user state ${String(query.state)}`);
@@ -162,15 +176,18 @@ export function nameWordsMatchSql(query: UserListQuery, customerId: string, word
   const dir = query.direction === 'asc' ? 'ASC' : 'DESC';
   const cmp = query.direction === 'asc' ? '>' : '<';
   const params: unknown[] = [];
-  const runs = words.map((word) => {
+  // The state is written in, as in every users page statement (see userRange).
+  const run = (from: string, where: string) =>
+    `SELECT * FROM (SELECT display_name_key AS k, id FROM ${from} WHERE customer_id = ? AND state = '${query.state}' AND ${where}` +
+    `${after ? ` AND (display_name_key, id) ${cmp} (?, ?)` : ''} ORDER BY display_name_key ${dir}, id ${dir} ${limitClause(limit)})`;
+  const runs: string[] = [];
+  for (const word of words) {
+    runs.push(run('users', 'display_name_key >= ? AND display_name_key < ?'));
+    params.push(customerId, word, word + maxChar);
+    if (after) params.push(after.key, after.id);
+    runs.push(run('user_name_words', 'word = ?'));
     params.push(customerId, word);
     if (after) params.push(after.key, after.id);
-    // The state is written in, as in every users page statement (see userRange).
-    return (
-      `SELECT * FROM (SELECT display_name_key AS k, id FROM user_name_words WHERE customer_id = ? AND word = ? AND state = '${query.state}'` +
-      `${after ? ` AND (display_name_key, id) ${cmp} (?, ?)` : ''} ORDER BY display_name_key ${dir}, id ${dir} ${limitClause(limit)})`
-    );
-  });
-  const text = runs.length === 1 ? runs[0] : `SELECT k, id FROM (${runs.join(' UNION ')}) ORDER BY k ${dir}, id ${dir} ${limitClause(limit)}`;
-  return { text, params };
+  }
+  return { text: `SELECT k, id FROM (${runs.join(' UNION ')}) ORDER BY k ${dir}, id ${dir} ${limitClause(limit)}`, params };
 }

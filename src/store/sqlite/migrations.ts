@@ -240,6 +240,6 @@ export const sqliteMigrations: string[] = [
   // Existing users are filed here.
   `
   ${nameWordsSchemaSql}
-  ${fillNameWordsSql('true')};
+  ${fillNameWordsSql};
   `,
 ];
