@@ -52,7 +52,7 @@ export async function runSearches(listUrl: string, auth: string, seconds: number
 /**
  * Seeds the bench customer into a second database from which the search index was removed right
  * after migrating: SQLite without the triggers that fill user_search and the display-name words
- * (user_name_words), PostgreSQL without the two
+ * (user_name_words), PostgreSQL without the display-name words' insert trigger and the two
  * pg_trgm GIN indexes; both without the index of UPN domains, which only search reads.
  */
 export function seedWithoutSearchIndex(store: 'sqlite' | 'postgres', users: number, name: string): Promise<Dataset> {
@@ -69,7 +69,7 @@ export function seedWithoutSearchIndex(store: 'sqlite' | 'postgres', users: numb
     } else {
       const s = new PostgresStore(database);
       await s.migrate();
-      await s.pool.query('DROP INDEX users_display_name_trgm, users_upn_local_trgm, users_by_upn_domain');
+      await s.pool.query('DROP INDEX users_display_name_trgm, users_upn_local_trgm, users_by_upn_domain; DROP TRIGGER users_name_words_insert ON users');
       await s.close();
     }
   });

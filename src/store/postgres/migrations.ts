@@ -2,6 +2,8 @@
  * PostgreSQL schema, one entry per migration; the same tables as SQLite. Key columns use the "C"
  * collation so ordering is binary, exactly as in SQLite.
  */
+import { postgresNameWordsSchemaSql } from '../queries/name-words.js';
+
 export const postgresMigrations: string[] = [
   `
   CREATE TABLE settings (name TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -220,5 +222,21 @@ export const postgresMigrations: string[] = [
   -- Statistics of the new index's expression: without them the planner guesses how many users a
   -- text matches, and read 38,000 rows for a common one instead of walking the sort order.
   ANALYZE users;
+  `,
+  // Substring search (issue 14): the words of each display name, ordered by the display-name key,
+  // so a contains search for a common word reads its matches in page order (see name-words.ts).
+  // Existing users are filed here; the vocabulary gets its trigram index.
+  `
+  ${postgresNameWordsSchemaSql}
+  DO $migration$
+  DECLARE
+    trgm_schema text;
+  BEGIN
+    SELECT n.nspname INTO trgm_schema FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'pg_trgm';
+    EXECUTE format('CREATE INDEX name_words_trgm ON name_words USING gin (word %I.gin_trgm_ops)', trgm_schema);
+  END
+  $migration$;
+  ANALYZE user_name_words;
+  ANALYZE name_words;
   `,
 ];

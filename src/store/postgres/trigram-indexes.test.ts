@@ -9,11 +9,11 @@ import { createScratchDatabase } from '../../test-support/server-process.js';
 import { testPostgresUrl } from '../../test-support/stores.js';
 import { PostgresStore } from './postgres-store.js';
 
-const trigramIndexes = ['users_by_upn_domain', 'users_display_name_trgm', 'users_upn_local_trgm'];
+const trigramIndexes = ['user_name_words_by_word', 'users_by_upn_domain', 'users_display_name_trgm', 'users_upn_local_trgm'];
 
-/** Which of the search indexes (two trigram, one of UPN domains) the users table in `schema` has. */
+/** Which of the search indexes (two trigram, one of UPN domains, one of name words) the tables in `schema` have. */
 async function indexesOf(db: Pick<pg.Pool, 'query'>, schema: string): Promise<string[]> {
-  const { rows } = await db.query('SELECT indexname FROM pg_indexes WHERE schemaname = $1 AND tablename = $2 AND indexname = ANY($3) ORDER BY indexname', [schema, 'users', trigramIndexes]);
+  const { rows } = await db.query('SELECT indexname FROM pg_indexes WHERE schemaname = $1 AND tablename = ANY($2) AND indexname = ANY($3) ORDER BY indexname', [schema, ['users', 'user_name_words'], trigramIndexes]);
   return rows.map((r) => String(r.indexname));
 }
 

@@ -1,5 +1,5 @@
 /**
- * SQLite: an index of the words of each user's display name, ordered by the display-name sort
+ * Both stores: an index of the words of each user's display name, ordered by the display-name sort
  * key, so that a contains search for a common word ("tanaka") reads its matches in page order
  * instead of walking every user before the first one.
  *
@@ -14,7 +14,8 @@
  * - the users that have it after their leading word, from `user_name_words (customer_id, word,
  *   state, display_name_key, id)`, which files each user under its other distinct words only, so
  *   a "First Last" name costs one row.
- * Triggers on `users` keep both tables; `name_word_search` (FTS5, trigram) indexes `name_words`.
+ * Triggers on `users` keep both tables. The vocabulary's trigram index: SQLite's FTS5 table
+ * `name_word_search`, PostgreSQL's pg_trgm GIN index `name_words_trgm`.
  */
 import type { KeysetPosition } from '../../domain/continuation-token.js';
 import type { UserListQuery } from '../../domain/user-list-query.js';
@@ -104,7 +105,7 @@ export function nameWordsSql(key: string, which: 'all' | 'filed'): string {
  * The migration's fill, in one pass over the existing users: files each under its words but the
  * leading one, then adds every word to the vocabulary.
  */
-export const fillNameWordsSql =
+export const sqliteFillNameWordsSql =
   'INSERT OR IGNORE INTO user_name_words (customer_id, word, state, display_name_key, id) ' +
   `SELECT customer_id, word, state, k, id FROM (WITH RECURSIVE split(customer_id, state, k, id, lead, rest, word) AS (` +
   `SELECT customer_id, state, display_name_key, id, ${leadingSql('display_name_key')}, ${spaced('display_name_key')} || ' ', '' FROM users ` +
@@ -116,8 +117,8 @@ export const fillNameWordsSql =
 /** The name of the trigger that files each inserted user; a bulk load drops it and files its users itself. */
 export const nameWordsInsertTrigger = 'users_name_words_insert';
 
-/** The schema: tables, the vocabulary's trigram index and the triggers that keep them. */
-export const nameWordsSchemaSql = `
+/** SQLite: the schema: tables, the vocabulary's trigram index and the triggers that keep them. */
+export const sqliteNameWordsSchemaSql = `
   CREATE TABLE user_name_words (
     customer_id TEXT NOT NULL, word TEXT NOT NULL, state TEXT NOT NULL, display_name_key TEXT NOT NULL, id TEXT NOT NULL,
     PRIMARY KEY (customer_id, word, state, display_name_key, id)
@@ -146,12 +147,74 @@ export const nameWordsSchemaSql = `
   END;
 `;
 
+/** PostgreSQL: the migration's fill of the existing users, set-based with the SQL split. */
+export const postgresFillNameWordsSql = `INSERT INTO user_name_words (customer_id, word, state, display_name_key, id)
+    SELECT u.customer_id, w, u.state, u.display_name_key, u.id FROM users u, tenantry_filed_name_words(u.display_name_key) AS w;
+  INSERT INTO name_words (word) SELECT DISTINCT w FROM users u, tenantry_name_words(u.display_name_key) AS w ON CONFLICT DO NOTHING`;
+
+/** PostgreSQL: the setting a bulk load turns on, in its transaction, to file its users itself. */
+export const postgresBulkLoadSetting = 'tenantry.bulk_load';
+
 /**
- * The words (of any customer) that contain a text, up to one past {@link maxNameWords}: the
+ * PostgreSQL: the schema but the vocabulary's trigram index (its operator class is named with the
+ * pg_trgm schema, see the migration). The split is SQL functions, used by the triggers and the
+ * migration's fill; a bulk load files its users from {@link filedNameWordsOf} (tested to agree).
+ * Inserts and updates file row by row; a delete unfiles per statement, from its transition table,
+ * as the emulator deletes whole workspaces.
+ */
+export const postgresNameWordsSchemaSql = `
+  CREATE FUNCTION tenantry_name_words(key text) RETURNS SETOF text LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+    SELECT DISTINCT w FROM regexp_split_to_table(key, '[ 0-9]+') AS w WHERE w <> ''
+  $$;
+  CREATE FUNCTION tenantry_filed_name_words(key text) RETURNS SETOF text LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+    SELECT w FROM tenantry_name_words(key) AS w WHERE w <> (regexp_split_to_array(key, '[ 0-9]+'))[1]
+  $$;
+  CREATE TABLE user_name_words (
+    customer_id TEXT COLLATE "C" NOT NULL, word TEXT COLLATE "C" NOT NULL, state TEXT COLLATE "C" NOT NULL,
+    display_name_key TEXT COLLATE "C" NOT NULL, id TEXT COLLATE "C" NOT NULL
+  );
+  -- Not a primary key: a bulk load into a small table drops it and builds it after (as the
+  -- trigram indexes), and each user's rows are unique by construction.
+  CREATE INDEX user_name_words_by_word ON user_name_words (customer_id, word, state, display_name_key, id);
+  CREATE TABLE name_words (word TEXT COLLATE "C" PRIMARY KEY);
+  CREATE FUNCTION tenantry_file_name_words() RETURNS trigger LANGUAGE plpgsql AS $$
+  BEGIN
+    IF TG_OP = 'UPDATE' THEN
+      DELETE FROM user_name_words WHERE customer_id = OLD.customer_id AND word IN (SELECT tenantry_filed_name_words(OLD.display_name_key))
+        AND state = OLD.state AND display_name_key = OLD.display_name_key AND id = OLD.id;
+    END IF;
+    INSERT INTO user_name_words (customer_id, word, state, display_name_key, id)
+      SELECT NEW.customer_id, w, NEW.state, NEW.display_name_key, NEW.id FROM tenantry_filed_name_words(NEW.display_name_key) AS w;
+    INSERT INTO name_words (word) SELECT w FROM tenantry_name_words(NEW.display_name_key) AS w ON CONFLICT DO NOTHING;
+    RETURN NULL;
+  END $$;
+  CREATE FUNCTION tenantry_unfile_name_words() RETURNS trigger LANGUAGE plpgsql AS $$
+  BEGIN
+    DELETE FROM user_name_words x USING gone g, tenantry_filed_name_words(g.display_name_key) AS w
+      WHERE x.customer_id = g.customer_id AND x.word = w AND x.state = g.state AND x.display_name_key = g.display_name_key AND x.id = g.id;
+    RETURN NULL;
+  END $$;
+  CREATE TRIGGER ${nameWordsInsertTrigger} AFTER INSERT ON users FOR EACH ROW
+    WHEN (current_setting('${postgresBulkLoadSetting}', true) IS DISTINCT FROM 'on') EXECUTE FUNCTION tenantry_file_name_words();
+  CREATE TRIGGER users_name_words_change AFTER UPDATE OF display_name_key, state ON users FOR EACH ROW
+    WHEN (OLD.display_name_key IS DISTINCT FROM NEW.display_name_key OR OLD.state IS DISTINCT FROM NEW.state) EXECUTE FUNCTION tenantry_file_name_words();
+  CREATE TRIGGER users_name_words_delete AFTER DELETE ON users REFERENCING OLD TABLE AS gone FOR EACH STATEMENT EXECUTE FUNCTION tenantry_unfile_name_words();
+  ${postgresFillNameWordsSql};
+`;
+
+/**
+ * PostgreSQL: the words (of any customer) that contain a text, up to one past
+ * {@link maxNameWords}. Parameters: the text as a LIKE pattern (which the trigram index answers)
+ * and the text.
+ */
+export const postgresNameWordsContainingSql = `SELECT word FROM name_words WHERE word LIKE $1 AND strpos(word, $2) > 0 LIMIT ${maxNameWords + 1}`;
+
+/**
+ * SQLite: the words (of any customer) that contain a text, up to one past {@link maxNameWords}: the
  * vocabulary's trigram index lists candidates, `instr` keeps those that hold the text. Its
  * parameters: the FTS5 query ({@link nameWordsMatchQuery}) and the text.
  */
-export const nameWordsContainingSql = `SELECT word FROM name_words WHERE rowid IN (SELECT rowid FROM name_word_search WHERE name_word_search MATCH ?) AND instr(word, ?) > 0 LIMIT ${maxNameWords + 1}`;
+export const sqliteNameWordsContainingSql = `SELECT word FROM name_words WHERE rowid IN (SELECT rowid FROM name_word_search WHERE name_word_search MATCH ?) AND instr(word, ?) > 0 LIMIT ${maxNameWords + 1}`;
 
 /**
  * The FTS5 query for "word contains text": a phrase, in which every character is literal except
@@ -169,25 +232,30 @@ const maxChar = '\u{10FFFF}';
  * The keys and ids of the first `limit` users in page order, after `after`, whose key begins with
  * or files any of `words` (each user once): two sorted runs per word, merged. No words: no rows.
  */
-export function nameWordsMatchSql(query: UserListQuery, customerId: string, words: readonly string[], limit: number, after?: KeysetPosition): { text: string; params: unknown[] } {
+export function nameWordsMatchSql(dialect: 'sqlite' | 'postgres', query: UserListQuery, customerId: string, words: readonly string[], limit: number, after?: KeysetPosition): { text: string; params: unknown[] } {
   if (query.state !== 'active' && query.state !== 'inactive') throw new Error(`unknown user state ${String(query.state)}`);
   if (words.length > maxNameWords) throw new Error(`more than ${maxNameWords} words`);
-  if (words.length === 0) return { text: 'SELECT NULL AS k, NULL AS id WHERE 0', params: [] };
+  if (words.length === 0) return { text: 'SELECT NULL AS k, NULL AS id WHERE false', params: [] };
   const dir = query.direction === 'asc' ? 'ASC' : 'DESC';
   const cmp = query.direction === 'asc' ? '>' : '<';
   const params: unknown[] = [];
+  // SQLite re-prepares a statement whose LIMIT is bound, so there it is written in (see
+  // limitClause); PostgreSQL keeps one prepared statement per shape, with the limit bound.
+  const limited = () => {
+    if (dialect === 'sqlite') return limitClause(limit);
+    params.push(limit);
+    return 'LIMIT ?';
+  };
   // The state is written in, as in every users page statement (see userRange).
-  const run = (from: string, where: string) =>
-    `SELECT * FROM (SELECT display_name_key AS k, id FROM ${from} WHERE customer_id = ? AND state = '${query.state}' AND ${where}` +
-    `${after ? ` AND (display_name_key, id) ${cmp} (?, ?)` : ''} ORDER BY display_name_key ${dir}, id ${dir} ${limitClause(limit)})`;
+  const run = (from: string, where: string, ...values: unknown[]) => {
+    params.push(customerId, ...values);
+    if (after) params.push(after.key, after.id);
+    return (
+      `SELECT * FROM (SELECT display_name_key AS k, id FROM ${from} WHERE customer_id = ? AND state = '${query.state}' AND ${where}` +
+      `${after ? ` AND (display_name_key, id) ${cmp} (?, ?)` : ''} ORDER BY display_name_key ${dir}, id ${dir} ${limited()}) run`
+    );
+  };
   const runs: string[] = [];
-  for (const word of words) {
-    runs.push(run('users', 'display_name_key >= ? AND display_name_key < ?'));
-    params.push(customerId, word, word + maxChar);
-    if (after) params.push(after.key, after.id);
-    runs.push(run('user_name_words', 'word = ?'));
-    params.push(customerId, word);
-    if (after) params.push(after.key, after.id);
-  }
-  return { text: `SELECT k, id FROM (${runs.join(' UNION ')}) ORDER BY k ${dir}, id ${dir} ${limitClause(limit)}`, params };
+  for (const word of words) runs.push(run('users', 'display_name_key >= ? AND display_name_key < ?', word, word + maxChar), run('user_name_words', 'word = ?', word));
+  return { text: `SELECT k, id FROM (${runs.join(' UNION ')}) runs ORDER BY k ${dir}, id ${dir} ${limited()}`, params };
 }

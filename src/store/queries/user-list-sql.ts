@@ -192,14 +192,34 @@ function candidatePageSql(range: UserRange, partnerId: string, customerId: strin
  * "tanaka" at 1 M users (~28,000 non-matching users before the first match) 40 → 18 ms.
  */
 function postgresContainsPageSql(range: UserRange, partnerId: string, customerId: string, size: number): SqlText {
-  const order = `k ${range.dir}, id ${range.dir}`;
+  const matched = { text: `SELECT ${range.key} AS k, id FROM users WHERE ${range.where} ORDER BY ${range.order} ${limitClause(size + 1)}`, params: range.params };
+  return postgresMatchedPageSql(matched, range.dir, partnerId, customerId, size);
+}
+
+/**
+ * PostgreSQL, a page of a contains search answered from the words of display names (see
+ * name-words.ts and {@link sqliteNameWordsPageSql}).
+ *
+ * @example
+ * postgresNameWordsPageSql(query, partnerId, customerId, 100, ['tanaka']);
+ */
+export function postgresNameWordsPageSql(query: UserListQuery, partnerId: string, customerId: string, size: number, words: readonly string[], after?: KeysetPosition): SqlText {
+  if (!Number.isInteger(size) || size < 1 || size > 500) throw new Error(`page size ${size} is not 1 to 500`);
+  return postgresMatchedPageSql(nameWordsMatchSql('postgres', query, customerId, words, size + 1, after), query.direction === 'asc' ? 'ASC' : 'DESC', partnerId, customerId, size, 'bound');
+}
+
+/** PostgreSQL: a page from `matched` (keys `k` and ids of the page's users and the one after it, in page order); see {@link sqliteMatchedPageSql}. */
+function postgresMatchedPageSql(matched: SqlText, dir: 'ASC' | 'DESC', partnerId: string, customerId: string, size: number, sizeIn: 'written' | 'bound' = 'written'): SqlText {
+  const order = `k ${dir}, id ${dir}`;
+  // Bound, the text is the same for every page size: one named statement per shape.
+  const bound = sizeIn === 'bound';
   return {
     text:
-      `WITH matched AS MATERIALIZED (SELECT ${range.key} AS k, id FROM users WHERE ${range.where} ORDER BY ${range.order} ${limitClause(size + 1)}) ` +
-      postgresItemPiecesSql(`SELECT m.k, m.id, u.item_json FROM (SELECT k, id FROM matched ORDER BY ${order} ${limitClause(size)}) m JOIN users u ON u.customer_id = ? AND u.id = m.id`, range.dir) +
-      ` UNION ALL SELECT ${userPagePart.boundary}, NULL, NULL, k, id FROM (SELECT k, id FROM matched ORDER BY ${order} LIMIT 2 OFFSET ${size - 1}) edge ` +
+      `WITH matched AS MATERIALIZED (${matched.text}) ` +
+      postgresItemPiecesSql(`SELECT m.k, m.id, u.item_json FROM (SELECT k, id FROM matched ORDER BY ${order} ${bound ? 'LIMIT ?' : limitClause(size)}) m JOIN users u ON u.customer_id = ? AND u.id = m.id`, dir) +
+      ` UNION ALL SELECT ${userPagePart.boundary}, NULL, NULL, k, id FROM (SELECT k, id FROM matched ORDER BY ${order} LIMIT 2 OFFSET ${bound ? '?' : size - 1}) edge ` +
       `UNION ALL SELECT ${userPagePart.owned}, NULL, NULL, NULL, NULL FROM customers WHERE id = ? AND partner_id = ?`,
-    params: [...range.params, customerId, customerId, partnerId],
+    params: [...matched.params, ...(bound ? [size, customerId, size - 1] : [customerId]), customerId, partnerId],
   };
 }
 
@@ -232,7 +252,7 @@ export function sqliteSparseContainsPageSql(query: UserListQuery, partnerId: str
  */
 export function sqliteNameWordsPageSql(query: UserListQuery, partnerId: string, customerId: string, size: number, words: readonly string[], after?: KeysetPosition): SqlText {
   if (!Number.isInteger(size) || size < 1 || size > 500) throw new Error(`page size ${size} is not 1 to 500`);
-  return sqliteMatchedPageSql(nameWordsMatchSql(query, customerId, words, size + 1, after), query.direction === 'asc' ? 'ASC' : 'DESC', partnerId, customerId, size);
+  return sqliteMatchedPageSql(nameWordsMatchSql('sqlite', query, customerId, words, size + 1, after), query.direction === 'asc' ? 'ASC' : 'DESC', partnerId, customerId, size);
 }
 
 /**

@@ -3,7 +3,7 @@
  * the data can later be sharded by customer. Key columns use binary order, the same order as
  * PostgreSQL's "C" collation, so both stores page identically.
  */
-import { fillNameWordsSql, nameWordsSchemaSql } from '../queries/name-words.js';
+import { sqliteFillNameWordsSql, sqliteNameWordsSchemaSql } from '../queries/name-words.js';
 
 export const sqliteMigrations: string[] = [
   `
@@ -239,7 +239,7 @@ export const sqliteMigrations: string[] = [
   // so a contains search for a common word reads its matches in page order (see name-words.ts).
   // Existing users are filed here.
   `
-  ${nameWordsSchemaSql}
-  ${fillNameWordsSql};
+  ${sqliteNameWordsSchemaSql}
+  ${sqliteFillNameWordsSql};
   `,
 ];

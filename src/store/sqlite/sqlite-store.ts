@@ -38,7 +38,7 @@ import type { WorkspaceClockState } from '../../domain/emulator/workspace-clock.
 import type { AuditQuery } from '../../domain/audit-query.js';
 import type { AuditRecord } from '../../domain/audit-record.js';
 import { auditFromRow, auditListSql, auditValues, insertAuditSql } from '../queries/audit-sql.js';
-import { answeredByNameWords, maxNameWords, nameWordsContainingSql, nameWordsInsertTrigger, nameWordsMatchQuery, nameWordsOf, filedNameWordsOf } from '../queries/name-words.js';
+import { answeredByNameWords, maxNameWords, sqliteNameWordsContainingSql, nameWordsInsertTrigger, nameWordsMatchQuery, nameWordsOf, filedNameWordsOf } from '../queries/name-words.js';
 import { randomUUID } from 'node:crypto';
 import { ClaimLostError, type IdempotencyClaim, type IdempotentCompletion } from '../store.js';
 
@@ -412,7 +412,7 @@ export class SqliteStore implements Store {
 
   /** The words of display names that contain `text`; undefined when there are more than {@link maxNameWords}. */
   private nameWordsContaining(text: string): string[] | undefined {
-    const words = this.stmt(nameWordsContainingSql).pluck().all(nameWordsMatchQuery(text), text) as string[];
+    const words = this.stmt(sqliteNameWordsContainingSql).pluck().all(nameWordsMatchQuery(text), text) as string[];
     return words.length > maxNameWords ? undefined : words;
   }
 
