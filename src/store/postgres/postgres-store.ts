@@ -231,9 +231,8 @@ export class PostgresStore implements Store {
   /**
    * Inside a bulk load's transaction: when the users table is small (under 100,000 rows by the
    * planner's estimate), drops its search indexes (the trigram GIN indexes, the B-tree of UPN
-   * domains and that of the name words) and returns their definitions, to be
-   * built again after the load, side by side. The name words' B-tree took a 1 M-user load's
-   * COPY of its rows from ~2 to ~6 s inserted row by row. Kept row by row, GIN's pending list is flushed into the index
+   * domains and that of the name words) and returns their definitions, to be built again after
+   * the load, side by side. Kept row by row, GIN's pending list is flushed into the index
    * every 4 MB, which made a 1 M-user seed ~10x slower. On a large table the indexes stay (a
    * rebuild would re-read every customer's users). The table is locked against reads until the
    * load commits, as a SQLite load locks its file.
