@@ -8,10 +8,10 @@ import Database from 'better-sqlite3';
 import { demoPartnerId } from '../demo/demo-data.js';
 import { syntheticUsers, unusablePasswordHash } from '../demo/synthetic-users.js';
 import { toUserRow, type UserRow } from '../domain/user.js';
+import { createSqliteDatabaseBefore } from '../test-support/sqlite-before-migration.js';
 import { testCustomer, testPostgresUrl } from '../test-support/stores.js';
 import { filedNameWordsOf, nameWordsMatchQuery, nameWordsOf, postgresFillNameWordsSql } from './queries/name-words.js';
 import { PostgresStore } from './postgres/postgres-store.js';
-import { sqliteMigrations } from './sqlite/migrations.js';
 import { SqliteStore } from './sqlite/sqlite-store.js';
 import type { Store } from './store.js';
 
@@ -115,15 +115,7 @@ describe('filing the users of a database made before the index of display-name w
 
   it('files them on SQLite when migrated', async () => {
     const file = join(dir, 'old.db');
-    const old = new Database(file);
-    old.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)');
-    const wordsMigration = sqliteMigrations.findIndex((sql) => sql.includes('CREATE TABLE user_name_words'));
-    assert.ok(wordsMigration > 0);
-    for (const [i, sql] of sqliteMigrations.slice(0, wordsMigration).entries()) {
-      old.exec(sql);
-      old.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)').run(i + 1, new Date().toISOString());
-    }
-    old.close();
+    createSqliteDatabaseBefore(file, 'CREATE TABLE user_name_words');
     const store = new SqliteStore(file);
     const db = new Database(file, { readonly: true });
     const opened: Opened = { store, rows: async (sql) => db.prepare(sql).raw(true).all() as unknown[][], close: async () => (db.close(), store.close()) };

@@ -57,6 +57,28 @@ function copyLine(values: unknown[]): string {
   return line + '\n';
 }
 /**
+ * Streams COPY text into `copy` (a `COPY … FROM STDIN` statement), chunk by chunk, waiting while
+ * the socket is full. An error, from the chunks or the server, abandons the COPY (CopyFail) so
+ * the connection can roll back and go back to the pool.
+ */
+async function copyText(c: pg.PoolClient, copy: string, chunks: Iterable<string>): Promise<void> {
+  const stream = c.query(copyFrom(copy));
+  const done = finished(stream);
+  done.catch(() => {}); // observed below; this keeps an early server error from going unhandled
+  try {
+    for (const text of chunks) {
+      // A server-side error (a clash) ends the wait too.
+      if (text !== '' && !stream.write(text)) await Promise.race([once(stream, 'drain'), done]);
+    }
+    stream.end();
+    await done;
+  } catch (e) {
+    if (!stream.destroyed) stream.destroy(e as Error);
+    await done.catch(() => {});
+    throw e;
+  }
+}
+/**
  * A batch's rows of `user_name_words` as COPY text, split as the trigger splits (tested against
  * each other); every word of the batch goes into `vocabulary`.
  */
@@ -270,49 +292,25 @@ export class PostgresStore implements Store {
       if (filing) await c.query('SELECT set_config($1, $2, true)', [postgresBulkLoadSetting, 'on']);
       const filed: string[] = [];
       const vocabulary = new Set<string>();
-      const stream = c.query(copyFrom(`COPY users (${userColumns.join(', ')}) FROM STDIN`));
-      const done = finished(stream);
-      done.catch(() => {}); // observed below; this keeps an early server error from going unhandled
-      try {
+      function* usersText() {
         for (const batch of batches) {
           let text = '';
           for (const row of batch) text += copyLine(userValues(row, passwordHash, false));
           if (filing) filed.push(nameWordLines(batch, vocabulary));
-          // Waits while the socket is full; a server-side error (a clash) ends the wait too.
-          if (!stream.write(text)) await Promise.race([once(stream, 'drain'), done]);
+          yield text;
           written += batch.length;
         }
-        stream.end();
-        await done;
-      } catch (e) {
-        // Abandons the COPY (CopyFail) so the connection can roll back and go back to the pool.
-        if (!stream.destroyed) stream.destroy(e as Error);
-        await done.catch(() => {});
-        throw e;
       }
-      if (filing) await this.fileLoadedNameWords(c, filed, vocabulary);
+      await copyText(c, `COPY users (${userColumns.join(', ')}) FROM STDIN`, usersText());
+      if (filing) {
+        await copyText(c, 'COPY user_name_words (customer_id, word, state, display_name_key, id) FROM STDIN', filed);
+        await c.query('INSERT INTO name_words (word) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING', [[...vocabulary]]);
+      }
     });
     if (rebuild.length > 0) failpoint('after-load-commit');
     await this.buildIndexes(rebuild);
     await this.refreshStatisticsAfterLoad(written, rowsBefore);
     return written;
-  }
-
-  /** Inside a bulk load, after its users: their name words (COPY text) and the load's vocabulary. */
-  private async fileLoadedNameWords(c: pg.PoolClient, filed: string[], vocabulary: Set<string>): Promise<void> {
-    const stream = c.query(copyFrom('COPY user_name_words (customer_id, word, state, display_name_key, id) FROM STDIN'));
-    const done = finished(stream);
-    done.catch(() => {});
-    try {
-      for (const text of filed) if (text !== '' && !stream.write(text)) await Promise.race([once(stream, 'drain'), done]);
-      stream.end();
-      await done;
-    } catch (e) {
-      if (!stream.destroyed) stream.destroy(e as Error);
-      await done.catch(() => {});
-      throw e;
-    }
-    await c.query('INSERT INTO name_words (word) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING', [[...vocabulary]]);
   }
 
   /**

@@ -9,7 +9,7 @@ import { demoPartnerId } from '../../demo/demo-data.js';
 import { syntheticUsers, unusablePasswordHash } from '../../demo/synthetic-users.js';
 import type { KeysetPosition } from '../../domain/continuation-token.js';
 import type { UserListQuery } from '../../domain/user-list-query.js';
-import { sqliteMigrations } from './migrations.js';
+import { createSqliteDatabaseBefore } from '../../test-support/sqlite-before-migration.js';
 import { SqliteStore } from './sqlite-store.js';
 import { userPageItemsText } from '../store.js';
 
@@ -19,16 +19,8 @@ describe('a SQLite database whose trigram index held whole UPNs', () => {
 
   it('finds its users by a text in the alias, across the @ or in the domain once migrated', async () => {
     const file = join(dir, 'old.db');
-    // The schema as it was before the UPN's trigram index lost its domain, migrated as the store does.
-    const old = new Database(file);
-    old.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)');
-    const upnMigration = sqliteMigrations.findIndex((sql) => sql.includes('CREATE INDEX users_by_upn_domain'));
-    assert.ok(upnMigration > 0);
-    for (const [i, sql] of sqliteMigrations.slice(0, upnMigration).entries()) {
-      old.exec(sql);
-      old.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)').run(i + 1, new Date().toISOString());
-    }
-    old.close();
+    // The schema as it was before the UPN's trigram index lost its domain.
+    createSqliteDatabaseBefore(file, 'CREATE INDEX users_by_upn_domain');
     const store = new SqliteStore(file);
     try {
       const id = randomUUID();
