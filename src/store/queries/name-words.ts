@@ -20,7 +20,7 @@
 import type { KeysetPosition } from '../../domain/continuation-token.js';
 import type { UserListQuery } from '../../domain/user-list-query.js';
 import { limitClause } from './limit-clause.js';
-import { trigramMinLength } from './substring-search.js';
+import { maxCodePoint, trigramMinLength } from './substring-search.js';
 
 /** The characters that end a word of a display-name key. */
 export const nameWordSeparators = ' 0123456789';
@@ -216,21 +216,9 @@ export const postgresNameWordsContainingSql = `SELECT word FROM name_words WHERE
 /**
  * SQLite: the words (of any customer) that contain a text, up to one past {@link maxNameWords}: the
  * vocabulary's trigram index lists candidates, `instr` keeps those that hold the text. Its
- * parameters: the FTS5 query ({@link nameWordsMatchQuery}) and the text.
+ * parameters: the text as an FTS5 phrase ({@link ftsPhrase}) and the text.
  */
 export const sqliteNameWordsContainingSql = `SELECT word FROM name_words WHERE rowid IN (SELECT rowid FROM name_word_search WHERE name_word_search MATCH ?) AND instr(word, ?) > 0 LIMIT ${maxNameWords + 1}`;
-
-/**
- * The FTS5 query for "word contains text": a phrase, in which every character is literal except
- * `"`, which is doubled.
- *
- * @example
- * nameWordsMatchQuery('o"b'); // '"o""b"'
- */
-export const nameWordsMatchQuery = (text: string): string => `"${text.replaceAll('"', '""')}"`;
-
-// Largest code point: `word || MAX` bounds the keys that begin with the word.
-const maxChar = '\u{10FFFF}';
 
 /**
  * The keys and ids of the first `limit` users in page order, after `after`, whose key begins with
@@ -260,6 +248,6 @@ export function nameWordsMatchSql(dialect: 'sqlite' | 'postgres', query: UserLis
     );
   };
   const runs: string[] = [];
-  for (const word of words) runs.push(run('users', 'display_name_key >= ? AND display_name_key < ?', word, word + maxChar), run('user_name_words', 'word = ?', word));
+  for (const word of words) runs.push(run('users', 'display_name_key >= ? AND display_name_key < ?', word, word + maxCodePoint), run('user_name_words', 'word = ?', word));
   return { text: `SELECT k, id FROM (${runs.join(' UNION ')}) runs ORDER BY k ${dir}, id ${dir} ${limited()}`, params };
 }

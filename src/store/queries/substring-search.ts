@@ -34,15 +34,26 @@ export function usesTrigramIndex(search: UserSearch | undefined): boolean {
 const ftsColumn: Record<UserSortField, string> = { displayName: 'display_name_text', userPrincipalName: 'upn_text' };
 
 /**
- * The FTS5 query for "column contains text": a phrase limited to one column. Inside double quotes
- * every character is literal except `"`, which is doubled.
+ * An FTS5 phrase of the text: inside double quotes every character is literal except `"`, which
+ * is doubled. With the trigram tokenizer it matches where the text occurs.
+ *
+ * @example
+ * ftsPhrase('o"b'); // '"o""b"'
+ */
+export const ftsPhrase = (text: string): string => `"${text.replaceAll('"', '""')}"`;
+
+/**
+ * The FTS5 query for "column contains text": a phrase limited to one column.
  *
  * @example
  * ftsContainsQuery('displayName', 'o"b'); // 'display_name_text : "o""b"'
  */
 export function ftsContainsQuery(field: UserSortField, text: string): string {
-  return `${ftsColumn[field]} : "${text.replaceAll('"', '""')}"`;
+  return `${ftsColumn[field]} : ${ftsPhrase(text)}`;
 }
+
+/** The largest code point: `prefix || maxCodePoint` bounds a prefix range in binary (C collation) order. */
+export const maxCodePoint = '\u{10FFFF}';
 
 /**
  * A UPN key split at its first `@`: the part the trigram index holds (up to and including the

@@ -8,15 +8,13 @@ import type { UserListQuery } from '../../domain/user-list-query.js';
 import { userPagePieceSize, type UserPageJson } from '../store.js';
 import { limitClause } from './limit-clause.js';
 import { nameWordsMatchSql } from './name-words.js';
-import { displayNameContainsPlan, likeContainsPattern, upnParts, usesTrigramIndex, type ContainsPlan } from './substring-search.js';
+import { displayNameContainsPlan, likeContainsPattern, maxCodePoint, upnParts, usesTrigramIndex, type ContainsPlan } from './substring-search.js';
 
 export interface SqlText {
   text: string;
   params: unknown[];
 }
 
-// Largest code point: `prefix || MAX` bounds a prefix range in binary (C collation) order.
-const maxChar = '\u{10FFFF}';
 
 const keyColumn: Readonly<Record<string, string>> = { displayName: 'display_name_key', userPrincipalName: 'upn_key' };
 const stateLiteral: Readonly<Record<string, string>> = { active: 'active', inactive: 'inactive' };
@@ -60,7 +58,7 @@ function userRange(dialect: 'sqlite' | 'postgres', query: UserListQuery, custome
       params.push(search.value);
     } else if (search.operator === 'starts_with') {
       where.push(`${col} >= ?`, `${col} < ?`);
-      params.push(search.value, search.value + maxChar);
+      params.push(search.value, search.value + maxCodePoint);
     } else if (dialect === 'postgres' && usesTrigramIndex(search)) {
       // LIKE '%…%' is what pg_trgm's GIN index answers; the planner weighs it against walking
       // the sort index, and the match is rechecked on the row. The UPN's index holds its part up

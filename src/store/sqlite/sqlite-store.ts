@@ -23,7 +23,7 @@ import { customerColumns, customerFromRow, customerListSql, customerValues, user
 import { partnerAccountFromRow } from '../queries/partner-account-row.js';
 import { denseSearchProbeSql, sqliteNameWordsPageSql, sqliteSparseContainsPageSql, userPageFromRows, userPageSql, type UserPageRow } from '../queries/user-list-sql.js';
 import { RecentSet } from '../recent-set.js';
-import { displayNameContainsPlan, domainUsersSql, ftsContainsQuery, maxSearchCandidates, planUpnContains, searchCandidatesSql, searchMatchRowidsSql, upnDomainsSql, upnParts, usesTrigramIndex, type ContainsPlan } from '../queries/substring-search.js';
+import { displayNameContainsPlan, domainUsersSql, ftsContainsQuery, ftsPhrase, maxSearchCandidates, planUpnContains, searchCandidatesSql, searchMatchRowidsSql, upnDomainsSql, upnParts, usesTrigramIndex, type ContainsPlan } from '../queries/substring-search.js';
 import type { ClaimLease, ClaimResult, CustomerSearch, IdempotencyKey, Page, RateCounterKey, SigningKey, Store, StoredResponse, UserChange, UserChangeOutcome, UserPageJson, UserWriteResult, WriteReceipt } from '../store.js';
 import { failpoint } from '../failpoint.js';
 import { sqliteMigrations } from './migrations.js';
@@ -38,7 +38,7 @@ import type { WorkspaceClockState } from '../../domain/emulator/workspace-clock.
 import type { AuditQuery } from '../../domain/audit-query.js';
 import type { AuditRecord } from '../../domain/audit-record.js';
 import { auditFromRow, auditListSql, auditValues, insertAuditSql } from '../queries/audit-sql.js';
-import { answeredByNameWords, maxNameWords, sqliteNameWordsContainingSql, nameWordsInsertTrigger, nameWordsMatchQuery, nameWordsOf, filedNameWordsOf } from '../queries/name-words.js';
+import { answeredByNameWords, maxNameWords, sqliteNameWordsContainingSql, nameWordsInsertTrigger, nameWordsOf, filedNameWordsOf } from '../queries/name-words.js';
 import { randomUUID } from 'node:crypto';
 import { ClaimLostError, type IdempotencyClaim, type IdempotentCompletion } from '../store.js';
 
@@ -218,7 +218,7 @@ export class SqliteStore implements Store {
         let searchRowid = this.stmt(`SELECT ${nextSearchRowid}`).pluck().get() as number;
         const firstSearchRowid = searchRowid;
         const customers = new Set<string>();
-        const searchTrigger = this.deferSearchIndex();
+        const searchTrigger = this.dropTriggerForLoad('users_search_insert');
         const wordsTrigger = this.dropTriggerForLoad(nameWordsInsertTrigger);
         // The vocabulary takes each word of the load once, at its end, not once per user.
         const vocabulary = new Set<string>();
@@ -263,16 +263,11 @@ export class SqliteStore implements Store {
   }
 
   /**
-   * Inside a bulk load's transaction: drops the trigger that indexes each inserted user for
-   * search, and returns its SQL to create it again ({@link indexLoadedUsers}). Row by row through
-   * the trigger, the trigram index cost ~30 µs per user, twice the rest of a load; filled by one
-   * `INSERT … SELECT` after the load it costs ~7 µs. A failed load rolls the drop back with it.
+   * Drops a trigger inside a bulk load's transaction; returns its SQL, to create it again after.
+   * A failed load rolls the drop back with it. Row by row through `users_search_insert`, the
+   * trigram index cost ~30 µs per user, twice the rest of a load; filled by one `INSERT … SELECT`
+   * after the load ({@link indexLoadedUsers}) it costs ~7 µs.
    */
-  private deferSearchIndex(): string | undefined {
-    return this.dropTriggerForLoad('users_search_insert');
-  }
-
-  /** Drops a trigger inside a bulk load's transaction; returns its SQL, to create it again after. */
   private dropTriggerForLoad(name: 'users_search_insert' | typeof nameWordsInsertTrigger): string | undefined {
     const sql = this.db.prepare("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?").pluck().get(name) as string | undefined;
     if (sql !== undefined) this.db.exec(`DROP TRIGGER ${name}`);
@@ -412,7 +407,7 @@ export class SqliteStore implements Store {
 
   /** The words of display names that contain `text`; undefined when there are more than {@link maxNameWords}. */
   private nameWordsContaining(text: string): string[] | undefined {
-    const words = this.stmt(sqliteNameWordsContainingSql).pluck().all(nameWordsMatchQuery(text), text) as string[];
+    const words = this.stmt(sqliteNameWordsContainingSql).pluck().all(ftsPhrase(text), text) as string[];
     return words.length > maxNameWords ? undefined : words;
   }
 
