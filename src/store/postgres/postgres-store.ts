@@ -25,7 +25,7 @@ import { customerColumns, customerFromRow, customerListSql, customerValues, user
 import { partnerAccountFromRow } from '../queries/partner-account-row.js';
 import { numberPlaceholders, postgresNameWordsPageSql, userPageFromRows, userPageSql, type UserPageRow } from '../queries/user-list-sql.js';
 import { likeContainsPattern, planUpnContains, upnDomainsSql, usesTrigramIndex } from '../queries/substring-search.js';
-import { answeredByNameWords, filedNameWordsOf, maxNameWords, nameWordsInsertTrigger, nameWordsOf, postgresBulkLoadSetting, postgresNameWordsContainingSql } from '../queries/name-words.js';
+import { answeredByNameWords, maxNameWords, nameWordsInsertTrigger, postgresBulkLoadSetting, postgresNameWordsContainingSql, splitNameWords } from '../queries/name-words.js';
 import type { ClaimLease, ClaimResult, CustomerSearch, IdempotencyKey, Page, RateCounterKey, SigningKey, Store, StoredResponse, UserChange, UserChangeOutcome, UserPageJson, UserWriteResult, WriteReceipt } from '../store.js';
 import { failpoint } from '../failpoint.js';
 import { postgresMigrations } from './migrations.js';
@@ -85,8 +85,12 @@ async function copyText(c: pg.PoolClient, copy: string, chunks: Iterable<string>
 function nameWordLines(batch: UserRow[], vocabulary: Set<string>): string {
   let text = '';
   for (const row of batch) {
-    for (const word of nameWordsOf(row.displayNameKey)) vocabulary.add(word);
-    for (const word of filedNameWordsOf(row.displayNameKey)) text += copyLine([row.customerId, word, row.state, row.displayNameKey, row.id]);
+    const { leading, filed } = splitNameWords(row.displayNameKey);
+    if (leading !== '') vocabulary.add(leading);
+    for (const word of filed) {
+      vocabulary.add(word);
+      text += copyLine([row.customerId, word, row.state, row.displayNameKey, row.id]);
+    }
   }
   return text;
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import type { UserListQuery } from '../../domain/user-list-query.js';
-import { answeredByNameWords, filedNameWordsOf, nameWordsOf, nameWordSeparators } from './name-words.js';
+import { answeredByNameWords, filedNameWordsOf, nameWordsOf, nameWordSeparators, splitNameWords } from './name-words.js';
 
 const contains = (value: string, sortField: UserListQuery['sortField'] = 'displayName', field: UserListQuery['sortField'] = 'displayName'): UserListQuery => ({
   state: 'active',
@@ -24,6 +24,21 @@ describe('the words of a display-name key', () => {
     assert.deepEqual(filedNameWordsOf('ada'), []);
     assert.deepEqual(filedNameWordsOf(' 7 ada tanaka'), ['ada', 'tanaka']);
     assert.deepEqual(filedNameWordsOf('bob2smith'), ['smith']);
+  });
+
+  it('split once into the leading word and the filed words, which together are the words', () => {
+    const alphabet = fc.constantFrom(...'ab 1é-'.split(''));
+    const key = fc.array(alphabet, { maxLength: 14 }).map((a) => a.join(''));
+    fc.assert(
+      fc.property(key, (k) => {
+        const { leading, filed } = splitNameWords(k);
+        const words = nameWordsOf(k);
+        assert.equal(k.startsWith(leading) && !/[ 0-9]/.test(leading) && (leading === k || /[ 0-9]/.test(k[leading.length])), true);
+        assert.deepEqual(filed, words.filter((w) => w !== leading));
+        assert.deepEqual(new Set(leading === '' ? filed : [leading, ...filed]), new Set(words));
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   it('hold every text without a separator that the key holds, and no text the key does not', () => {

@@ -74,8 +74,26 @@ export function nameWordsOf(key: string): string[] {
  * filedNameWordsOf(' 7 ada tanaka'); // ['ada', 'tanaka']: no leading word
  */
 export function filedNameWordsOf(key: string): string[] {
-  const leading = key.split(separatorRuns)[0];
-  return nameWordsOf(key).filter((word) => word !== leading);
+  return splitNameWords(key).filed;
+}
+
+/**
+ * A key's words from one split: its leading word ('' when the key begins with a separator) and
+ * the words it is filed under ({@link filedNameWordsOf}); together, {@link nameWordsOf}. Bulk loads
+ * take both from here: three splits per user were ~1.5 s of a 1 M-user load.
+ *
+ * @example
+ * splitNameWords('ada tanaka ada 7'); // { leading: 'ada', filed: ['tanaka'] }
+ */
+export function splitNameWords(key: string): { leading: string; filed: string[] } {
+  const pieces = key.split(separatorRuns);
+  const leading = pieces[0];
+  const filed: string[] = [];
+  for (let i = 1; i < pieces.length; i++) {
+    const word = pieces[i];
+    if (word !== '' && word !== leading && !filed.includes(word)) filed.push(word);
+  }
+  return { leading, filed };
 }
 
 /** A key expression with every separator turned into a space. */

@@ -38,7 +38,7 @@ import type { WorkspaceClockState } from '../../domain/emulator/workspace-clock.
 import type { AuditQuery } from '../../domain/audit-query.js';
 import type { AuditRecord } from '../../domain/audit-record.js';
 import { auditFromRow, auditListSql, auditValues, insertAuditSql } from '../queries/audit-sql.js';
-import { answeredByNameWords, maxNameWords, sqliteNameWordsContainingSql, nameWordsInsertTrigger, nameWordsOf, filedNameWordsOf } from '../queries/name-words.js';
+import { answeredByNameWords, maxNameWords, sqliteNameWordsContainingSql, nameWordsInsertTrigger, splitNameWords } from '../queries/name-words.js';
 import { randomUUID } from 'node:crypto';
 import { ClaimLostError, type IdempotencyClaim, type IdempotentCompletion } from '../store.js';
 
@@ -286,8 +286,10 @@ export class SqliteStore implements Store {
     const one = this.stmt('INSERT OR IGNORE INTO user_name_words (customer_id, word, state, display_name_key, id) VALUES (?, ?, ?, ?, ?)');
     const values: unknown[] = [];
     for (const row of rows) {
-      for (const word of nameWordsOf(row.displayNameKey)) vocabulary.add(word);
-      for (const word of filedNameWordsOf(row.displayNameKey)) {
+      const { leading, filed } = splitNameWords(row.displayNameKey);
+      if (leading !== '') vocabulary.add(leading);
+      for (const word of filed) {
+        vocabulary.add(word);
         values.push(row.customerId, word, row.state, row.displayNameKey, row.id);
         if (values.length === perInsert * 5) {
           many.run(values);
