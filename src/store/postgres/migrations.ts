@@ -2,7 +2,7 @@
  * PostgreSQL schema, one entry per migration; the same tables as SQLite. Key columns use the "C"
  * collation so ordering is binary, exactly as in SQLite.
  */
-import { postgresNameWordsSchemaSql } from '../queries/name-words.js';
+import { postgresGuardedUnfileTriggerSql, postgresNameWordsSchemaSql } from '../queries/name-words.js';
 
 export const postgresMigrations: string[] = [
   `
@@ -239,4 +239,7 @@ export const postgresMigrations: string[] = [
   ANALYZE user_name_words;
   ANALYZE name_words;
   `,
+  // A snapshot's restore removes and puts back a workspace's users; it files their name words
+  // itself, set-based, so the delete trigger gets the insert trigger's guard.
+  postgresGuardedUnfileTriggerSql,
 ];

@@ -165,13 +165,45 @@ export const sqliteNameWordsSchemaSql = `
   END;
 `;
 
-/** PostgreSQL: the migration's fill of the existing users, set-based with the SQL split. */
-export const postgresFillNameWordsSql = `INSERT INTO user_name_words (customer_id, word, state, display_name_key, id)
-    SELECT u.customer_id, w, u.state, u.display_name_key, u.id FROM users u, tenantry_filed_name_words(u.display_name_key) AS w;
-  INSERT INTO name_words (word) SELECT DISTINCT w FROM users u, tenantry_name_words(u.display_name_key) AS w ON CONFLICT DO NOTHING`;
+/** PostgreSQL: files the users `where` picks (an SQL condition on `u`), set-based with the SQL split. */
+const fillNameWordsSql = (where: string) => [
+  `INSERT INTO user_name_words (customer_id, word, state, display_name_key, id)
+    SELECT u.customer_id, w, u.state, u.display_name_key, u.id FROM users u, tenantry_filed_name_words(u.display_name_key) AS w WHERE ${where}`,
+  `INSERT INTO name_words (word) SELECT DISTINCT w FROM users u, tenantry_name_words(u.display_name_key) AS w WHERE ${where} ON CONFLICT DO NOTHING`,
+];
 
-/** PostgreSQL: the setting a bulk load turns on, in its transaction, to file its users itself. */
+/** PostgreSQL: the migration's fill of the existing users. */
+export const postgresFillNameWordsSql = fillNameWordsSql('true').join(';\n  ');
+
+const ofPartner = 'customer_id IN (SELECT id FROM customers WHERE partner_id = $1)';
+
+/**
+ * PostgreSQL: a snapshot's restore, with {@link postgresBulkLoadSetting} on, unfiles the users of
+ * a partner's customers before they are removed (`unfile`) and files the restored ones after
+ * (`file`, two statements), each set-based; the row triggers cost ~50-70 µs a user. `$1`: the
+ * partner.
+ */
+export const postgresPartnerNameWordsSql = {
+  unfile: `DELETE FROM user_name_words WHERE ${ofPartner}`,
+  file: fillNameWordsSql(`u.${ofPartner}`),
+};
+
+/**
+ * PostgreSQL: the setting a transaction turns on (transaction-local) when it keeps
+ * `user_name_words` itself: the insert and delete triggers then skip its rows. A bulk load files
+ * its users from JavaScript; a snapshot's restore with {@link postgresPartnerNameWordsSql}.
+ */
 export const postgresBulkLoadSetting = 'tenantry.bulk_load';
+
+/**
+ * PostgreSQL: the delete trigger with the insert trigger's guard (a later migration; the schema
+ * above made it unguarded).
+ */
+export const postgresGuardedUnfileTriggerSql = `
+  DROP TRIGGER users_name_words_delete ON users;
+  CREATE TRIGGER users_name_words_delete AFTER DELETE ON users FOR EACH ROW
+    WHEN (current_setting('${postgresBulkLoadSetting}', true) IS DISTINCT FROM 'on') EXECUTE FUNCTION tenantry_unfile_name_words();
+`;
 
 /**
  * PostgreSQL: the schema but the vocabulary's trigram index (its operator class is named with the
