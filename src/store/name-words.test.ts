@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -103,6 +103,29 @@ for (const factory of stores) {
         assert.deepEqual(await heldWords(db), await expectedWords(db));
         assert.ok(!(await heldWords(db)).some((r) => r.includes(loaded[0].id)));
         await assertVocabularyHolds(db);
+      } finally {
+        await db.close();
+      }
+    });
+
+    it('unfiles the users of a wiped workspace and keeps every other partner\'s', async () => {
+      const db = await factory.open();
+      const { store } = db;
+      try {
+        const partnerId = randomUUID();
+        const mine = testCustomer(partnerId, 'Mine');
+        const theirs = testCustomer(demoPartnerId, 'Theirs');
+        for (const [customer, offset] of [[mine, 0], [theirs, 5]] as const) {
+          await store.insertCustomer(customer, []);
+          const rows = syntheticUsers(customer.id, customer.domain, 0, 15).map((row, i) => toUserRow({ ...row, displayName: awkwardNames[(i + offset) % awkwardNames.length] }));
+          await store.insertUsersBulk([rows], unusablePasswordHash);
+        }
+        assert.ok((await heldWords(db)).some((r) => r.includes(mine.id)));
+        await store.deletePartnerData(partnerId);
+        const held = await heldWords(db);
+        assert.deepEqual(held, await expectedWords(db));
+        assert.ok(held.some((r) => r.includes(theirs.id)));
+        assert.ok(!held.some((r) => r.includes(mine.id)));
       } finally {
         await db.close();
       }

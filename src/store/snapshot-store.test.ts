@@ -9,6 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import type Database from 'better-sqlite3';
 import { seedUsers } from '../cli/commands/seed.js';
 import { syntheticUsers } from '../demo/synthetic-users.js';
+import { toUserRow } from '../domain/user.js';
 import { realTime } from '../domain/emulator/workspace-clock.js';
 import { storeFactories } from '../test-support/stores.js';
 import type { PostgresStore } from './postgres/postgres-store.js';
@@ -52,9 +53,12 @@ for (const factory of storeFactories) {
       const mine = await workspace(30);
       const theirs = await workspace(5);
       const [first] = syntheticUsers(mine.customerId, mine.domain, 100, 1);
-      await store.insertUsers([{ row: first, passwordHash: 'hash-at-snapshot' }]);
+      // A name that splits every way (glued digits, runs of spaces, a repeat, a tab), as the
+      // restore's SQL split must split it alike.
+      const [awkward] = syntheticUsers(mine.customerId, mine.domain, 101, 1).map((row) => toUserRow({ ...row, displayName: 'Bob2smith  Bob-Lee 7ada Ada\tTab bob2smith' }));
+      await store.insertUsers([{ row: first, passwordHash: 'hash-at-snapshot' }, { row: awkward, passwordHash: 'x' }]);
       const before = await dump(mine.partnerId);
-      assert.equal(before.get('users')!.length, 31);
+      assert.equal(before.get('users')!.length, 32);
       assert.ok(before.get('user_name_words')!.length >= 31);
       await store.saveSnapshot(mine.partnerId, 'all', { createdAt: new Date().toISOString(), clock: realTime, idCounter: 0, settings: '{}' });
 

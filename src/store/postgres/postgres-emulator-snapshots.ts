@@ -50,6 +50,7 @@ export class PostgresEmulatorSnapshots {
       await client.query(postgresPartnerNameWordsSql.unfile, [partnerId]);
       for (const copy of [...copies].reverse()) await client.query(copy.remove, [partnerId]);
       for (const copy of copies) await client.query(copy.restore, [partnerId, name]);
+      await client.query(postgresPartnerNameWordsSql.planner);
       for (const file of postgresPartnerNameWordsSql.file) await client.query(file, [partnerId]);
       await client.query('SELECT set_config($1, $2, true)', [postgresBulkLoadSetting, 'off']);
       await client.query(sql.restoreState, [meta.clock_offset_ms, meta.frozen_at ?? null, meta.id_counter, meta.settings, partnerId]);
