@@ -13,6 +13,7 @@ import { toUserRow } from '../domain/user.js';
 import { realTime } from '../domain/emulator/workspace-clock.js';
 import { storeFactories } from '../test-support/stores.js';
 import type { PostgresStore } from './postgres/postgres-store.js';
+import { ofPartner } from './queries/of-partner.js';
 import { snapshotTables } from './queries/snapshot-sql.js';
 import type { Store } from './store.js';
 
@@ -28,7 +29,7 @@ for (const factory of storeFactories) {
     const dump = async (partnerId: string) => {
       const byTable = new Map<string, string[]>();
       // The name words are not saved: a restore files its users again, and must file them alike.
-      const derived = { table: 'user_name_words', where: 'customer_id IN (SELECT id FROM customers WHERE partner_id = ?)' };
+      const derived = { table: 'user_name_words', where: ofPartner };
       for (const { table, where } of [...snapshotTables, derived]) {
         const sql = `SELECT * FROM ${table} WHERE ${where}`;
         const rows: unknown[] =

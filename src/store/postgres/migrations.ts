@@ -239,7 +239,8 @@ export const postgresMigrations: string[] = [
   ANALYZE user_name_words;
   ANALYZE name_words;
   `,
-  // A snapshot's restore removes and puts back a workspace's users; it files their name words
-  // itself, set-based, so the delete trigger gets the insert trigger's guard.
+  // A snapshot's restore and a workspace's wipe remove (and a restore puts back) all of a
+  // workspace's users; they keep their name words themselves, set-based, so the delete trigger
+  // gets the insert trigger's guard.
   postgresGuardedUnfileTriggerSql,
 ];

@@ -10,7 +10,7 @@ import { snapshotFromRow, snapshotSql, snapshotTables, type SnapshotRow } from '
 import { numberPlaceholders } from '../queries/user-list-sql.js';
 import type { SnapshotState } from '../store.js';
 import { inTransaction } from './transaction.js';
-import { postgresBulkLoadSetting, postgresPartnerNameWordsSql } from '../queries/name-words.js';
+import { filePartnerNameWords, unfilePartnerNameWords } from './partner-name-words.js';
 
 const sql = Object.fromEntries(Object.entries(snapshotSql).map(([k, v]) => [k, numberPlaceholders(v)])) as typeof snapshotSql;
 const copies = snapshotTables.map(({ table, where }) => ({
@@ -45,14 +45,10 @@ export class PostgresEmulatorSnapshots {
       if (locked.rowCount !== 1) return undefined;
       const meta = (await client.query(sql.findMeta, [partnerId, name])).rows[0] as Record<string, unknown> | undefined;
       if (!meta) return undefined;
-      // The name words of the workspace's users go and come back set-based, not row by row.
-      await client.query('SELECT set_config($1, $2, true)', [postgresBulkLoadSetting, 'on']);
-      await client.query(postgresPartnerNameWordsSql.unfile, [partnerId]);
+      await unfilePartnerNameWords(client, partnerId);
       for (const copy of [...copies].reverse()) await client.query(copy.remove, [partnerId]);
       for (const copy of copies) await client.query(copy.restore, [partnerId, name]);
-      await client.query(postgresPartnerNameWordsSql.planner);
-      for (const file of postgresPartnerNameWordsSql.file) await client.query(file, [partnerId]);
-      await client.query('SELECT set_config($1, $2, true)', [postgresBulkLoadSetting, 'off']);
+      await filePartnerNameWords(client, partnerId);
       await client.query(sql.restoreState, [meta.clock_offset_ms, meta.frozen_at ?? null, meta.id_counter, meta.settings, partnerId]);
       const { rows } = await client.query(findWorkspace, [partnerId]);
       return rows[0] ? workspaceFromRow(rows[0]) : undefined;

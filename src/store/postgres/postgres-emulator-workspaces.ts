@@ -9,7 +9,7 @@ import { emulatorSql, workspaceFromRow, workspaceValues } from '../queries/emula
 import { numberPlaceholders } from '../queries/user-list-sql.js';
 import type { PartnerPurge } from '../store.js';
 import { inTransaction } from './transaction.js';
-import { postgresBulkLoadSetting, postgresPartnerNameWordsSql } from '../queries/name-words.js';
+import { unfilePartnerNameWords } from './partner-name-words.js';
 
 const sql = {
   insert: numberPlaceholders(emulatorSql.insert),
@@ -52,9 +52,7 @@ export class PostgresEmulatorWorkspaces {
 
   async deletePartnerData(partnerId: string): Promise<void> {
     await inTransaction(this.pool, async (client) => {
-      // The users' name words go in one statement, not row by row in the delete trigger.
-      await client.query('SELECT set_config($1, $2, true)', [postgresBulkLoadSetting, 'on']);
-      await client.query(postgresPartnerNameWordsSql.unfile, [partnerId]);
+      await unfilePartnerNameWords(client, partnerId);
       for (const text of sql.deletePartner) await client.query(text, [partnerId]);
     });
   }

@@ -4,10 +4,9 @@
  * foreign keys from users to customers hold at every step.
  */
 import type { WorkspaceRecord } from '../../domain/emulator/workspace.js';
+import { ofPartner } from './of-partner.js';
 
 export const workspaceColumns = ['id', 'name', 'seed', 'fixture', 'clock_offset_ms', 'frozen_at', 'id_counter', 'generation', 'settings', 'created_at'] as const;
-
-const ofPartner = 'customer_id IN (SELECT id FROM customers WHERE partner_id = ?)';
 
 export const emulatorSql = {
   insert: `INSERT INTO workspaces (${workspaceColumns.join(', ')}) VALUES (${workspaceColumns.map(() => '?').join(', ')}) ON CONFLICT (id) DO NOTHING`,

@@ -21,6 +21,7 @@ import type { KeysetPosition } from '../../domain/continuation-token.js';
 import type { UserListQuery } from '../../domain/user-list-query.js';
 import { limitClause } from './limit-clause.js';
 import { maxCodePoint, trigramMinLength } from './substring-search.js';
+import { ofPartner } from './of-partner.js';
 
 /** The characters that end a word of a display-name key. */
 export const nameWordSeparators = ' 0123456789';
@@ -170,7 +171,7 @@ export const postgresFillNameWordsSql = `INSERT INTO user_name_words (customer_i
     SELECT u.customer_id, w, u.state, u.display_name_key, u.id FROM users u, tenantry_filed_name_words(u.display_name_key) AS w;
   INSERT INTO name_words (word) SELECT DISTINCT w FROM users u, tenantry_name_words(u.display_name_key) AS w ON CONFLICT DO NOTHING`;
 
-const ofPartner = 'customer_id IN (SELECT id FROM customers WHERE partner_id = $1)';
+const ofPartnerNumbered = ofPartner.replace('?', '$1');
 /** A key expression with every separator turned into a space, without a regular expression. */
 const spacedPostgres = (key: string) => `translate(${key}, '${nameWordSeparators.slice(1)}', '${' '.repeat(nameWordSeparators.length - 1)}')`;
 
@@ -178,19 +179,20 @@ const spacedPostgres = (key: string) => `translate(${key}, '${nameWordSeparators
  * PostgreSQL: a snapshot's restore and a workspace's wipe, with {@link postgresBulkLoadSetting}
  * on, unfile the users of a partner's customers before they are removed (`unfile`); a restore
  * files the restored ones after (`file`, two statements, under `planner`). Set-based: the row
- * triggers cost ~50-70 µs a user. The split is written into the statement (`translate`, `string_to_array`): a call of the
- * split functions per user cost ~14 µs. `planner`: each user's words are estimated at 1,000 rows
- * (a set-returning function's default), so 10,000 users looked costly enough for JIT compilation
- * and parallel workers, ~60-100 ms of setup for ~20 ms of work. `$1`: the partner.
+ * triggers cost ~50-70 µs a user. The split is written into the statement (`translate`,
+ * `string_to_array`): a call of the split functions per user cost ~14 µs. `planner`: each user's
+ * words are estimated at 1,000 rows (a set-returning function's default), so 10,000 users looked
+ * costly enough for JIT compilation and parallel workers, ~60-100 ms of setup for ~20 ms of
+ * work. `$1`: the partner.
  */
 export const postgresPartnerNameWordsSql = {
-  unfile: `DELETE FROM user_name_words WHERE ${ofPartner}`,
+  unfile: `DELETE FROM user_name_words WHERE ${ofPartnerNumbered}`,
   planner: 'SET LOCAL jit = off; SET LOCAL max_parallel_workers_per_gather = 0',
   file: [
     `INSERT INTO user_name_words (customer_id, word, state, display_name_key, id)
       SELECT DISTINCT u.customer_id, w, u.state, u.display_name_key, u.id FROM users u, ${spacedPostgres('u.display_name_key')} AS t, unnest(string_to_array(t, ' ')) AS w
-      WHERE u.${ofPartner} AND w <> '' AND w <> split_part(t, ' ', 1)`,
-    `INSERT INTO name_words (word) SELECT DISTINCT w FROM users u, unnest(string_to_array(${spacedPostgres('u.display_name_key')}, ' ')) AS w WHERE u.${ofPartner} AND w <> '' ON CONFLICT DO NOTHING`,
+      WHERE u.${ofPartnerNumbered} AND w <> '' AND w <> split_part(t, ' ', 1)`,
+    `INSERT INTO name_words (word) SELECT DISTINCT w FROM users u, unnest(string_to_array(${spacedPostgres('u.display_name_key')}, ' ')) AS w WHERE u.${ofPartnerNumbered} AND w <> '' ON CONFLICT DO NOTHING`,
   ],
 };
 

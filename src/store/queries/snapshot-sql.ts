@@ -5,7 +5,7 @@
  * carried without touching this file. Listed parents first (the order of a restore's inserts); a restore
  * deletes in the reverse order, so foreign keys from users to customers hold at every step.
  */
-const ofPartner = 'customer_id IN (SELECT id FROM customers WHERE partner_id = ?)';
+import { ofPartner } from './of-partner.js';
 
 export interface SnapshotTable {
   table: string;
