@@ -132,22 +132,49 @@ export function userPageSql(dialect: 'sqlite' | 'postgres', query: UserListQuery
   // on the index entry. (Where matches are dense, reading the page's rows by id costs ~0.5 ms more
   // than reading them during the walk, which a walk that must read each row anyway keeps.)
   if (dialect === 'postgres' && usesTrigramIndex(query.search) && query.search?.field === query.sortField) return postgresContainsPageSql(range, partnerId, customerId, size);
+  return keysetPageSql(dialect, range, partnerId, customerId, size, dialect === 'sqlite');
+}
+
+/**
+ * PostgreSQL, a page without a search with its size written into the SQL: for connections that
+ * keep one generic plan per prepared statement (`plan_cache_mode = force_generic_plan`). Such a
+ * page is the same index walk whatever its parameters, yet PostgreSQL planned it again on every
+ * execution: its generic estimate of a keyset range (a third of the table, and a tenth of that
+ * for a LIMIT it cannot see) looks dearer than each custom plan. With the size in the text a
+ * generic plan sees the LIMIT, so it stays the walk of the sort index; with a bound LIMIT, in a
+ * table larger than the planner's `effective_cache_size` and ordered unlike the index, it became
+ * a scan and sort of the whole customer.
+ *
+ * @example
+ * postgresGenericUserPageSql({ state: 'active', sortField: 'displayName', direction: 'asc' }, partnerId, customerId, 100);
+ */
+export function postgresGenericUserPageSql(query: UserListQuery, partnerId: string, customerId: string, size: number, after?: KeysetPosition): SqlText {
+  if (query.search) throw new Error('a page with a search is planned for its text');
+  if (!Number.isInteger(size) || size < 1 || size > 500) throw new Error(`page size ${size} is not 1 to 500`);
+  return keysetPageSql('postgres', userRange('postgres', query, customerId, after), partnerId, customerId, size, true);
+}
+
+/** The items, boundary and owned rows of a page over `range` (see {@link userPageSql}). */
+function keysetPageSql(dialect: 'sqlite' | 'postgres', range: UserRange, partnerId: string, customerId: string, size: number, sizeInText: boolean): SqlText {
   // SQLite's group_concat follows the order of its ordered subquery (a co-routine; the store
   // tests compare every page with a JavaScript oracle); PostgreSQL gets an explicit ORDER BY.
   // SQLite re-prepares a statement on every execution when a subquery's LIMIT is a bound
   // parameter (seen with perf: most of a page's time went to parsing), so there the size is
-  // written into the SQL; PostgreSQL keeps one prepared statement per shape with the size bound.
+  // written into the SQL; PostgreSQL keeps one prepared statement per shape with the size bound,
+  // unless its plan is generic (see postgresGenericUserPageSql).
+  const limit = sizeInText ? limitClause(size) : 'LIMIT ?';
   const items =
     dialect === 'sqlite'
-      ? `SELECT ${userPagePart.items} AS part, CAST(group_concat(item_json, ',') AS BLOB) AS items, count(*) AS n, NULL AS k, NULL AS id FROM (SELECT item_json FROM ${range.from} WHERE ${range.where} ORDER BY ${range.order} ${limitClause(size)})`
-      : postgresItemPiecesSql(`SELECT ${range.key} AS k, id, item_json FROM ${range.from} WHERE ${range.where} ORDER BY ${range.order} LIMIT ?`, range.dir);
+      ? `SELECT ${userPagePart.items} AS part, CAST(group_concat(item_json, ',') AS BLOB) AS items, count(*) AS n, NULL AS k, NULL AS id FROM (SELECT item_json FROM ${range.from} WHERE ${range.where} ORDER BY ${range.order} ${limit})`
+      : postgresItemPiecesSql(`SELECT ${range.key} AS k, id, item_json FROM ${range.from} WHERE ${range.where} ORDER BY ${range.order} ${limit}`, range.dir);
   // OFFSET skips inside this page only (at most its size, ≤ 500 index entries), never into the
   // collection: the range itself starts at the keyset position.
-  const boundary = `SELECT ${userPagePart.boundary}, NULL, NULL, k, id FROM (SELECT ${range.key} AS k, id FROM ${range.from} WHERE ${range.where} ORDER BY ${range.order} LIMIT 2 OFFSET ?) edge`;
+  const offsetInText = sizeInText && dialect === 'postgres';
+  const boundary = `SELECT ${userPagePart.boundary}, NULL, NULL, k, id FROM (SELECT ${range.key} AS k, id FROM ${range.from} WHERE ${range.where} ORDER BY ${range.order} LIMIT 2 OFFSET ${offsetInText ? size - 1 : '?'}) edge`;
   const owned = `SELECT ${userPagePart.owned}, NULL, NULL, NULL, NULL FROM customers WHERE id = ? AND partner_id = ?`;
   return {
     text: `${items} UNION ALL ${boundary} UNION ALL ${owned}`,
-    params: [...range.params, ...(dialect === 'sqlite' ? [] : [size]), ...range.params, size - 1, customerId, partnerId],
+    params: [...range.params, ...(sizeInText ? [] : [size]), ...range.params, ...(offsetInText ? [] : [size - 1]), customerId, partnerId],
   };
 }
 
