@@ -136,20 +136,33 @@ export function userPageSql(dialect: 'sqlite' | 'postgres', query: UserListQuery
 }
 
 /**
- * PostgreSQL, a page without a search with its size written into the SQL: for connections that
- * keep one generic plan per prepared statement (`plan_cache_mode = force_generic_plan`). Such a
- * page is the same index walk whatever its parameters, yet PostgreSQL planned it again on every
- * execution: its generic estimate of a keyset range (a third of the table, and a tenth of that
- * for a LIMIT it cannot see) looks dearer than each custom plan. With the size in the text a
- * generic plan sees the LIMIT, so it stays the walk of the sort index; with a bound LIMIT, in a
- * table larger than the planner's `effective_cache_size` and ordered unlike the index, it became
+ * Whether a page is the same walk of its sort index whatever its parameters: no search, or a
+ * prefix or exact search on the sort key itself (a range of that index). A search on the other
+ * field, or a contains search, is planned for its text.
+ *
+ * @example
+ * hasParameterFreePlan({ state: 'active', sortField: 'userPrincipalName', direction: 'asc', search: { field: 'userPrincipalName', operator: 'starts_with', value: 'zoe' } }); // true
+ */
+export function hasParameterFreePlan(query: UserListQuery): boolean {
+  const search = query.search;
+  return !search || (search.operator !== 'substring' && search.field === query.sortField);
+}
+
+/**
+ * PostgreSQL, a page whose plan does not depend on its parameters ({@link hasParameterFreePlan}),
+ * with its size written into the SQL: for connections that keep one generic plan per prepared
+ * statement (`plan_cache_mode = force_generic_plan`). PostgreSQL otherwise planned such a page
+ * again on every execution: its generic estimate of a keyset range (a third of the table, and a
+ * tenth of that for a LIMIT it cannot see) looks dearer than each custom plan. With the size in
+ * the text a generic plan sees the LIMIT, so it stays the walk of the sort index; with a bound
+ * LIMIT, where the planner thinks seeks dear and the table is ordered unlike the index, it became
  * a scan and sort of the whole customer.
  *
  * @example
  * postgresGenericUserPageSql({ state: 'active', sortField: 'displayName', direction: 'asc' }, partnerId, customerId, 100);
  */
 export function postgresGenericUserPageSql(query: UserListQuery, partnerId: string, customerId: string, size: number, after?: KeysetPosition): SqlText {
-  if (query.search) throw new Error('a page with a search is planned for its text');
+  if (!hasParameterFreePlan(query)) throw new Error('this page is planned for its search');
   if (!Number.isInteger(size) || size < 1 || size > 500) throw new Error(`page size ${size} is not 1 to 500`);
   return keysetPageSql('postgres', userRange('postgres', query, customerId, after), partnerId, customerId, size, true);
 }
