@@ -3,26 +3,37 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { demoPartnerId } from '../../demo/demo-data.js';
 import { syntheticUsers, unusablePasswordHash } from '../../demo/synthetic-users.js';
-import type { UserListQuery } from '../../domain/user-list-query.js';
+import type { UserListQuery, UserSearch } from '../../domain/user-list-query.js';
 import type { UserRow } from '../../domain/user.js';
 import { testCustomer, testPostgresUrl } from '../../test-support/stores.js';
+import type { ContainsPlan } from '../queries/substring-search.js';
 import { numberPlaceholders, postgresGenericUserPageSql, userPageSql, type SqlText } from '../queries/user-list-sql.js';
 import { userPageItemsText } from '../store.js';
 import { PostgresStore } from './postgres-store.js';
 
 const userCount = 30_000;
 
-/** Every page whose plan does not depend on its parameters: each order, unfiltered or with a prefix or exact search on its sort key, with and without a position. */
-function parameterFreeShapes(position: { key: string; id: string }): { query: UserListQuery; after?: { key: string; id: string } }[] {
+/**
+ * Every page whose plan does not depend on its parameters, with and without a position: each
+ * order, unfiltered, with a prefix or exact search on its sort key, or with a contains search no
+ * index answers on the other field (a text shorter than a trigram, or in the UPN's domain part).
+ */
+function parameterFreeShapes(position: { key: string; id: string }): { query: UserListQuery; after?: { key: string; id: string }; plan?: ContainsPlan }[] {
   const shapes = [];
   for (const state of ['active', 'inactive'] as const)
     for (const sortField of ['displayName', 'userPrincipalName'] as const)
       for (const direction of ['asc', 'desc'] as const)
-        for (const operator of [undefined, 'starts_with', 'equals'] as const)
-          for (const after of [undefined, position]) {
-            const search = operator && { field: sortField, operator, value: 'ada' };
-            shapes.push({ query: { state, sortField, direction, ...(search ? { search } : {}) }, after });
-          }
+        for (const after of [undefined, position]) {
+          const other = sortField === 'displayName' ? 'userPrincipalName' : 'displayName';
+          const searches: { search?: UserSearch; plan?: ContainsPlan }[] = [
+            {},
+            { search: { field: sortField, operator: 'starts_with', value: 'ada' } },
+            { search: { field: sortField, operator: 'equals', value: 'ada' } },
+            { search: { field: other, operator: 'substring', value: 'ad' } },
+          ];
+          if (other === 'userPrincipalName') searches.push({ search: { field: other, operator: 'substring', value: '@generic' }, plan: { kind: 'walk' } });
+          for (const { search, plan } of searches) shapes.push({ query: { state, sortField, direction, ...(search ? { search } : {}) }, after, plan });
+        }
   return shapes;
 }
 
@@ -55,34 +66,54 @@ describe('pages on PostgreSQL whose plan does not depend on their parameters', (
     await store.close();
   });
 
-  /**
-   * The plan PostgreSQL keeps for `sql` as a prepared statement that always runs its generic plan,
-   * on a server whose planner assumes a small cache and slow seeks (as for a large directory on
-   * small or remote storage), where reading rows in index order looks dearest.
-   */
-  async function genericPlan(sql: SqlText): Promise<string> {
+  /** Settings of a server whose planner assumes a small cache and slow seeks (a large directory on small or remote storage), where reading rows in index order looks dearest. */
+  const seeksLookDear = "SET effective_cache_size = '1MB'; SET random_page_cost = 40";
+
+  /** The plan PostgreSQL runs for `sql` as a prepared statement, generic or custom, under `settings`. */
+  async function preparedPlan(sql: SqlText, mode: 'generic' | 'custom', settings = ''): Promise<string> {
     const client = await store.pool.connect();
     try {
-      await client.query("SET plan_cache_mode = force_generic_plan; SET effective_cache_size = '1MB'; SET random_page_cost = 40");
+      await client.query(`SET plan_cache_mode = force_${mode}_plan; ${settings}`);
       await client.query(`PREPARE page AS ${numberPlaceholders(sql.text)}`);
       const literals = sql.params.map((v) => `'${String(v).replaceAll("'", "''")}'`).join(', ');
       const { rows: lines } = await client.query(`EXPLAIN EXECUTE page(${literals})`);
       return lines.map((l) => String(l['QUERY PLAN'])).join('\n');
     } finally {
-      await client.query('DEALLOCATE ALL; RESET plan_cache_mode; RESET effective_cache_size; RESET random_page_cost').catch(() => {});
+      await client.query('DEALLOCATE ALL; RESET ALL').catch(() => {});
       client.release();
     }
   }
+  const genericPlan = (sql: SqlText) => preparedPlan(sql, 'generic', seeksLookDear);
+  /** A plan's nodes, without costs, conditions or values. */
+  const nodesOf = (plan: string) => plan.split('\n').filter((l) => !/^\s*(Filter|Index Cond|Recheck Cond|Sort Key|Group Key|Rows Removed)/.test(l)).map((l) => l.replace(/\s*\(cost=.*$/, ''));
 
   it('keep one generic plan that walks the sort index, even where the planner thinks index order dear and the table is ordered unlike the index', async () => {
     const position = { key: rows[0].displayNameKey, id: rows[0].id };
-    for (const { query, after } of parameterFreeShapes(position)) {
+    for (const { query, after } of parameterFreeShapes(position).filter((s) => s.query.search?.operator !== 'substring')) {
       const plan = await genericPlan(postgresGenericUserPageSql(query, demoPartnerId, customer.id, 100, after));
       const index = query.sortField === 'displayName' ? 'users_by_display_name' : 'users_by_upn';
       // An exact UPN may as well be found through the unique index of active UPNs.
       const indexes = query.search?.operator === 'equals' ? `(${index}|users_active_upn)` : index;
       assert.match(plan, new RegExp(`Index (Only )?Scan (Backward )?using ${indexes} on users`), `${JSON.stringify(query)}:\n${plan}`);
       assert.doesNotMatch(plan, /Seq Scan on users|Bitmap Heap Scan on users/, `${JSON.stringify(query)}:\n${plan}`);
+    }
+  });
+
+  it('plan a contains search no index answers the same for every text, which its generic plan, a walk, keeps', async () => {
+    const position = { key: rows[0].displayNameKey, id: rows[0].id };
+    for (const { query, after, plan: contains } of parameterFreeShapes(position).filter((s) => s.query.search?.operator === 'substring')) {
+      const sql = postgresGenericUserPageSql(query, demoPartnerId, customer.id, 100, after, contains);
+      for (const settings of ['', seeksLookDear]) {
+        const plans = new Set<string>();
+        for (const value of ['a', 'zz', '@generic', 'ada.']) {
+          // The same statement, planned for another text.
+          const other = { text: sql.text, params: sql.params.map((p) => (p === query.search!.value ? value : p)) };
+          plans.add(nodesOf(await preparedPlan(other, 'custom', settings)).join('\n'));
+        }
+        assert.equal(plans.size, 1, `${JSON.stringify(query)} ${settings}:\n${[...plans].join('\n\n')}`);
+      }
+      const generic = await preparedPlan(sql, 'generic');
+      assert.doesNotMatch(generic, /Seq Scan on users|Bitmap Heap Scan on users/, `${JSON.stringify(query)}:\n${generic}`);
     }
   });
 

@@ -29,6 +29,7 @@ import { answeredByNameWords, maxNameWords, nameWordsInsertTrigger, postgresBulk
 import type { ClaimLease, ClaimResult, CustomerSearch, IdempotencyKey, Page, RateCounterKey, SigningKey, Store, StoredResponse, UserChange, UserChangeOutcome, UserPageJson, UserWriteResult, WriteReceipt } from '../store.js';
 import { failpoint } from '../failpoint.js';
 import { postgresMigrations } from './migrations.js';
+import { pageStatementName } from './page-statement-name.js';
 import type { RoleMember } from '../../domain/directory-roles.js';
 import type { LicenseUpdateOutcome, LicenseUpdatePlan, SubscribedSkuRecord, SubscribedSkuWriteResult, UserLicenseRecord } from '../../domain/licensing.js';
 import type { PartnerPurge, RoleMemberWriteResult } from '../store.js';
@@ -118,7 +119,7 @@ export interface PostgresStoreOptions {
  * At most this many page sizes get their own generic-plan statements (per shape, on each of
  * {@link PostgresStore.pagePool}'s connections); pages of other sizes are planned as searches are.
  * Sizes run from 1 to 500, and every prepared statement holds its plan in the backend's memory:
- * this keeps a connection to 48 shapes × 16 sizes of them.
+ * this keeps a connection to 80 shapes × 16 sizes of them.
  */
 const maxGenericPageSizes = 16;
 
@@ -126,8 +127,8 @@ export class PostgresStore implements Store {
   readonly dialect = 'postgres' as const;
   readonly pool: pg.Pool;
   /**
-   * Connections for pages whose plan does not depend on their parameters (no search, or a prefix
-   * or exact one on the sort key), whose prepared statements always run their generic plan (see
+   * Connections for pages whose plan does not depend on their parameters (no search, a prefix or
+   * exact one on the sort key, a contains search no index answers: see hasParameterFreePlan), whose prepared statements always run their generic plan (see
    * postgresGenericUserPageSql): PostgreSQL planned each such page again, ~250 µs of the
    * backend's CPU a page at 1 M users, for the same walk of the sort index. Other searches keep
    * the main pool, where a plan is chosen for their text.
@@ -144,15 +145,15 @@ export class PostgresStore implements Store {
   constructor(url: string, options: PostgresStoreOptions = {}) {
     if (options.schema && !/^[a-z_][a-z0-9_]{0,62}$/.test(options.schema)) throw new Error('invalid schema name');
     this.schema = options.schema;
-    const config: pg.PoolConfig = {
+    const searchPath = options.schema ? [`-c search_path=${options.schema}`] : [];
+    const poolConfig = (settings: string[]): pg.PoolConfig => ({
       connectionString: url,
       max: options.poolSize ?? 10,
-      ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
-    };
-    this.pool = new pg.Pool(config);
-    this.pagePool = new pg.Pool(config);
-    // Queued ahead of the connection's first query. Should it fail, pages are planned each time, as before.
-    this.pagePool.on('connect', (client) => void client.query('SET plan_cache_mode = force_generic_plan').catch(() => {}));
+      ...(settings.length > 0 ? { options: settings.join(' ') } : {}),
+    });
+    this.pool = new pg.Pool(poolConfig(searchPath));
+    // Set at connection start (PostgreSQL 12+), so no query waits behind a SET.
+    this.pagePool = new pg.Pool(poolConfig([...searchPath, '-c plan_cache_mode=force_generic_plan']));
     // An idle client's error (server restart) must not crash the process; the next query reconnects.
     this.pool.on('error', () => {});
     this.pagePool.on('error', () => {});
@@ -405,21 +406,20 @@ export class PostgresStore implements Store {
       const { rows } = await this.pool.query({ name, text: numberPlaceholders(sql.text), values: sql.params, rowMode: 'array' });
       return userPageFromRows(rows as UserPageRow[], size);
     }
-    if (hasParameterFreePlan(query) && this.hasGenericPageStatements(size)) {
-      const sql = postgresGenericUserPageSql(query, partnerId, customerId, size, after);
-      const name = `gp_${query.state}_${query.sortField}_${query.direction}_${search ? search.operator : 'all'}_${size}_${after ? 'a' : 'f'}`;
+    const plan = search && usesTrigramIndex(search) && search.field === 'userPrincipalName' ? planUpnContains(search.value, await this.upnDomains(customerId)) : undefined;
+    if (hasParameterFreePlan(query, plan) && this.hasGenericPageStatements(size)) {
+      const sql = postgresGenericUserPageSql(query, partnerId, customerId, size, after, plan);
+      // Every such search's SQL differs by its field and operator only (a contains search here is a strpos check).
+      const name = pageStatementName('gp', query, after !== undefined, size);
       const { rows } = await this.pagePool.query({ name, text: numberPlaceholders(sql.text), values: sql.params, rowMode: 'array' });
       return userPageFromRows(rows as UserPageRow[], size);
     }
-    const plan = search && usesTrigramIndex(search) && search.field === 'userPrincipalName' ? planUpnContains(search.value, await this.upnDomains(customerId)) : undefined;
     const sql = userPageSql('postgres', query, partnerId, customerId, size, after, undefined, plan);
     // Named statements are prepared once per connection; the name encodes the query's shape. A
     // contains search is planned for its own text each time (unnamed): whether the trigram index
     // or a walk of the sort order is cheaper depends on how common the text is, which a cached
     // generic plan would decide once for every text.
-    const name = usesTrigramIndex(query.search)
-      ? undefined
-      : `up_${query.state}_${query.sortField}_${query.direction}_${query.search ? `${query.search.field}_${query.search.operator}` : 'all'}_${after ? 'a' : 'f'}`;
+    const name = usesTrigramIndex(query.search) ? undefined : pageStatementName('up', query, after !== undefined);
     const { rows } = await this.pool.query({ name, text: numberPlaceholders(sql.text), values: sql.params, rowMode: 'array' });
     return userPageFromRows(rows as UserPageRow[], size);
   }

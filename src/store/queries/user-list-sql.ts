@@ -136,16 +136,20 @@ export function userPageSql(dialect: 'sqlite' | 'postgres', query: UserListQuery
 }
 
 /**
- * Whether a page is the same walk of its sort index whatever its parameters: no search, or a
- * prefix or exact search on the sort key itself (a range of that index). A search on the other
- * field, or a contains search, is planned for its text.
+ * Whether a page is the same walk of its sort index whatever its parameters: no search; a prefix
+ * or exact search on the sort key itself (a range of that index); or a contains search no index
+ * answers (shorter than a trigram, or a UPN text in its domain part, `plan` of kind `walk`) on
+ * the other field, checked with `strpos` on each row walked, whose selectivity the planner
+ * cannot estimate from the text anyway. Other contains searches are planned for their text.
  *
  * @example
  * hasParameterFreePlan({ state: 'active', sortField: 'userPrincipalName', direction: 'asc', search: { field: 'userPrincipalName', operator: 'starts_with', value: 'zoe' } }); // true
  */
-export function hasParameterFreePlan(query: UserListQuery): boolean {
+export function hasParameterFreePlan(query: UserListQuery, plan?: ContainsPlan): boolean {
   const search = query.search;
-  return !search || (search.operator !== 'substring' && search.field === query.sortField);
+  if (!search) return true;
+  if (search.operator !== 'substring') return search.field === query.sortField;
+  return !usesTrigramIndex(search) || (plan?.kind === 'walk' && search.field !== query.sortField);
 }
 
 /**
@@ -161,10 +165,10 @@ export function hasParameterFreePlan(query: UserListQuery): boolean {
  * @example
  * postgresGenericUserPageSql({ state: 'active', sortField: 'displayName', direction: 'asc' }, partnerId, customerId, 100);
  */
-export function postgresGenericUserPageSql(query: UserListQuery, partnerId: string, customerId: string, size: number, after?: KeysetPosition): SqlText {
-  if (!hasParameterFreePlan(query)) throw new Error('this page is planned for its search');
+export function postgresGenericUserPageSql(query: UserListQuery, partnerId: string, customerId: string, size: number, after?: KeysetPosition, plan?: ContainsPlan): SqlText {
+  if (!hasParameterFreePlan(query, plan)) throw new Error('this page is planned for its search');
   if (!Number.isInteger(size) || size < 1 || size > 500) throw new Error(`page size ${size} is not 1 to 500`);
-  return keysetPageSql('postgres', userRange('postgres', query, customerId, after), partnerId, customerId, size, true);
+  return keysetPageSql('postgres', userRange('postgres', query, customerId, after, undefined, plan), partnerId, customerId, size, true);
 }
 
 /** The items, boundary and owned rows of a page over `range` (see {@link userPageSql}). */
