@@ -6,8 +6,8 @@ import { syntheticUsers, unusablePasswordHash } from '../../demo/synthetic-users
 import type { UserListQuery, UserSearch } from '../../domain/user-list-query.js';
 import type { UserRow } from '../../domain/user.js';
 import { testCustomer, testPostgresUrl } from '../../test-support/stores.js';
-import type { ContainsPlan } from '../queries/substring-search.js';
-import { numberPlaceholders, postgresGenericUserPageSql, userPageSql, type SqlText } from '../queries/user-list-sql.js';
+import { planUpnContains, type ContainsPlan } from '../queries/substring-search.js';
+import { numberPlaceholders, postgresGenericUserPageSql, postgresNameWordsPageSql, userPageSql, type SqlText } from '../queries/user-list-sql.js';
 import { userPageItemsText } from '../store.js';
 import { PostgresStore } from './postgres-store.js';
 
@@ -133,6 +133,48 @@ describe('pages on PostgreSQL whose plan does not depend on their parameters', (
       assert.equal(s.custom, 0, `${s.name} was planned for its parameters`);
       assert.ok(s.generic > 0, `${s.name} never ran`);
     }
+  });
+
+  it('of a search answered by the words of display names keep one generic plan that reads each word from the indexes', async () => {
+    const position = { key: rows[0].displayNameKey, id: rows[0].id };
+    for (const state of ['active', 'inactive'] as const)
+      for (const direction of ['asc', 'desc'] as const)
+        for (const after of [undefined, position])
+          for (const words of [['ada'], ['ada', 'tanaka', 'nakamura']]) {
+            const query: UserListQuery = { state, sortField: 'displayName', direction, search: { field: 'displayName', operator: 'substring', value: 'ada' } };
+            const sql = postgresNameWordsPageSql(query, demoPartnerId, customer.id, 100, words, after, 'written');
+            for (const plan of [await preparedPlan(sql, 'generic'), await genericPlan(sql)]) {
+              const context = `${JSON.stringify({ query, after, words })}:\n${plan}`;
+              assert.match(plan, /Index (Only )?Scan (Backward )?using user_name_words_by_word on user_name_words/, context);
+              assert.match(plan, /Index (Only )?Scan (Backward )?using users_by_display_name on users/, context);
+              assert.match(plan, /Index Scan using users_pkey on users/, context);
+              assert.doesNotMatch(plan, /Seq Scan on users|Bitmap Heap Scan/, context);
+            }
+          }
+  });
+
+  it('of a search answered by the words of display names run their generic plan, never planned again', async () => {
+    const word = rows[0].displayNameKey.split(' ')[1];
+    const query: UserListQuery = { state: 'active', sortField: 'displayName', direction: 'asc', search: { field: 'displayName', operator: 'substring', value: word } };
+    let page = await store.readUserPage(demoPartnerId, customer.id, query, 30);
+    assert.ok(page && page.count === 30, `"${word}" should fill a page`);
+    for (let i = 0; i < 8 && page?.next; i++) page = await store.readUserPage(demoPartnerId, customer.id, query, 30, page.next);
+    const { rows: statements } = await store.pagePool.query("SELECT name, generic_plans::int AS generic, custom_plans::int AS custom FROM pg_prepared_statements WHERE name LIKE 'gw\\_%'");
+    assert.ok(statements.length > 0, 'no name-words page statement was prepared on the page connections');
+    for (const s of statements) {
+      assert.equal(s.custom, 0, `${s.name} was planned for its parameters`);
+      assert.ok(s.generic > 0, `${s.name} never ran`);
+    }
+  });
+
+  it('look for a search on the field they are not sorted by once, for the page and its boundary both', async () => {
+    const sortedByName = { state: 'active', sortField: 'displayName', direction: 'asc' } as const;
+    const trigram: UserListQuery = { ...sortedByName, search: { field: 'userPrincipalName', operator: 'substring', value: '.1234' } };
+    const custom = await preparedPlan(userPageSql('postgres', trigram, demoPartnerId, customer.id, 100, undefined, undefined, planUpnContains('.1234', [customer.domain])), 'custom');
+    assert.equal(custom.match(/Bitmap Index Scan on users_upn_local_trgm/g)?.length, 1, custom);
+    const walk: UserListQuery = { ...sortedByName, search: { field: 'userPrincipalName', operator: 'substring', value: '@generic' } };
+    const generic = await preparedPlan(postgresGenericUserPageSql(walk, demoPartnerId, customer.id, 100, undefined, { kind: 'walk' }), 'generic');
+    assert.equal(generic.match(/Scan using users_by_display_name on users/g)?.length, 1, generic);
   });
 
   it('of more sizes than get generic statements are still each the right users', async () => {

@@ -400,10 +400,13 @@ export class PostgresStore implements Store {
     const search = query.search;
     const words = search && answeredByNameWords(query) ? await this.nameWordsContaining(search.value) : undefined;
     if (words !== undefined) {
-      // Its runs are index ranges whatever the text: one prepared statement per shape serves all.
-      const sql = postgresNameWordsPageSql(query, partnerId, customerId, size, words, after);
-      const name = `uw_${query.state}_${query.direction}_${words.length}_${after ? 'a' : 'f'}`;
-      const { rows } = await this.pool.query({ name, text: numberPlaceholders(sql.text), values: sql.params, rowMode: 'array' });
+      // Its runs are index ranges whatever the text: one prepared statement per shape serves all,
+      // with a generic plan where the size can be written in.
+      const generic = this.hasGenericPageStatements(size);
+      const sql = postgresNameWordsPageSql(query, partnerId, customerId, size, words, after, generic ? 'written' : 'bound');
+      const shape = `${query.state === 'active' ? 'a' : 'i'}_${query.direction === 'asc' ? 'a' : 'd'}_${words.length}_${after ? 'a' : 'f'}`;
+      const pool = generic ? this.pagePool : this.pool;
+      const { rows } = await pool.query({ name: generic ? `gw_${shape}_${size}` : `uw_${shape}`, text: numberPlaceholders(sql.text), values: sql.params, rowMode: 'array' });
       return userPageFromRows(rows as UserPageRow[], size);
     }
     const plan = search && usesTrigramIndex(search) && search.field === 'userPrincipalName' ? planUpnContains(search.value, await this.upnDomains(customerId)) : undefined;

@@ -283,7 +283,7 @@ export const sqliteNameWordsContainingSql = `SELECT word FROM name_words WHERE r
  * The keys and ids of the first `limit` users in page order, after `after`, whose key begins with
  * or files any of `words` (each user once): two sorted runs per word, merged. No words: no rows.
  */
-export function nameWordsMatchSql(dialect: 'sqlite' | 'postgres', query: UserListQuery, customerId: string, words: readonly string[], limit: number, after?: KeysetPosition): { text: string; params: unknown[] } {
+export function nameWordsMatchSql(dialect: 'sqlite' | 'postgres', query: UserListQuery, customerId: string, words: readonly string[], limit: number, after?: KeysetPosition, limitInText = dialect === 'sqlite'): { text: string; params: unknown[] } {
   if (query.state !== 'active' && query.state !== 'inactive') throw new Error(`unknown user state ${String(query.state)}`);
   if (words.length > maxNameWords) throw new Error(`more than ${maxNameWords} words`);
   if (words.length === 0) return { text: 'SELECT NULL AS k, NULL AS id WHERE false', params: [] };
@@ -291,9 +291,10 @@ export function nameWordsMatchSql(dialect: 'sqlite' | 'postgres', query: UserLis
   const cmp = query.direction === 'asc' ? '>' : '<';
   const params: unknown[] = [];
   // SQLite re-prepares a statement whose LIMIT is bound, so there it is written in (see
-  // limitClause); PostgreSQL keeps one prepared statement per shape, with the limit bound.
+  // limitClause); PostgreSQL keeps one prepared statement per shape, with the limit bound, or
+  // written in for a generic plan (see postgresNameWordsPageSql).
   const limited = () => {
-    if (dialect === 'sqlite') return limitClause(limit);
+    if (limitInText) return limitClause(limit);
     params.push(limit);
     return 'LIMIT ?';
   };

@@ -132,6 +132,7 @@ export function userPageSql(dialect: 'sqlite' | 'postgres', query: UserListQuery
   // on the index entry. (Where matches are dense, reading the page's rows by id costs ~0.5 ms more
   // than reading them during the walk, which a walk that must read each row anyway keeps.)
   if (dialect === 'postgres' && usesTrigramIndex(query.search) && query.search?.field === query.sortField) return postgresContainsPageSql(range, partnerId, customerId, size);
+  if (dialect === 'postgres' && searchesOtherField(query)) return postgresReadOncePageSql(range, partnerId, customerId, size, false);
   return keysetPageSql(dialect, range, partnerId, customerId, size, dialect === 'sqlite');
 }
 
@@ -168,7 +169,34 @@ export function hasParameterFreePlan(query: UserListQuery, plan?: ContainsPlan):
 export function postgresGenericUserPageSql(query: UserListQuery, partnerId: string, customerId: string, size: number, after?: KeysetPosition, plan?: ContainsPlan): SqlText {
   if (!hasParameterFreePlan(query, plan)) throw new Error('this page is planned for its search');
   if (!Number.isInteger(size) || size < 1 || size > 500) throw new Error(`page size ${size} is not 1 to 500`);
-  return keysetPageSql('postgres', userRange('postgres', query, customerId, after, undefined, plan), partnerId, customerId, size, true);
+  const range = userRange('postgres', query, customerId, after, undefined, plan);
+  if (searchesOtherField(query)) return postgresReadOncePageSql(range, partnerId, customerId, size, true);
+  return keysetPageSql('postgres', range, partnerId, customerId, size, true);
+}
+
+/** Whether the search is on a field the sort index does not hold, so each candidate's row is read to check it. */
+const searchesOtherField = (query: UserListQuery): boolean => query.search !== undefined && query.search.field !== query.sortField;
+
+/**
+ * PostgreSQL, a page of a search on the field the page is not sorted by: every candidate's row is
+ * read to check the search anyway, so the page's users and the one after it are read once with
+ * their items (a materialized CTE of size + 1 rows), and the page and its boundary both come
+ * from those rows. The page and its boundary as two subqueries ran the search twice: a trigram
+ * search its index scan (".12345@" in a UPN at 1 M users, sorted by display name: ~1.2 ms each),
+ * a walk of the sort index its row reads.
+ */
+function postgresReadOncePageSql(range: UserRange, partnerId: string, customerId: string, size: number, sizeInText: boolean): SqlText {
+  const order = `k ${range.dir}, id ${range.dir}`;
+  // Bound, as in keysetPageSql: one named statement per shape serves every size.
+  const [matchLimit, pageLimit, edgeOffset] = sizeInText ? [limitClause(size + 1), limitClause(size), String(size - 1)] : ['LIMIT ?', 'LIMIT ?', '?'];
+  return {
+    text:
+      `WITH matched AS MATERIALIZED (SELECT ${range.key} AS k, id, item_json FROM users WHERE ${range.where} ORDER BY ${range.order} ${matchLimit}) ` +
+      postgresItemPiecesSql(`SELECT k, id, item_json FROM matched ORDER BY ${order} ${pageLimit}`, range.dir) +
+      ` UNION ALL SELECT ${userPagePart.boundary}, NULL, NULL, k, id FROM (SELECT k, id FROM matched ORDER BY ${order} LIMIT 2 OFFSET ${edgeOffset}) edge ` +
+      `UNION ALL SELECT ${userPagePart.owned}, NULL, NULL, NULL, NULL FROM customers WHERE id = ? AND partner_id = ?`,
+    params: [...range.params, ...(sizeInText ? [] : [size + 1, size, size - 1]), customerId, partnerId],
+  };
 }
 
 /** The items, boundary and owned rows of a page over `range` (see {@link userPageSql}). */
@@ -240,14 +268,18 @@ function postgresContainsPageSql(range: UserRange, partnerId: string, customerId
 
 /**
  * PostgreSQL, a page of a contains search answered from the words of display names (see
- * name-words.ts and {@link sqliteNameWordsPageSql}).
+ * name-words.ts and {@link sqliteNameWordsPageSql}). Its runs are index ranges whatever the words,
+ * so its plan does not depend on its parameters: `sizeIn: 'written'` writes the page size into the
+ * SQL for connections that keep one generic plan per statement (see
+ * {@link postgresGenericUserPageSql}); planned for each execution it cost "tanaka" ~0.4 ms more.
  *
  * @example
  * postgresNameWordsPageSql(query, partnerId, customerId, 100, ['tanaka']);
  */
-export function postgresNameWordsPageSql(query: UserListQuery, partnerId: string, customerId: string, size: number, words: readonly string[], after?: KeysetPosition): SqlText {
+export function postgresNameWordsPageSql(query: UserListQuery, partnerId: string, customerId: string, size: number, words: readonly string[], after?: KeysetPosition, sizeIn: 'written' | 'bound' = 'bound'): SqlText {
   if (!Number.isInteger(size) || size < 1 || size > 500) throw new Error(`page size ${size} is not 1 to 500`);
-  return postgresMatchedPageSql(nameWordsMatchSql('postgres', query, customerId, words, size + 1, after), query.direction === 'asc' ? 'ASC' : 'DESC', partnerId, customerId, size, 'bound');
+  const matched = nameWordsMatchSql('postgres', query, customerId, words, size + 1, after, sizeIn === 'written');
+  return postgresMatchedPageSql(matched, query.direction === 'asc' ? 'ASC' : 'DESC', partnerId, customerId, size, sizeIn);
 }
 
 /** PostgreSQL: a page from `matched` (keys `k` and ids of the page's users and the one after it, in page order); see {@link sqliteMatchedPageSql}. */
@@ -258,10 +290,13 @@ function postgresMatchedPageSql(matched: SqlText, dir: 'ASC' | 'DESC', partnerId
   return {
     text:
       `WITH matched AS MATERIALIZED (${matched.text}) ` +
-      postgresItemPiecesSql(`SELECT m.k, m.id, u.item_json FROM (SELECT k, id FROM matched ORDER BY ${order} ${bound ? 'LIMIT ?' : limitClause(size)}) m JOIN users u ON u.customer_id = ? AND u.id = m.id`, dir) +
+      // Each item is a look-up by primary key (a scalar subquery): as a join, where seeks look
+      // dear (a small effective_cache_size, a high random_page_cost) the planner would rather
+      // hash the whole customer to find 100 users.
+      postgresItemPiecesSql(`SELECT m.k, m.id, (SELECT u.item_json FROM users u WHERE u.customer_id = ? AND u.id = m.id) AS item_json FROM (SELECT k, id FROM matched ORDER BY ${order} ${bound ? 'LIMIT ?' : limitClause(size)}) m`, dir) +
       ` UNION ALL SELECT ${userPagePart.boundary}, NULL, NULL, k, id FROM (SELECT k, id FROM matched ORDER BY ${order} LIMIT 2 OFFSET ${bound ? '?' : size - 1}) edge ` +
       `UNION ALL SELECT ${userPagePart.owned}, NULL, NULL, NULL, NULL FROM customers WHERE id = ? AND partner_id = ?`,
-    params: [...matched.params, ...(bound ? [size, customerId, size - 1] : [customerId]), customerId, partnerId],
+    params: [...matched.params, customerId, ...(bound ? [size, size - 1] : []), customerId, partnerId],
   };
 }
 
