@@ -117,6 +117,20 @@ describe('pages on PostgreSQL whose plan does not depend on their parameters', (
     }
   });
 
+  /** Reads nine full pages of `query`, then checks that the page connections' statements named `prefix_…` only ever ran their generic plan. */
+  async function assertPagesRunGenericPlans(query: UserListQuery, size: number, prefix: string): Promise<void> {
+    let page = await store.readUserPage(demoPartnerId, customer.id, query, size);
+    assert.ok(page && page.count === size, `${JSON.stringify(query)} should fill a page`);
+    for (let i = 0; i < 8 && page?.next; i++) page = await store.readUserPage(demoPartnerId, customer.id, query, size, page.next);
+    // One request at a time takes the same idle connection back, whose statements these are.
+    const { rows: statements } = await store.pagePool.query("SELECT name, generic_plans::int AS generic, custom_plans::int AS custom FROM pg_prepared_statements WHERE name LIKE $1 || '\\_%'", [prefix]);
+    assert.ok(statements.length > 0, `no ${prefix}_ statement was prepared on the page connections`);
+    for (const s of statements) {
+      assert.equal(s.custom, 0, `${s.name} was planned for its parameters`);
+      assert.ok(s.generic > 0, `${s.name} never ran`);
+    }
+  }
+
   it('would scan and sort the whole customer under a generic plan if the size were bound, which is why it is written in', async () => {
     const plan = await genericPlan(userPageSql('postgres', { state: 'active', sortField: 'displayName', direction: 'asc' }, demoPartnerId, customer.id, 100));
     assert.match(plan, /Seq Scan on users|Bitmap Heap Scan on users/, plan);
@@ -124,15 +138,7 @@ describe('pages on PostgreSQL whose plan does not depend on their parameters', (
 
   it('are read through prepared statements that run their generic plan, never planned again', async () => {
     const query: UserListQuery = { state: 'active', sortField: 'displayName', direction: 'asc' };
-    let page = await store.readUserPage(demoPartnerId, customer.id, query, 50);
-    for (let i = 0; i < 8 && page?.next; i++) page = await store.readUserPage(demoPartnerId, customer.id, query, 50, page.next);
-    // One request at a time takes the same idle connection back, whose statements these are.
-    const { rows: statements } = await store.pagePool.query("SELECT name, generic_plans::int AS generic, custom_plans::int AS custom FROM pg_prepared_statements WHERE name LIKE 'gp\\_%'");
-    assert.ok(statements.length > 0, 'no page statement was prepared on the page connections');
-    for (const s of statements) {
-      assert.equal(s.custom, 0, `${s.name} was planned for its parameters`);
-      assert.ok(s.generic > 0, `${s.name} never ran`);
-    }
+    await assertPagesRunGenericPlans(query, 50, 'gp');
   });
 
   it('of a search answered by the words of display names keep one generic plan that reads each word from the indexes', async () => {
@@ -156,15 +162,7 @@ describe('pages on PostgreSQL whose plan does not depend on their parameters', (
   it('of a search answered by the words of display names run their generic plan, never planned again', async () => {
     const word = rows[0].displayNameKey.split(' ')[1];
     const query: UserListQuery = { state: 'active', sortField: 'displayName', direction: 'asc', search: { field: 'displayName', operator: 'substring', value: word } };
-    let page = await store.readUserPage(demoPartnerId, customer.id, query, 30);
-    assert.ok(page && page.count === 30, `"${word}" should fill a page`);
-    for (let i = 0; i < 8 && page?.next; i++) page = await store.readUserPage(demoPartnerId, customer.id, query, 30, page.next);
-    const { rows: statements } = await store.pagePool.query("SELECT name, generic_plans::int AS generic, custom_plans::int AS custom FROM pg_prepared_statements WHERE name LIKE 'gw\\_%'");
-    assert.ok(statements.length > 0, 'no name-words page statement was prepared on the page connections');
-    for (const s of statements) {
-      assert.equal(s.custom, 0, `${s.name} was planned for its parameters`);
-      assert.ok(s.generic > 0, `${s.name} never ran`);
-    }
+    await assertPagesRunGenericPlans(query, 30, 'gw');
   });
 
   it('look for a search on the field they are not sorted by once, for the page and its boundary both', async () => {
