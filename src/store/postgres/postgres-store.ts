@@ -404,9 +404,8 @@ export class PostgresStore implements Store {
       // with a generic plan where the size can be written in.
       const generic = this.hasGenericPageStatements(size);
       const sql = postgresNameWordsPageSql(query, partnerId, customerId, size, words, after, generic ? 'written' : 'bound');
-      const shape = `${query.state === 'active' ? 'a' : 'i'}_${query.direction === 'asc' ? 'a' : 'd'}_${words.length}_${after ? 'a' : 'f'}`;
-      const pool = generic ? this.pagePool : this.pool;
-      const { rows } = await pool.query({ name: generic ? `gw_${shape}_${size}` : `uw_${shape}`, text: numberPlaceholders(sql.text), values: sql.params, rowMode: 'array' });
+      const name = `${pageStatementName(generic ? 'gw' : 'uw', query, after !== undefined, generic ? size : undefined)}_${words.length}`;
+      const { rows } = await (generic ? this.pagePool : this.pool).query({ name, text: numberPlaceholders(sql.text), values: sql.params, rowMode: 'array' });
       return userPageFromRows(rows as UserPageRow[], size);
     }
     const plan = search && usesTrigramIndex(search) && search.field === 'userPrincipalName' ? planUpnContains(search.value, await this.upnDomains(customerId)) : undefined;

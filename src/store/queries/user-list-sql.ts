@@ -132,7 +132,7 @@ export function userPageSql(dialect: 'sqlite' | 'postgres', query: UserListQuery
   // on the index entry. (Where matches are dense, reading the page's rows by id costs ~0.5 ms more
   // than reading them during the walk, which a walk that must read each row anyway keeps.)
   if (dialect === 'postgres' && usesTrigramIndex(query.search) && query.search?.field === query.sortField) return postgresContainsPageSql(range, partnerId, customerId, size);
-  if (dialect === 'postgres' && searchesOtherField(query)) return postgresReadOncePageSql(range, partnerId, customerId, size, false);
+  if (dialect === 'postgres' && searchesOtherField(query)) return postgresReadOncePageSql(range, partnerId, customerId, size, 'bound');
   return keysetPageSql(dialect, range, partnerId, customerId, size, dialect === 'sqlite');
 }
 
@@ -170,7 +170,7 @@ export function postgresGenericUserPageSql(query: UserListQuery, partnerId: stri
   if (!hasParameterFreePlan(query, plan)) throw new Error('this page is planned for its search');
   if (!Number.isInteger(size) || size < 1 || size > 500) throw new Error(`page size ${size} is not 1 to 500`);
   const range = userRange('postgres', query, customerId, after, undefined, plan);
-  if (searchesOtherField(query)) return postgresReadOncePageSql(range, partnerId, customerId, size, true);
+  if (searchesOtherField(query)) return postgresReadOncePageSql(range, partnerId, customerId, size, 'written');
   return keysetPageSql('postgres', range, partnerId, customerId, size, true);
 }
 
@@ -183,20 +183,16 @@ const searchesOtherField = (query: UserListQuery): boolean => query.search !== u
  * their items (a materialized CTE of size + 1 rows), and the page and its boundary both come
  * from those rows. The page and its boundary as two subqueries ran the search twice: a trigram
  * search its index scan (".12345@" in a UPN at 1 M users, sorted by display name: ~1.2 ms each),
- * a walk of the sort index its row reads.
+ * a walk of the sort index its row reads. `sizeIn: 'bound'`, as in keysetPageSql: one named
+ * statement per shape serves every size.
  */
-function postgresReadOncePageSql(range: UserRange, partnerId: string, customerId: string, size: number, sizeInText: boolean): SqlText {
-  const order = `k ${range.dir}, id ${range.dir}`;
-  // Bound, as in keysetPageSql: one named statement per shape serves every size.
-  const [matchLimit, pageLimit, edgeOffset] = sizeInText ? [limitClause(size + 1), limitClause(size), String(size - 1)] : ['LIMIT ?', 'LIMIT ?', '?'];
-  return {
-    text:
-      `WITH matched AS MATERIALIZED (SELECT ${range.key} AS k, id, item_json FROM users WHERE ${range.where} ORDER BY ${range.order} ${matchLimit}) ` +
-      postgresItemPiecesSql(`SELECT k, id, item_json FROM matched ORDER BY ${order} ${pageLimit}`, range.dir) +
-      ` UNION ALL SELECT ${userPagePart.boundary}, NULL, NULL, k, id FROM (SELECT k, id FROM matched ORDER BY ${order} LIMIT 2 OFFSET ${edgeOffset}) edge ` +
-      `UNION ALL SELECT ${userPagePart.owned}, NULL, NULL, NULL, NULL FROM customers WHERE id = ? AND partner_id = ?`,
-    params: [...range.params, ...(sizeInText ? [] : [size + 1, size, size - 1]), customerId, partnerId],
+function postgresReadOncePageSql(range: UserRange, partnerId: string, customerId: string, size: number, sizeIn: 'written' | 'bound'): SqlText {
+  const bound = sizeIn === 'bound';
+  const matched = {
+    text: `SELECT ${range.key} AS k, id, item_json FROM users WHERE ${range.where} ORDER BY ${range.order} ${bound ? 'LIMIT ?' : limitClause(size + 1)}`,
+    params: [...range.params, ...(bound ? [size + 1] : [])],
   };
+  return postgresMatchedPageSql(matched, range.dir, partnerId, customerId, size, sizeIn, 'carried');
 }
 
 /** The items, boundary and owned rows of a page over `range` (see {@link userPageSql}). */
@@ -282,21 +278,26 @@ export function postgresNameWordsPageSql(query: UserListQuery, partnerId: string
   return postgresMatchedPageSql(matched, query.direction === 'asc' ? 'ASC' : 'DESC', partnerId, customerId, size, sizeIn);
 }
 
-/** PostgreSQL: a page from `matched` (keys `k` and ids of the page's users and the one after it, in page order); see {@link sqliteMatchedPageSql}. */
-function postgresMatchedPageSql(matched: SqlText, dir: 'ASC' | 'DESC', partnerId: string, customerId: string, size: number, sizeIn: 'written' | 'bound' = 'written'): SqlText {
+/**
+ * PostgreSQL: a page from `matched` (keys `k` and ids of the page's users and the one after it, in
+ * page order, and with `items: 'carried'` their `item_json` too); see {@link sqliteMatchedPageSql}.
+ */
+function postgresMatchedPageSql(matched: SqlText, dir: 'ASC' | 'DESC', partnerId: string, customerId: string, size: number, sizeIn: 'written' | 'bound' = 'written', items: 'carried' | 'looked up' = 'looked up'): SqlText {
   const order = `k ${dir}, id ${dir}`;
   // Bound, the text is the same for every page size: one named statement per shape.
   const bound = sizeIn === 'bound';
+  const pageRows = `SELECT k, id${items === 'carried' ? ', item_json' : ''} FROM matched ORDER BY ${order} ${bound ? 'LIMIT ?' : limitClause(size)}`;
+  // Each item looked up is a look-up by primary key (a scalar subquery): as a join, where seeks
+  // look dear (a small effective_cache_size, a high random_page_cost) the planner would rather
+  // hash the whole customer to find 100 users.
+  const page = items === 'carried' ? pageRows : `SELECT m.k, m.id, (SELECT u.item_json FROM users u WHERE u.customer_id = ? AND u.id = m.id) AS item_json FROM (${pageRows}) m`;
   return {
     text:
       `WITH matched AS MATERIALIZED (${matched.text}) ` +
-      // Each item is a look-up by primary key (a scalar subquery): as a join, where seeks look
-      // dear (a small effective_cache_size, a high random_page_cost) the planner would rather
-      // hash the whole customer to find 100 users.
-      postgresItemPiecesSql(`SELECT m.k, m.id, (SELECT u.item_json FROM users u WHERE u.customer_id = ? AND u.id = m.id) AS item_json FROM (SELECT k, id FROM matched ORDER BY ${order} ${bound ? 'LIMIT ?' : limitClause(size)}) m`, dir) +
+      postgresItemPiecesSql(page, dir) +
       ` UNION ALL SELECT ${userPagePart.boundary}, NULL, NULL, k, id FROM (SELECT k, id FROM matched ORDER BY ${order} LIMIT 2 OFFSET ${bound ? '?' : size - 1}) edge ` +
       `UNION ALL SELECT ${userPagePart.owned}, NULL, NULL, NULL, NULL FROM customers WHERE id = ? AND partner_id = ?`,
-    params: [...matched.params, customerId, ...(bound ? [size, size - 1] : []), customerId, partnerId],
+    params: [...matched.params, ...(items === 'carried' ? [] : [customerId]), ...(bound ? [size, size - 1] : []), customerId, partnerId],
   };
 }
 
