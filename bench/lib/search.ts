@@ -42,11 +42,40 @@ export function searchUrl(listUrl: string, c: SearchCase): string {
   return url;
 }
 
-/** Runs every search case for `seconds` at one connection; results by label. */
-export async function runSearches(listUrl: string, auth: string, seconds: number, wrk: (o: WrkOptions) => Promise<WrkResult>, pid?: number): Promise<Record<string, WrkResult>> {
-  const out: Record<string, WrkResult> = {};
-  for (const c of searchCases) out[c.label] = await wrk({ url: searchUrl(listUrl, c), connections: 1, seconds, auth, pid });
-  return out;
+/** The search cases' results by label, and every run of the baseline (the unfiltered first page). */
+export interface SearchRun {
+  byLabel: Record<string, WrkResult>;
+  baselines: WrkResult[];
+}
+
+/**
+ * Runs every search case for `seconds` at one connection, the baseline again before each: one
+ * run of a few seconds is at the mercy of the machine's moment, and every ratio rests on it.
+ */
+export async function runSearches(listUrl: string, auth: string, seconds: number, wrk: (o: WrkOptions) => Promise<WrkResult>, pid?: number): Promise<SearchRun> {
+  const [baseline, ...cases] = searchCases;
+  const byLabel: Record<string, WrkResult> = {};
+  const baselines: WrkResult[] = [];
+  const measure = (c: SearchCase) => wrk({ url: searchUrl(listUrl, c), connections: 1, seconds, auth, pid });
+  for (const c of cases) {
+    baselines.push(await measure(baseline));
+    byLabel[baseline.label] ??= baselines[0];
+    byLabel[c.label] = await measure(c);
+  }
+  return { byLabel, baselines };
+}
+
+/**
+ * The baseline p50 that search ratios are taken against: the median of its runs between the
+ * cases, or its one run in results written before there were several.
+ *
+ * @example
+ * searchBaselineP50(results.search, results.searchBaselines); // 0.41
+ */
+export function searchBaselineP50(byLabel: Record<string, WrkResult>, baselines?: WrkResult[]): number {
+  if (!baselines?.length) return byLabel[searchCases[0].label].p50Ms;
+  const p50s = baselines.map((w) => w.p50Ms).sort((a, b) => a - b);
+  return p50s[Math.floor(p50s.length / 2)];
 }
 
 /**
@@ -75,9 +104,33 @@ export function seedWithoutSearchIndex(store: 'sqlite' | 'postgres', users: numb
   });
 }
 
+/**
+ * `tenantry seed` with and without the search index, alternating for `rounds` rounds, so that
+ * both see the same machine; the database seeded last with the index is the one kept.
+ */
+export async function seedWithAndWithoutIndex(store: 'sqlite' | 'postgres', users: number, rounds: number, names: { with: string; without: string }): Promise<SeedRuns> {
+  const runs: SeedRuns = { with: [], without: [] };
+  for (let round = 0; round < rounds; round++) {
+    runs.without.push(await seedWithoutSearchIndex(store, users, names.without));
+    runs.with.push(await seedDataset(store, users, names.with));
+  }
+  return runs;
+}
+
+/** Seeds of the same users into the same databases, in the order they ran. */
+export interface SeedRuns {
+  with: Dataset[];
+  without: Dataset[];
+}
+
+/** The fastest of several seeds of the same data: noise on a shared machine only slows a run. */
+export const fastestSeed = (runs: Dataset[]): Dataset => runs.reduce((best, d) => (d.seedUsersPerSecond > best.seedUsersPerSecond ? d : best));
+
 export interface SearchIndexCost {
   seedWith: Dataset;
   seedWithout: Dataset;
+  /** Every seed when there were several (seedWith and seedWithout are the fastest of each). */
+  seedRuns?: SeedRuns;
   /** Create-user requests (scrypt on), alternating with and without the index, summed. */
   createWith: WrkResult[];
   createWithout: WrkResult[];
