@@ -24,7 +24,7 @@ import type { UserListQuery } from '../../domain/user-list-query.js';
 import { customerColumns, customerFromRow, customerListSql, customerValues, userColumns, userFromRow, userRecordColumns, userValues } from '../queries/columns.js';
 import { partnerAccountFromRow } from '../queries/partner-account-row.js';
 import { hasParameterFreePlan, numberPlaceholders, postgresGenericUserPageSql, postgresNameWordsPageSql, userPageFromRows, userPageSql, type UserPageRow } from '../queries/user-list-sql.js';
-import { likeContainsPattern, planUpnContains, upnDomainsSql, usesTrigramIndex } from '../queries/substring-search.js';
+import { likeContainsPattern, planUpnContains, upnContainsPlanWithoutDomains, upnDomainsSql, usesTrigramIndex } from '../queries/substring-search.js';
 import { answeredByNameWords, maxNameWords, nameWordsInsertTrigger, postgresBulkLoadSetting, postgresNameWordsContainingSql, splitNameWords } from '../queries/name-words.js';
 import type { ClaimLease, ClaimResult, CustomerSearch, IdempotencyKey, Page, RateCounterKey, SigningKey, Store, StoredResponse, UserChange, UserChangeOutcome, UserPageJson, UserWriteResult, WriteReceipt } from '../store.js';
 import { failpoint } from '../failpoint.js';
@@ -408,7 +408,10 @@ export class PostgresStore implements Store {
       const { rows } = await (generic ? this.pagePool : this.pool).query({ name, text: numberPlaceholders(sql.text), values: sql.params, rowMode: 'array' });
       return userPageFromRows(rows as UserPageRow[], size);
     }
-    const plan = search && usesTrigramIndex(search) && search.field === 'userPrincipalName' ? planUpnContains(search.value, await this.upnDomains(customerId)) : undefined;
+    const plan =
+      search && usesTrigramIndex(search) && search.field === 'userPrincipalName'
+        ? (upnContainsPlanWithoutDomains(search.value) ?? planUpnContains(search.value, await this.upnDomains(customerId)))
+        : undefined;
     if (hasParameterFreePlan(query, plan) && this.hasGenericPageStatements(size)) {
       const sql = postgresGenericUserPageSql(query, partnerId, customerId, size, after, plan);
       // Every such search's SQL differs by its field and operator only (a contains search here is a strpos check).

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { planUpnContains } from './substring-search.js';
+import { planUpnContains, upnContainsPlanWithoutDomains } from './substring-search.js';
 
 describe('planning a contains search on the UPN', () => {
   const domains = ['contoso.com', 'fabrikam.onmicrosoft.com'];
@@ -42,5 +42,22 @@ describe('planning a contains search on the UPN', () => {
 
   it('walks when the domains are not all known', () => {
     assert.deepEqual(planUpnContains('tanaka', undefined), { kind: 'walk' });
+  });
+});
+
+describe('planning a contains search on the UPN before the domains are read', () => {
+  it('asks the index for the part up to the @ when it is long enough for a trigram', () => {
+    assert.deepEqual(upnContainsPlanWithoutDomains('.12345@'), { kind: 'index', text: '.12345@', domains: [] });
+    assert.deepEqual(upnContainsPlanWithoutDomains('ada.b@fabri'), { kind: 'index', text: 'ada.b@', domains: [] });
+    assert.deepEqual(upnContainsPlanWithoutDomains('ada@contoso.com@x'), { kind: 'index', text: 'ada@', domains: [] });
+  });
+
+  it('plans as the domains would, where they would not rule every user out', () => {
+    const domains = ['contoso.com', 'fabrikam.onmicrosoft.com'];
+    for (const value of ['.12345@', 'ada.b@fabri', 'ada.b@', 'ada.b@contoso.com']) assert.deepEqual(upnContainsPlanWithoutDomains(value), planUpnContains(value, domains), value);
+  });
+
+  it('leaves to the domains a text without an @, or with less than a trigram before it', () => {
+    for (const value of ['tanaka', 'contoso', '@contoso', 'a@contoso.com', 'a@', '']) assert.equal(upnContainsPlanWithoutDomains(value), undefined, value);
   });
 });

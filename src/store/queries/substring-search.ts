@@ -125,6 +125,24 @@ export function planUpnContains(value: string, domains: readonly string[] | unde
   return beginning.length === domains.length ? { kind: 'walk' } : { kind: 'index', text: undefined, domains: beginning };
 }
 
+/**
+ * The plan of a contains search on the UPN that {@link planUpnContains} reaches without the
+ * customer's domains: a text with an `@` and enough before it for the trigram index. Its
+ * candidates are the users whose `local@` holds that part, whatever the domains, and each is
+ * checked for the whole text; the domains would only tell at once that none can match. Saves
+ * reading them (a round trip on PostgreSQL) for searches such as "ada.b@" or "ada.b@fabri".
+ *
+ * @example
+ * upnContainsPlanWithoutDomains('.12345@'); // { kind: 'index', text: '.12345@', domains: [] }
+ * upnContainsPlanWithoutDomains('tanaka'); // undefined: the text may lie in a domain
+ */
+export function upnContainsPlanWithoutDomains(value: string): ContainsPlan | undefined {
+  const at = value.indexOf('@');
+  if (at < 0) return undefined;
+  const before = value.slice(0, at + 1);
+  return usesTrigramIndex({ field: 'userPrincipalName', operator: 'substring', value: before }) ? { kind: 'index', text: before, domains: [] } : undefined;
+}
+
 /** The plan of a contains search on the display name: its index holds the whole key. */
 export const displayNameContainsPlan = (value: string): ContainsPlan => ({ kind: 'index', text: value, domains: [] });
 

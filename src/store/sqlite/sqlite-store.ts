@@ -23,7 +23,7 @@ import { customerColumns, customerFromRow, customerListSql, customerValues, user
 import { partnerAccountFromRow } from '../queries/partner-account-row.js';
 import { denseSearchProbeSql, sqliteNameWordsPageSql, sqliteSparseContainsPageSql, userPageFromRows, userPageSql, type UserPageRow } from '../queries/user-list-sql.js';
 import { RecentSet } from '../recent-set.js';
-import { displayNameContainsPlan, domainUsersSql, ftsContainsQuery, ftsPhrase, maxSearchCandidates, planUpnContains, searchCandidatesSql, searchMatchRowidsSql, upnDomainsSql, upnParts, usesTrigramIndex, type ContainsPlan } from '../queries/substring-search.js';
+import { displayNameContainsPlan, domainUsersSql, ftsContainsQuery, ftsPhrase, maxSearchCandidates, planUpnContains, searchCandidatesSql, searchMatchRowidsSql, upnContainsPlanWithoutDomains, upnDomainsSql, upnParts, usesTrigramIndex, type ContainsPlan } from '../queries/substring-search.js';
 import type { ClaimLease, ClaimResult, CustomerSearch, IdempotencyKey, Page, RateCounterKey, SigningKey, Store, StoredResponse, UserChange, UserChangeOutcome, UserPageJson, UserWriteResult, WriteReceipt } from '../store.js';
 import { failpoint } from '../failpoint.js';
 import { sqliteMigrations } from './migrations.js';
@@ -393,7 +393,7 @@ export class SqliteStore implements Store {
       return userPageFromRows(this.stmt(sql.text).raw(true).all(...sql.params) as UserPageRow[], size);
     }
     if (search && usesTrigramIndex(search)) {
-      const plan: ContainsPlan = search.field === 'userPrincipalName' ? planUpnContains(search.value, this.upnDomains(customerId)) : displayNameContainsPlan(search.value);
+      const plan: ContainsPlan = search.field === 'userPrincipalName' ? (upnContainsPlanWithoutDomains(search.value) ?? planUpnContains(search.value, this.upnDomains(customerId))) : displayNameContainsPlan(search.value);
       if (plan.kind === 'none') candidates = '[]';
       else if (!this.searchIsDenseAt(query, customerId, size, after)) {
         // A rare text: its few matches, found in the indexes, are looked up, sorted and paged. A
