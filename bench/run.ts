@@ -167,10 +167,9 @@ async function benchImport(server: Running, auth: string, rows: number): Promise
 }
 
 async function benchStore(store: 'sqlite' | 'postgres', results: BenchResults): Promise<Running> {
-  log(`${store}: seeding ${users} users`);
   // The same load into a database whose search index was removed after migrating, alternating.
   log(`${store}: seeding ${users} users without the search index and with it, twice`);
-  const seedRuns = await seedWithAndWithoutIndex(store, users, 2, { with: store === 'sqlite' ? 'users-1m' : pgBenchDatabase, without: store === 'sqlite' ? 'search-noindex' : `${pgBenchDatabase}_noindex` });
+  const seedRuns = await seedWithAndWithoutIndex(store, users, 2);
   const seedWithout = fastestSeed(seedRuns.without);
   const dataset = fastestSeed(seedRuns.with);
   commands.push(`node bin/tenantry.js seed --database ${store === 'sqlite' ? 'sqlite:.bench/users-1m.db' : `${pgAdminUrl}/${pgBenchDatabase}`} --customer ${benchCustomerId} --users ${users}`);

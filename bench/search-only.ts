@@ -12,7 +12,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { bearerToken, benchCustomerId, benchDir, benchDomain, pgBenchDatabase, type Dataset } from './lib/dataset.js';
+import { bearerToken, benchCustomerId, benchDir, benchDomain, type Dataset } from './lib/dataset.js';
 import { repoRoot, startServer } from './lib/processes.js';
 import { fastestSeed, runSearches, searchBaselineP50, searchCases, searchTargets, seedWithAndWithoutIndex, type SearchIndexCost } from './lib/search.js';
 import { ensureWrk, runWrk, type WrkResult } from './lib/wrk.js';
@@ -30,7 +30,7 @@ const results: Record<string, { date?: string; search: Record<string, WrkResult>
 const lines: string[] = [];
 for (const store of stores) {
   log(`${store}: seeding ${users} users without the search index and with it, twice`);
-  const seedRuns = await seedWithAndWithoutIndex(store, users, 2, { with: store === 'sqlite' ? 'users-1m' : pgBenchDatabase, without: store === 'sqlite' ? 'search-noindex' : `${pgBenchDatabase}_noindex` });
+  const seedRuns = await seedWithAndWithoutIndex(store, users, 2);
   const seedWithout: Dataset = fastestSeed(seedRuns.without);
   const seedWith = fastestSeed(seedRuns.with);
   log(`${store}: ${seedWith.seedUsersPerSecond} users/s with the index, ${seedWithout.seedUsersPerSecond} without (fastest of each)`);

@@ -25,6 +25,9 @@ export interface Dataset {
  * Recreates the store's database and seeds `users` users into the bench customer. `prepare`
  * runs on the new, empty database first (the search bench removes the search index there).
  */
+/** How the bench's PostgreSQL command-line tools reach the server. */
+const pgArgs = ['-h', '127.0.0.1', '-U', 'postgres'];
+
 export async function seedDataset(store: 'sqlite' | 'postgres', users: number, name = store === 'sqlite' ? 'users-1m' : pgBenchDatabase, prepare?: (database: string) => Promise<void>): Promise<Dataset> {
   let database: string;
   if (store === 'sqlite') {
@@ -32,7 +35,6 @@ export async function seedDataset(store: 'sqlite' | 'postgres', users: number, n
     for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true });
     database = `sqlite:${file}`;
   } else {
-    const pgArgs = ['-h', '127.0.0.1', '-U', 'postgres'];
     execFileSync('dropdb', [...pgArgs, '--if-exists', '--force', name], { stdio: 'ignore' });
     execFileSync('createdb', [...pgArgs, name], { stdio: 'ignore' });
     database = `${pgAdminUrl}/${name}`;
@@ -52,7 +54,7 @@ export async function seedDataset(store: 'sqlite' | 'postgres', users: number, n
  * seeded before it as well).
  */
 function settleWrites(store: 'sqlite' | 'postgres'): void {
-  if (store === 'postgres') execFileSync('psql', ['-h', '127.0.0.1', '-U', 'postgres', '-d', 'postgres', '-qAtc', 'CHECKPOINT'], { stdio: 'ignore' });
+  if (store === 'postgres') execFileSync('psql', [...pgArgs, '-d', 'postgres', '-qAtc', 'CHECKPOINT'], { stdio: 'ignore' });
   execFileSync('sync', [], { stdio: 'ignore' });
 }
 

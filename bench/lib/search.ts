@@ -6,7 +6,7 @@
  */
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
-import { seedDataset, type Dataset } from './dataset.js';
+import { pgBenchDatabase, seedDataset, type Dataset } from './dataset.js';
 import type { WrkOptions, WrkResult } from './wrk.js';
 
 /** What a search row is measured against; `target` names the issue's ratio it checks. */
@@ -59,10 +59,9 @@ export async function runSearches(listUrl: string, auth: string, seconds: number
   const measure = (c: SearchCase) => wrk({ url: searchUrl(listUrl, c), connections: 1, seconds, auth, pid });
   for (const c of cases) {
     baselines.push(await measure(baseline));
-    byLabel[baseline.label] ??= baselines[0];
     byLabel[c.label] = await measure(c);
   }
-  return { byLabel, baselines };
+  return { byLabel: { [baseline.label]: baselines[0], ...byLabel }, baselines };
 }
 
 /**
@@ -106,13 +105,15 @@ export function seedWithoutSearchIndex(store: 'sqlite' | 'postgres', users: numb
 
 /**
  * `tenantry seed` with and without the search index, alternating for `rounds` rounds, so that
- * both see the same machine; the database seeded last with the index is the one kept.
+ * both see the same machine; the database seeded last with the index (the bench's own, see
+ * seedDataset) is the one kept.
  */
-export async function seedWithAndWithoutIndex(store: 'sqlite' | 'postgres', users: number, rounds: number, names: { with: string; without: string }): Promise<SeedRuns> {
+export async function seedWithAndWithoutIndex(store: 'sqlite' | 'postgres', users: number, rounds: number): Promise<SeedRuns> {
   const runs: SeedRuns = { with: [], without: [] };
+  const without = store === 'sqlite' ? 'search-noindex' : `${pgBenchDatabase}_noindex`;
   for (let round = 0; round < rounds; round++) {
-    runs.without.push(await seedWithoutSearchIndex(store, users, names.without));
-    runs.with.push(await seedDataset(store, users, names.with));
+    runs.without.push(await seedWithoutSearchIndex(store, users, without));
+    runs.with.push(await seedDataset(store, users));
   }
   return runs;
 }

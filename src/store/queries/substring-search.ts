@@ -120,8 +120,8 @@ export function planUpnContains(value: string, domains: readonly string[] | unde
   const rest = value.slice(at + 1);
   const beginning = domains.filter((d) => d.startsWith(rest));
   if (beginning.length === 0) return { kind: 'none' };
-  const before = value.slice(0, at + 1);
-  if (usesTrigramIndex({ field: 'userPrincipalName', operator: 'substring', value: before })) return { kind: 'index', text: before, domains: [] };
+  const byLocalPart = upnContainsPlanWithoutDomains(value);
+  if (byLocalPart) return byLocalPart;
   return beginning.length === domains.length ? { kind: 'walk' } : { kind: 'index', text: undefined, domains: beginning };
 }
 
