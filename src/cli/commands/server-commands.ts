@@ -12,6 +12,7 @@ import { readFaultProfile } from '../fault-profile.js';
 import { trackConnections } from '../../server/graceful-close.js';
 import { defaultDatabaseUrl, openStore } from '../../store/open-store.js';
 import { pidFileFor, readRunningPid, writePidFile } from '../pid-file.js';
+import { holdStopSignals } from '../stop-signals.js';
 import { applyFaultProfile, emulatorAdminToken, emulatorJournalSize, emulatorRequested, ensureDefaultWorkspace, readFixtureFile } from '../emulator-start.js';
 import type { Workspace } from '../../schemas/emulator/workspace.js';
 import { clusterWorkerId, handedEverything, parseWorkerCount, reportListening, runPrimary, runsSweeper } from '../serve-cluster.js';
@@ -120,6 +121,8 @@ export function registerServerCommands(program: Command) {
         removePidFile();
         process.exit();
       }
+      // From here a stop waits for the server to be ready to finish what it was given (see stop-signals.ts).
+      const stop = holdStopSignals();
       const store = openStore(databaseUrl(opts.database));
       if (!workerId) await prepare(store);
       // Loaded here, not at the top: client commands (export, import) should not pay for the server.
@@ -138,6 +141,12 @@ export function registerServerCommands(program: Command) {
         ...(adminToken ? { emulator: { adminToken, stateCacheMs: workerId ? 0 : Number.POSITIVE_INFINITY, journalSize } } : {}),
         logToStderr: printJson,
       });
+      if (stop.requested) {
+        // Stopped while starting: nothing listens yet, so there is nothing to finish.
+        await app.close();
+        await store.close();
+        process.exit(0);
+      }
       // One sweeper is enough: in a cluster, the worker the primary chose runs it.
       const stopSweeper = runsSweeper() ? startSweeper(ctx, app.log) : () => {};
       const connections = trackConnections(app.server);
@@ -160,8 +169,7 @@ export function registerServerCommands(program: Command) {
         removePidFile();
         process.exit(0);
       };
-      process.once('SIGINT', shutdown);
-      process.once('SIGTERM', shutdown);
+      stop.handleWith(() => void shutdown());
       // SIGHUP's default is to end the process: a worker leaves reloads to its primary, a lone server has no one to hand over to.
       process.on('SIGHUP', () => {
         if (!workerId) app.log.warn('SIGHUP: a single server process cannot replace itself; run with --workers 2 or more for reloads');

@@ -1,0 +1,54 @@
+/**
+ * SIGTERM and SIGINT taken from the start of a server process, not only once it listens. Without
+ * a listener a signal's default ends the process on the spot, and a cluster worker can be given
+ * connections before `listen` returns: the primary hands them over as soon as it has added the
+ * worker. A worker stopped in that moment (a whole cluster stopping while a replacement starts)
+ * reset them, and their clients saw ECONNRESET for requests they had sent. Here a stop that
+ * arrives early waits for the server to say how it stops, and then stops it that way.
+ */
+
+export interface HeldStop {
+  /** Whether SIGTERM or SIGINT has arrived. */
+  readonly requested: boolean;
+  /** How to stop: runs now if a stop has arrived already, else on the first one. */
+  handleWith(stop: () => void): void;
+  /** Stops taking the signals (their defaults apply again). */
+  release(): void;
+}
+
+const stopSignals = ['SIGTERM', 'SIGINT'] as const;
+
+/**
+ * Takes SIGTERM and SIGINT from now on. The first one counts; the listeners are removed after it,
+ * so a second one ends the process as it would by default (a stuck stop can still be cut short).
+ *
+ * @example
+ * const stop = holdStopSignals();
+ * const app = await buildApp(store);
+ * if (stop.requested) process.exit(0); // nothing listens yet: nothing to finish
+ * await app.listen({ port: 8080 });
+ * stop.handleWith(() => void drainAndExit());
+ */
+export function holdStopSignals(): HeldStop {
+  let requested = false;
+  let handler: (() => void) | undefined;
+  const onSignal = () => {
+    release();
+    requested = true;
+    handler?.();
+  };
+  const release = () => {
+    for (const signal of stopSignals) process.off(signal, onSignal);
+  };
+  for (const signal of stopSignals) process.on(signal, onSignal);
+  return {
+    get requested() {
+      return requested;
+    },
+    handleWith(stop) {
+      handler = stop;
+      if (requested) stop();
+    },
+    release,
+  };
+}
