@@ -54,17 +54,18 @@ async function burstThenSignal(server: ServerProcess, auth: Record<string, strin
   // A socket per request: a request queued in the client, not yet sent, is not in flight.
   const agent = new http.Agent({ keepAlive: true, maxSockets: 32 });
   const users = `${server.url}/v1/customers/${demoCustomerId}/users`;
-  let signalled = false;
+  let signalledAt: number | undefined;
   const burst = Array.from({ length: 32 }, (_, i) =>
     requestOnce('POST', users, auth, { userPrincipalName: `burst.${randomUUID().slice(0, 8)}@${demoDomain}`, displayName: `Burst ${i}` }, 30_000, i % 2 === 0 ? agent : false).then(
       (res) => {
-        if (!signalled) {
-          signalled = true;
+        if (signalledAt === undefined) {
+          signalledAt = Date.now();
           signal();
         }
         return res.status;
       },
-      (e: Error) => e.message,
+      // Enough to tell a failure's cause apart: which connection it rode and when it failed.
+      (e: Error) => `${e.message} (request ${i}, ${i % 2 === 0 ? 'kept-alive' : 'new'} connection, ${signalledAt === undefined ? 'before the signal' : `${Date.now() - signalledAt} ms after the signal`})`,
     ),
   );
   const statuses = await Promise.all(burst);
@@ -146,7 +147,7 @@ for (const database of databases) {
       assert.ok(existsSync(pidFile));
       const exited = new Promise<number | null>((resolve) => server.child.once('exit', (code) => resolve(code)));
       const statuses = await burstThenSignal(server, auth, () => server.child.kill('SIGTERM'));
-      assert.deepEqual([...new Set(statuses)], [201], 'every request sent before the stop was answered');
+      assert.deepEqual([...new Set(statuses)], [201], `every request sent before the stop was answered; the server said:\n${server.output().slice(-3000)}`);
       assert.equal(await exited, 0);
       assert.equal(existsSync(pidFile), false);
     });
@@ -169,7 +170,7 @@ for (const database of databases) {
       assert.equal((await requestOnce('GET', `${server.url}/healthz`)).status, 200);
       const exited = new Promise<number | null>((resolve) => server.child.once('exit', (code) => resolve(code)));
       const statuses = await burstThenSignal(server, auth, () => server.child.kill('SIGTERM'));
-      assert.deepEqual([...new Set(statuses)], [201]);
+      assert.deepEqual([...new Set(statuses)], [201], `every request sent before the stop was answered; the server said:\n${server.output().slice(-3000)}`);
       assert.equal(await exited, 0);
     });
   });
