@@ -3,7 +3,8 @@
  * writes (clients on a new connection per request and clients on kept-alive connections):
  * SIGHUP and `tenantry serve reload` replace every worker one by one, a worker stopped with
  * SIGTERM finishes its requests and is replaced, and SIGTERM to the server finishes what is in
- * flight before it exits. No request may fail in any of these. On a SQLite file and PostgreSQL.
+ * flight before it exits, as does Ctrl-C (SIGINT to every process, then SIGTERM from the primary).
+ * No request may fail in any of these. On a SQLite file and PostgreSQL.
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -150,6 +151,29 @@ for (const database of databases) {
       assert.deepEqual([...new Set(statuses)], [201], `every request sent before the stop was answered; the server said:\n${server.output().slice(-3000)}`);
       assert.equal(await exited, 0);
       assert.equal(existsSync(pidFile), false);
+    });
+  });
+
+  describe(`tenantry serve --workers 2 stopped with Ctrl-C on ${database.name}`, { timeout: 120_000 }, () => {
+    let db: { url: string; drop(): Promise<void> };
+    let server: ServerProcess;
+    after(async () => {
+      if (server && server.child.exitCode === null && server.child.signalCode === null) await server.kill();
+      await db?.drop();
+    });
+
+    it('finishes the requests in flight when SIGINT reaches every process and the primary then sends SIGTERM, and exits 0', async () => {
+      db = await database.create();
+      server = await startServerProcess(['--workers', '2', '--port', '0', '--database', db.url, '--demo', '--log-level', 'warn', '--rate-limit', 'off']);
+      const auth = { authorization: `Bearer ${(await runCli(['token', '--database', db.url])).trim()}` };
+      const exited = new Promise<number | null>((resolve) => server.child.once('exit', (code) => resolve(code)));
+      // A terminal's Ctrl-C signals its whole process group: the primary and each worker.
+      const ctrlC = () => {
+        for (const pid of [server.child.pid!, ...childPids(server.child.pid!)]) process.kill(pid, 'SIGINT');
+      };
+      const statuses = await burstThenSignal(server, auth, ctrlC);
+      assert.deepEqual([...new Set(statuses)], [201], `every request sent before the stop was answered; the server said:\n${server.output().slice(-3000)}`);
+      assert.equal(await exited, 0);
     });
   });
 

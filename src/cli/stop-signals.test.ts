@@ -50,21 +50,36 @@ describe('holdStopSignals', () => {
     assert.match(output, /stopping/);
   });
 
-  it('runs a stop given before the signal on SIGINT, once, and lets a second signal end the process', async () => {
+  it('runs a stop given before the signal once, though SIGINT from a terminal and SIGTERM from a primary both arrive', async () => {
     const child = startChild(`
       const stop = holdStopSignals();
       let stops = 0;
-      stop.handleWith(() => console.log('stop ' + ++stops));
+      stop.handleWith(() => { console.log('stop ' + ++stops); setTimeout(() => process.exit(0), 300); });
       console.log('ready');
-      setInterval(() => {}, 1000); // a stop that never finishes
+      setInterval(() => {}, 1000); // serving
     `);
     await child.printed(/ready/);
     child.process.kill('SIGINT');
     await child.printed(/stop 1/);
     child.process.kill('SIGTERM');
-    const { signal, output } = await child.exited;
-    assert.equal(signal, 'SIGTERM');
+    const { code, signal, output } = await child.exited;
+    assert.deepEqual({ code, signal }, { code: 0, signal: null }, 'the stop finished: the second signal did not cut it short');
     assert.doesNotMatch(output, /stop 2/);
+  });
+
+  it('lets the same signal a second time end the process, so that a stuck stop can be cut short', async () => {
+    const child = startChild(`
+      const stop = holdStopSignals();
+      stop.handleWith(() => console.log('stopping'));
+      console.log('ready');
+      setInterval(() => {}, 1000); // a stop that never finishes
+    `);
+    await child.printed(/ready/);
+    child.process.kill('SIGTERM');
+    await child.printed(/stopping/);
+    child.process.kill('SIGTERM');
+    const { signal } = await child.exited;
+    assert.equal(signal, 'SIGTERM');
   });
 
   it('lets the signals go when released', async () => {

@@ -19,8 +19,10 @@ export interface HeldStop {
 const stopSignals = ['SIGTERM', 'SIGINT'] as const;
 
 /**
- * Takes SIGTERM and SIGINT from now on. The first one counts; the listeners are removed after it,
- * so a second one ends the process as it would by default (a stuck stop can still be cut short).
+ * Takes SIGTERM and SIGINT from now on, each once. The first signal stops; the other kind arriving
+ * after it changes nothing (a cluster worker gets SIGINT from the terminal's Ctrl-C and SIGTERM from
+ * its primary), while the same kind again ends the process as it would by default (Ctrl-C twice
+ * cuts a stuck stop short).
  *
  * @example
  * const stop = holdStopSignals();
@@ -33,14 +35,14 @@ export function holdStopSignals(): HeldStop {
   let requested = false;
   let handler: (() => void) | undefined;
   const onSignal = () => {
-    release();
+    if (requested) return;
     requested = true;
     handler?.();
   };
   const release = () => {
     for (const signal of stopSignals) process.off(signal, onSignal);
   };
-  for (const signal of stopSignals) process.on(signal, onSignal);
+  for (const signal of stopSignals) process.once(signal, onSignal);
   return {
     get requested() {
       return requested;
