@@ -74,6 +74,10 @@ async function burstThenSignal(server: ServerProcess, auth: Record<string, strin
   return statuses;
 }
 
+/** Every request of a burst was answered 201; if not, the failure shows what the server logged. */
+const assertEveryRequestAnswered = (statuses: (number | string)[], server: ServerProcess) =>
+  assert.deepEqual([...new Set(statuses)], [201], `every request sent before the stop was answered; the server said:\n${server.output().slice(-3000)}`);
+
 const describeLoad = (r: LoadReport) =>
   `${r.requests} requests (${r.created.length} writes acknowledged), ${r.failures.length} failed; answers by worker: ${[...r.workers].map(([w, n]) => `${w}=${n}`).join(' ')}`;
 
@@ -148,7 +152,7 @@ for (const database of databases) {
       assert.ok(existsSync(pidFile));
       const exited = new Promise<number | null>((resolve) => server.child.once('exit', (code) => resolve(code)));
       const statuses = await burstThenSignal(server, auth, () => server.child.kill('SIGTERM'));
-      assert.deepEqual([...new Set(statuses)], [201], `every request sent before the stop was answered; the server said:\n${server.output().slice(-3000)}`);
+      assertEveryRequestAnswered(statuses, server);
       assert.equal(await exited, 0);
       assert.equal(existsSync(pidFile), false);
     });
@@ -172,7 +176,7 @@ for (const database of databases) {
         for (const pid of [server.child.pid!, ...childPids(server.child.pid!)]) process.kill(pid, 'SIGINT');
       };
       const statuses = await burstThenSignal(server, auth, ctrlC);
-      assert.deepEqual([...new Set(statuses)], [201], `every request sent before the stop was answered; the server said:\n${server.output().slice(-3000)}`);
+      assertEveryRequestAnswered(statuses, server);
       assert.equal(await exited, 0);
     });
   });
@@ -194,7 +198,7 @@ for (const database of databases) {
       assert.equal((await requestOnce('GET', `${server.url}/healthz`)).status, 200);
       const exited = new Promise<number | null>((resolve) => server.child.once('exit', (code) => resolve(code)));
       const statuses = await burstThenSignal(server, auth, () => server.child.kill('SIGTERM'));
-      assert.deepEqual([...new Set(statuses)], [201], `every request sent before the stop was answered; the server said:\n${server.output().slice(-3000)}`);
+      assertEveryRequestAnswered(statuses, server);
       assert.equal(await exited, 0);
     });
   });

@@ -81,19 +81,4 @@ describe('holdStopSignals', () => {
     const { signal } = await child.exited;
     assert.equal(signal, 'SIGTERM');
   });
-
-  it('lets the signals go when released', async () => {
-    const child = startChild(`
-      const stop = holdStopSignals();
-      stop.handleWith(() => console.log('held'));
-      stop.release();
-      console.log('released');
-      setInterval(() => {}, 1000);
-    `);
-    await child.printed(/released/);
-    child.process.kill('SIGTERM');
-    const { signal, output } = await child.exited;
-    assert.equal(signal, 'SIGTERM');
-    assert.doesNotMatch(output, /held/);
-  });
 });

@@ -12,8 +12,6 @@ export interface HeldStop {
   readonly requested: boolean;
   /** How to stop: runs now if a stop has arrived already, else on the first one. */
   handleWith(stop: () => void): void;
-  /** Stops taking the signals (their defaults apply again). */
-  release(): void;
 }
 
 const stopSignals = ['SIGTERM', 'SIGINT'] as const;
@@ -39,9 +37,6 @@ export function holdStopSignals(): HeldStop {
     requested = true;
     handler?.();
   };
-  const release = () => {
-    for (const signal of stopSignals) process.off(signal, onSignal);
-  };
   for (const signal of stopSignals) process.once(signal, onSignal);
   return {
     get requested() {
@@ -51,6 +46,5 @@ export function holdStopSignals(): HeldStop {
       handler = stop;
       if (requested) stop();
     },
-    release,
   };
 }
