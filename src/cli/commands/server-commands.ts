@@ -12,6 +12,7 @@ import { readFaultProfile } from '../fault-profile.js';
 import { trackConnections } from '../../server/graceful-close.js';
 import { defaultDatabaseUrl, openStore } from '../../store/open-store.js';
 import { pidFileFor, readRunningPid, writePidFile } from '../pid-file.js';
+import { steadyHeapGrowth } from '../heap-growth.js';
 import { holdStopSignals } from '../stop-signals.js';
 import { applyFaultProfile, emulatorAdminToken, emulatorJournalSize, emulatorRequested, ensureDefaultWorkspace, readFixtureFile } from '../emulator-start.js';
 import type { Workspace } from '../../schemas/emulator/workspace.js';
@@ -123,6 +124,7 @@ export function registerServerCommands(program: Command) {
       }
       // From here a stop waits for the server to be ready to finish what it was given (see stop-signals.ts).
       const stop = holdStopSignals();
+      steadyHeapGrowth();
       const store = openStore(databaseUrl(opts.database));
       if (!workerId) await prepare(store);
       // Loaded here, not at the top: client commands (export, import) should not pay for the server.
