@@ -43,7 +43,7 @@ function fullCollectionsOfWork(steady: boolean): Promise<number> {
 describe('steadyHeapGrowth', () => {
   it('lets a heap held to slow growth grow to 3x again, so the same work runs a fraction of the full collections', async () => {
     const [held, steady] = await Promise.all([fullCollectionsOfWork(false), fullCollectionsOfWork(true)]);
-    // Measured: 35-36 held, 9 steady. The bound leaves room for the collector's own timing.
+    // Measured: 35-39 held, 9 steady. The bound leaves room for the collector's own timing.
     assert.ok(held >= 20, `the held heap should collect often (${held} full collections)`);
     assert.ok(steady * 2 <= held, `steady growth should at least halve the full collections: ${steady} against ${held}`);
   });

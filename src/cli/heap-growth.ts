@@ -15,7 +15,7 @@
 import { setFlagsFromString } from 'node:v8';
 
 /** The fixed growth: the old generation grows to 3x what survived the last full collection. */
-export const heapGrowingPercent = 200;
+const heapGrowingPercent = 200;
 
 /**
  * Fixes V8's heap growing factor for this process, unless the process was started with its own
