@@ -18,6 +18,8 @@ const ms = (n: number) => (n < 10 ? n.toFixed(2) : n.toFixed(1));
 const yes = (ok: boolean) => (ok ? '**yes**' : '**no**');
 const storeName = { sqlite: 'SQLite', postgres: 'PostgreSQL' } as const;
 const listTarget = { sqlite: 0.4, postgres: 0.25 } as const;
+/** Issue 14: the server's CPU per 100-user page at 50 connections, in µs (absolute, so shown beside the ceiling's of the same run). */
+const pageCpuTarget = { sqlite: 120, postgres: 180 } as const;
 
 function entries(r: BenchResults): [keyof typeof storeName, StoreResults][] {
   return (['sqlite', 'postgres'] as const).filter((s) => r.stores[s]).map((s) => [s, r.stores[s]!]);
@@ -34,6 +36,13 @@ function targets(r: BenchResults): string {
       const ratio = w.requestsPerSecond / x.list.baseline[i].requestsPerSecond;
       rows.push(`| 1 | list req/s ≥ ${listTarget[s]} × ceiling, c=${w.connections}, \`serve --workers ${x.listWorkers!.workers}\` | ${storeName[s]} | ${f2(ratio)} | ${yes(ratio >= listTarget[s])} |`);
     });
+  }
+  for (const [s, x] of entries(r)) {
+    const i = x.list.server.findIndex((w) => w.connections === 50);
+    const w = x.list.server[i];
+    if (!w?.cpuMicrosPerRequest) continue;
+    const beside = [`ceiling ${cpu(x.list.baseline[i])} µs`, ...(x.list.floor?.[i] ? [`bare fastify ${cpu(x.list.floor[i])} µs`] : [])].join(', ');
+    rows.push(`| 14 | server CPU per 100-user page ≤ ${pageCpuTarget[s]} µs, c=50 | ${storeName[s]} | ${f0(w.cpuMicrosPerRequest)} µs (${beside}, same run) | ${yes(w.cpuMicrosPerRequest <= pageCpuTarget[s])} |`);
   }
   for (const [s, x] of entries(r)) {
     const ratio = x.depth.http.lastP50Ms / x.depth.http.firstP50Ms;
