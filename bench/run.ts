@@ -17,7 +17,7 @@ import { positionOf, timeQueries, type QueryTimings } from './lib/offset-peer.js
 import { cliPath, memoryOf, repoRoot, runCli, startBaseline, startFastifyFloor, startServer, type Running } from './lib/processes.js';
 import { renderReport } from './lib/report.js';
 import { benchFixtureLoad, type FixtureLoadResult } from './lib/fixture-load.js';
-import { fastestSeed, runSearches, seedWithAndWithoutIndex, type SeedRuns } from './lib/search.js';
+import { fastestSeed, runSearches, seedRounds, seedSpeedRatio, seedWithAndWithoutIndex, type SeedRuns } from './lib/search.js';
 import { runSoak, type SoakResult } from './lib/soak.js';
 import { benchEmulatorCost, type EmulatorCostResult } from './lib/emulator-cost.js';
 import { benchSnapshot, type SnapshotBenchResult } from './lib/snapshot.js';
@@ -168,8 +168,8 @@ async function benchImport(server: Running, auth: string, rows: number): Promise
 
 async function benchStore(store: 'sqlite' | 'postgres', results: BenchResults): Promise<Running> {
   // The same load into a database whose search index was removed after migrating, alternating.
-  log(`${store}: seeding ${users} users without the search index and with it, twice`);
-  const seedRuns = await seedWithAndWithoutIndex(store, users, 2);
+  log(`${store}: seeding ${users} users without the search index and with it, ${seedRounds} pairs`);
+  const seedRuns = await seedWithAndWithoutIndex(store, users, seedRounds);
   const seedWithout = fastestSeed(seedRuns.without);
   const dataset = fastestSeed(seedRuns.with);
   commands.push(`node bin/tenantry.js seed --database ${store === 'sqlite' ? 'sqlite:.bench/users-1m.db' : `${pgAdminUrl}/${pgBenchDatabase}`} --customer ${benchCustomerId} --users ${users}`);

@@ -104,19 +104,40 @@ export function seedWithoutSearchIndex(store: 'sqlite' | 'postgres', users: numb
 }
 
 /**
- * `tenantry seed` with and without the search index, alternating for `rounds` rounds, so that
- * both see the same machine; the database seeded last with the index (the bench's own, see
- * seedDataset) is the one kept.
+ * `tenantry seed` with and without the search index, `rounds` pairs back to back, the order
+ * within a pair swapped each round (without first, then with first, …), so that each pair sees
+ * one moment of the machine and neither side always follows the other; the database seeded last
+ * with the index (the bench's own, see seedDataset) is the one kept.
  */
 export async function seedWithAndWithoutIndex(store: 'sqlite' | 'postgres', users: number, rounds: number): Promise<SeedRuns> {
   const runs: SeedRuns = { with: [], without: [] };
   const without = store === 'sqlite' ? 'search-noindex' : `${pgBenchDatabase}_noindex`;
   for (let round = 0; round < rounds; round++) {
-    runs.without.push(await seedWithoutSearchIndex(store, users, without));
+    if (round % 2 === 0) runs.without.push(await seedWithoutSearchIndex(store, users, without));
     runs.with.push(await seedDataset(store, users));
+    if (round % 2 === 1) runs.without.push(await seedWithoutSearchIndex(store, users, without));
   }
   return runs;
 }
+
+/**
+ * Seed speed with the index ÷ without it, per pair of `seedWithAndWithoutIndex` (the same round),
+ * and the median of those: the figure the target reads. The same seed ran 47,083 and 71,276
+ * users/s minutes apart, so the fastest of each side compared runs of different moments.
+ *
+ * @example
+ * seedSpeedRatio({ with: [a1, a2, a3], without: [b1, b2, b3] }); // { pairs: [a1/b1, a2/b2, a3/b3], median }
+ */
+export function seedSpeedRatio(runs: SeedRuns): { pairs: number[]; median: number } {
+  const pairs = runs.with.map((w, i) => w.seedUsersPerSecond / runs.without[i].seedUsersPerSecond);
+  const sorted = [...pairs].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  const median = sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+  return { pairs, median };
+}
+
+/** Pairs of seeds with and without the index: three, so that the median drops one outlying pair. */
+export const seedRounds = 3;
 
 /** Seeds of the same users into the same databases, in the order they ran. */
 export interface SeedRuns {
