@@ -17,7 +17,7 @@ import { positionOf, timeQueries, type QueryTimings } from './lib/offset-peer.js
 import { cliPath, memoryOf, repoRoot, runCli, startBaseline, startFastifyFloor, startServer, type Running } from './lib/processes.js';
 import { renderReport } from './lib/report.js';
 import { benchFixtureLoad, type FixtureLoadResult } from './lib/fixture-load.js';
-import { fastestSeed, runSearches, seedRounds, seedSpeedRatio, seedWithAndWithoutIndex, type SeedRuns } from './lib/search.js';
+import { fastestSeed, runSearches, seedRounds, seedWithAndWithoutIndex, type SeedRuns } from './lib/search.js';
 import { runSoak, type SoakResult } from './lib/soak.js';
 import { benchEmulatorCost, type EmulatorCostResult } from './lib/emulator-cost.js';
 import { benchSnapshot, type SnapshotBenchResult } from './lib/snapshot.js';
