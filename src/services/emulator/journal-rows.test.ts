@@ -41,7 +41,9 @@ describe('journal rows', () => {
     try {
       await builder.build(batch); // starts the worker
       const worker = (builder as unknown as { worker: { terminate(): Promise<number> } }).worker;
-      const held = builder.build(batch);
+      // Big enough (a few hundred ms of work) that the worker still holds it when terminated:
+      // a small batch could be answered before terminate() lands, and nothing would fail.
+      const held = builder.build(Array.from({ length: 400 }, () => batch).flat());
       await worker.terminate();
       await assert.rejects(held, /exited/);
       assert.deepEqual(await builder.build(batch), batch.map(toRow));
