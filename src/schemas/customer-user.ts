@@ -82,6 +82,14 @@ export const CustomerUserPatch = Type.Object(
 export type CustomerUserPatch = Static<typeof CustomerUserPatch>;
 
 /** Query of GET /customers/{id}/users; names bind case-insensitively. */
+/**
+ * At most this many users, in sort order from a page's position, are read for one page of a
+ * contains search too short for the trigram index (one or two characters): every user passed is
+ * checked, and a rare text read a whole customer in one request. A page that reaches the bound
+ * before it fills ends there, with what it found (perhaps nothing) and a continuation token.
+ */
+export const maxScannedUsers = 20_000;
+
 export const ListUsersQuery = Type.Object({
   size: Type.Optional(Type.String({ description: 'Page size, 1–500; 0 or absent means 100' })),
   filter: Type.Optional(
@@ -89,8 +97,9 @@ export const ListUsersQuery = Type.Object({
       description:
         'JSON filter: {"Field":"UserState","Value":"Inactive","Operator":"equals"} for deleted users; ' +
         'DisplayName or UserPrincipalName with starts_with, substring (contains) or equals for search, case-insensitive; ' +
-        'substring text of 3 characters or more is answered from a trigram index, shorter text by scanning the customer\'s users in sort order ' +
-        '(slower on large customers); starts_with is fastest when sortField is the same field. ' +
+        'substring text of 3 characters or more is answered from a trigram index, shorter text by a bounded scan: a page reads at most ' +
+        `${maxScannedUsers.toLocaleString('en-US')} users in sort order from its position, and one that reaches that bound before it fills ends there, with the matches it ` +
+        'found (perhaps none) and a continuation token; starts_with is fastest when sortField is the same field. ' +
         'Combine with {"LeftFilter","RightFilter","Operator":"and"}',
     }),
   ),

@@ -8,6 +8,7 @@ import type { CustomerRecord } from '../domain/customer.js';
 import { toUserRow, type UserRow } from '../domain/user.js';
 import type { UserListQuery } from '../domain/user-list-query.js';
 import { storeFactories, testCustomer } from '../test-support/stores.js';
+import { maxScannedUsers } from '../schemas/customer-user.js';
 import { userPageItemsText, userPagePieceSize, type Store } from './store.js';
 
 const customerFor = (partnerId: string): CustomerRecord => testCustomer(partnerId, 'Page');
@@ -218,6 +219,27 @@ for (const factory of storeFactories) {
       const { ids } = await walk(store, demoPartnerId, big.id, query, 100);
       assert.deepEqual(ids, expectedOrder(renamed.filter((r) => r.displayNameKey.includes('common')), query));
       assert.equal(ids.length, 2);
+    });
+
+    it(`reads at most ${maxScannedUsers.toLocaleString('en-US')} users for a page of a text shorter than a trigram, and still walks every match once`, async () => {
+      const wide = customerFor(demoPartnerId);
+      await store.insertCustomer(wide, []);
+      const total = maxScannedUsers + 3000;
+      const users = syntheticUsers(wide.id, wide.domain, 0, total);
+      const order = expectedOrder(users, { state: 'active', sortField: 'displayName', direction: 'asc' });
+      // Matches on both sides of the first bound: " Qj" appended keeps each user where it sorts.
+      const at = new Set([5, maxScannedUsers - 1, maxScannedUsers, maxScannedUsers + 1, total - 1].map((i) => order[i]));
+      const marked = users.map((row) => (at.has(row.id) ? toUserRow({ ...row, displayName: `${row.displayName} Qj`, userPrincipalName: `qj.${row.userPrincipalName}` }) : row));
+      await store.insertUsersBulk([marked], unusablePasswordHash);
+      for (const field of ['displayName', 'userPrincipalName'] as const) {
+        for (const direction of ['asc', 'desc'] as const) {
+          const query: UserListQuery = { state: 'active', sortField: 'displayName', direction, search: { field, operator: 'substring', value: 'qj' } };
+          const { ids, counts } = await walk(store, demoPartnerId, wide.id, query, 100);
+          assert.deepEqual(ids, expectedOrder(marked.filter((r) => at.has(r.id)), query), `${field} ${direction}`);
+          // The first page stopped at the bound with a match or more, short of a full page.
+          assert.deepEqual(counts, direction === 'asc' ? [2, 3] : [4, 1], `${field} ${direction}`);
+        }
+      }
     });
 
     it('walks a contains search whose text lies in more distinct words than are merged, and in fewer', async () => {

@@ -23,7 +23,7 @@ import type { UserRecord, UserRow } from '../../domain/user.js';
 import type { UserListQuery } from '../../domain/user-list-query.js';
 import { customerColumns, customerFromRow, customerListSql, customerValues, userColumns, userFromRow, userRecordColumns, userValues } from '../queries/columns.js';
 import { partnerAccountFromRow } from '../queries/partner-account-row.js';
-import { hasParameterFreePlan, numberPlaceholders, postgresGenericUserPageSql, postgresNameWordsPageSql, userPageFromRows, userPageSql, type UserPageRow } from '../queries/user-list-sql.js';
+import { endOfScanWindow, hasParameterFreePlan, isBoundedScan, numberPlaceholders, postgresGenericUserPageSql, postgresNameWordsPageSql, scanWindowEndSql, userPageFromRows, userPageSql, type UserPageRow } from '../queries/user-list-sql.js';
 import { likeContainsPattern, planUpnContains, upnContainsPlanWithoutDomains, upnDomainsSql, usesTrigramIndex } from '../queries/substring-search.js';
 import { answeredByNameWords, maxNameWords, nameWordsInsertTrigger, postgresBulkLoadSetting, postgresNameWordsContainingSql, splitNameWords } from '../queries/name-words.js';
 import type { ClaimLease, ClaimResult, CustomerSearch, IdempotencyKey, Page, RateCounterKey, SigningKey, Store, StoredResponse, UserChange, UserChangeOutcome, UserPageJson, UserWriteResult, WriteReceipt } from '../store.js';
@@ -412,24 +412,36 @@ export class PostgresStore implements Store {
       search && usesTrigramIndex(search) && search.field === 'userPrincipalName'
         ? (upnContainsPlanWithoutDomains(search.value) ?? planUpnContains(search.value, await this.upnDomains(customerId)))
         : undefined;
+    const upTo = isBoundedScan(query) ? await this.scanWindowEnd(query, customerId, after) : undefined;
+    // A bounded scan's page has one more condition than the same shape without its bound.
+    const bounded = upTo ? '_w' : '';
     if (hasParameterFreePlan(query, plan) && this.hasGenericPageStatements(size)) {
-      const sql = postgresGenericUserPageSql(query, partnerId, customerId, size, after, plan);
+      const sql = postgresGenericUserPageSql(query, partnerId, customerId, size, after, plan, upTo);
       // Every such search's SQL differs by its field and operator only (a contains search here is a strpos check).
-      const name = pageStatementName('gp', query, after !== undefined, size);
+      const name = pageStatementName('gp', query, after !== undefined, size) + bounded;
       const { rows } = await this.pagePool.query({ name, text: numberPlaceholders(sql.text), values: sql.params, rowMode: 'array' });
-      return userPageFromRows(rows as UserPageRow[], size);
+      return endOfScanWindow(userPageFromRows(rows as UserPageRow[], size), upTo);
     }
-    const sql = userPageSql('postgres', query, partnerId, customerId, size, after, undefined, plan);
+    const sql = userPageSql('postgres', query, partnerId, customerId, size, after, undefined, plan, upTo);
     // Named statements are prepared once per connection; the name encodes the query's shape. A
     // contains search is planned for its own text each time (unnamed): whether the trigram index
     // or a walk of the sort order is cheaper depends on how common the text is, which a cached
     // generic plan would decide once for every text.
-    const name = usesTrigramIndex(query.search) ? undefined : pageStatementName('up', query, after !== undefined);
+    const name = usesTrigramIndex(query.search) ? undefined : pageStatementName('up', query, after !== undefined) + bounded;
     const { rows } = await this.pool.query({ name, text: numberPlaceholders(sql.text), values: sql.params, rowMode: 'array' });
-    return userPageFromRows(rows as UserPageRow[], size);
+    return endOfScanWindow(userPageFromRows(rows as UserPageRow[], size), upTo);
   }
 
   /** Whether pages of `size` use generic-plan statements: the first {@link maxGenericPageSizes} sizes asked for do. */
+  /** The last user a bounded scan from `after` may read (see scanWindowEndSql); undefined when fewer follow. */
+  private async scanWindowEnd(query: UserListQuery, customerId: string, after?: KeysetPosition): Promise<KeysetPosition | undefined> {
+    const sql = scanWindowEndSql('postgres', query, customerId, after);
+    const name = pageStatementName('sw', { ...query, search: undefined }, after !== undefined);
+    const { rows } = await this.pool.query({ name, text: numberPlaceholders(sql.text), values: sql.params, rowMode: 'array' });
+    const row = rows[0] as [string, string] | undefined;
+    return row && { key: row[0], id: row[1] };
+  }
+
   private hasGenericPageStatements(size: number): boolean {
     if (this.genericPageSizes.has(size)) return true;
     if (this.genericPageSizes.size >= maxGenericPageSizes) return false;

@@ -7,7 +7,7 @@ import type { UserSearch, UserSortField } from '../../domain/user-list-query.js'
 
 /**
  * A trigram index can only answer text of at least three characters (code points); shorter text
- * is matched by scanning the customer's users in the requested order.
+ * is matched by scanning the customer's users in the requested order, at most maxScannedUsers a page.
  */
 export const trigramMinLength = 3;
 

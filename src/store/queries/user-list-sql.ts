@@ -6,6 +6,7 @@ import type { KeysetPosition } from '../../domain/continuation-token.js';
 import { lookup } from '../../domain/lookup.js';
 import type { UserListQuery } from '../../domain/user-list-query.js';
 import { userPagePieceSize, type UserPageJson } from '../store.js';
+import { maxScannedUsers } from '../../schemas/customer-user.js';
 import { limitClause } from './limit-clause.js';
 import { nameWordsMatchSql } from './name-words.js';
 import { displayNameContainsPlan, likeContainsPattern, maxCodePoint, upnParts, usesTrigramIndex, type ContainsPlan } from './substring-search.js';
@@ -42,7 +43,7 @@ interface UserRange {
  * the trigram index and the index of UPN domains, so the range looks these users up instead of
  * walking the sort order.
  */
-function userRange(dialect: 'sqlite' | 'postgres', query: UserListQuery, customerId: string, after?: KeysetPosition, candidates?: string, plan?: ContainsPlan): UserRange {
+function userRange(dialect: 'sqlite' | 'postgres', query: UserListQuery, customerId: string, after?: KeysetPosition, candidates?: string, plan?: ContainsPlan, upTo?: KeysetPosition): UserRange {
   const key = sqlName(keyColumn, query.sortField, 'sort field');
   const params: unknown[] = [customerId];
   // The state is written into the SQL, not bound: SQLite marks a parameter compared with a column
@@ -101,6 +102,10 @@ function userRange(dialect: 'sqlite' | 'postgres', query: UserListQuery, custome
     where.push(`(${key}, id) ${cmp} (?, ?)`);
     params.push(after.key, after.id);
   }
+  if (upTo) {
+    where.push(`(${key}, id) ${query.direction === 'asc' ? '<=' : '>='} (?, ?)`);
+    params.push(upTo.key, upTo.id);
+  }
   const from = candidates === undefined ? 'users' : '(SELECT value AS candidate_id FROM json_each(?)) CROSS JOIN users';
   return { from, where: where.join(' AND '), params, order: `${key} ${dir}, id ${dir}`, key, dir };
 }
@@ -124,9 +129,9 @@ export const userPagePart = { items: 0, boundary: 1, owned: 2 } as const;
  * @example
  * userPageSql('sqlite', { state: 'active', sortField: 'displayName', direction: 'asc' }, partnerId, customerId, 100);
  */
-export function userPageSql(dialect: 'sqlite' | 'postgres', query: UserListQuery, partnerId: string, customerId: string, size: number, after?: KeysetPosition, candidates?: string, plan?: ContainsPlan): SqlText {
+export function userPageSql(dialect: 'sqlite' | 'postgres', query: UserListQuery, partnerId: string, customerId: string, size: number, after?: KeysetPosition, candidates?: string, plan?: ContainsPlan, upTo?: KeysetPosition): SqlText {
   if (!Number.isInteger(size) || size < 1 || size > 500) throw new Error(`page size ${size} is not 1 to 500`);
-  const range = userRange(dialect, query, customerId, after, candidates, plan);
+  const range = userRange(dialect, query, customerId, after, candidates, plan, upTo);
   if (candidates !== undefined) return candidatePageSql(range, partnerId, customerId, size);
   // Only when the text is searched in the sort key: then a walk of the sort index can check it
   // on the index entry. (Where matches are dense, reading the page's rows by id costs ~0.5 ms more
@@ -166,10 +171,10 @@ export function hasParameterFreePlan(query: UserListQuery, plan?: ContainsPlan):
  * @example
  * postgresGenericUserPageSql({ state: 'active', sortField: 'displayName', direction: 'asc' }, partnerId, customerId, 100);
  */
-export function postgresGenericUserPageSql(query: UserListQuery, partnerId: string, customerId: string, size: number, after?: KeysetPosition, plan?: ContainsPlan): SqlText {
+export function postgresGenericUserPageSql(query: UserListQuery, partnerId: string, customerId: string, size: number, after?: KeysetPosition, plan?: ContainsPlan, upTo?: KeysetPosition): SqlText {
   if (!hasParameterFreePlan(query, plan)) throw new Error('this page is planned for its search');
   if (!Number.isInteger(size) || size < 1 || size > 500) throw new Error(`page size ${size} is not 1 to 500`);
-  const range = userRange('postgres', query, customerId, after, undefined, plan);
+  const range = userRange('postgres', query, customerId, after, undefined, plan, upTo);
   if (searchesOtherField(query)) return postgresReadOncePageSql(range, partnerId, customerId, size, 'written');
   return keysetPageSql('postgres', range, partnerId, customerId, size, true);
 }
@@ -377,6 +382,42 @@ export function denseSearchProbeSql(query: UserListQuery, customerId: string, si
     text: `SELECT count(*) FROM (SELECT 1 FROM (SELECT ${sqlName(keyColumn, search.field, 'search field')} AS s FROM users WHERE ${range.where} ORDER BY ${range.order} ${limitClause(denseProbeFactor * size)}) WHERE instr(s, ?) > 0 ${limitClause(size + 1)})`,
     params: [...range.params, search.value],
   };
+}
+
+/**
+ * Whether a page of this query is a bounded scan ({@link maxScannedUsers}): a contains search
+ * shorter than a trigram.
+ *
+ * @example
+ * isBoundedScan({ state: 'active', sortField: 'displayName', direction: 'asc', search: { field: 'displayName', operator: 'substring', value: 'qx' } }); // true
+ */
+export function isBoundedScan(query: UserListQuery): boolean {
+  return query.search?.operator === 'substring' && !usesTrigramIndex(query.search);
+}
+
+/**
+ * The last user a bounded scan may read from `after` on: the {@link maxScannedUsers}th in sort
+ * order, whatever the search (none when fewer follow). A walk of the sort index that checks
+ * nothing, so it costs a fraction of the scan it bounds.
+ *
+ * @example
+ * const end = db.prepare(scanWindowEndSql('sqlite', query, customerId, after).text).raw().get(...params); // [key, id] or undefined
+ */
+export function scanWindowEndSql(dialect: 'sqlite' | 'postgres', query: UserListQuery, customerId: string, after?: KeysetPosition): SqlText {
+  const range = userRange(dialect, { ...query, search: undefined }, customerId, after);
+  return { text: `SELECT ${range.key} AS k, id FROM users WHERE ${range.where} ORDER BY ${range.order} LIMIT 1 OFFSET ${maxScannedUsers - 1}`, params: range.params };
+}
+
+/**
+ * A page read up to a bounded scan's last user (`upTo`): when it did not fill, it continues after
+ * that user, since users past the bound were not read.
+ *
+ * @example
+ * return endOfScanWindow(userPageFromRows(rows, size), upTo);
+ */
+export function endOfScanWindow(page: UserPageJson | undefined, upTo: KeysetPosition | undefined): UserPageJson | undefined {
+  if (!page || !upTo || page.next) return page;
+  return { ...page, next: upTo };
 }
 
 /** A row of {@link userPageSql}: part, items, n, k, id. */

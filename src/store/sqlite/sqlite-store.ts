@@ -21,7 +21,7 @@ import type { UserRecord, UserRow } from '../../domain/user.js';
 import type { UserListQuery, UserSortField } from '../../domain/user-list-query.js';
 import { customerColumns, customerFromRow, customerListSql, customerValues, userColumns, userFromRow, userRecordColumns, userValues } from '../queries/columns.js';
 import { partnerAccountFromRow } from '../queries/partner-account-row.js';
-import { denseSearchProbeSql, sqliteNameWordsPageSql, sqliteSparseContainsPageSql, userPageFromRows, userPageSql, type UserPageRow } from '../queries/user-list-sql.js';
+import { denseSearchProbeSql, endOfScanWindow, isBoundedScan, scanWindowEndSql, sqliteNameWordsPageSql, sqliteSparseContainsPageSql, userPageFromRows, userPageSql, type UserPageRow } from '../queries/user-list-sql.js';
 import { RecentSet } from '../recent-set.js';
 import { displayNameContainsPlan, domainUsersSql, ftsContainsQuery, ftsPhrase, maxSearchCandidates, planUpnContains, searchCandidatesSql, searchMatchRowidsSql, upnContainsPlanWithoutDomains, upnDomainsSql, upnParts, usesTrigramIndex, type ContainsPlan } from '../queries/substring-search.js';
 import type { ClaimLease, ClaimResult, CustomerSearch, IdempotencyKey, Page, RateCounterKey, SigningKey, Store, StoredResponse, UserChange, UserChangeOutcome, UserPageJson, UserWriteResult, WriteReceipt } from '../store.js';
@@ -403,8 +403,20 @@ export class SqliteStore implements Store {
         sparse = candidates === undefined;
       }
     }
+    if (isBoundedScan(query)) {
+      const upTo = this.scanWindowEnd(query, customerId, after);
+      const sql = userPageSql('sqlite', query, partnerId, customerId, size, after, undefined, undefined, upTo);
+      return endOfScanWindow(userPageFromRows(this.stmt(sql.text).raw(true).all(...sql.params) as UserPageRow[], size), upTo);
+    }
     const sql = sparse ? sqliteSparseContainsPageSql(query, partnerId, customerId, size, after) : userPageSql('sqlite', query, partnerId, customerId, size, after, candidates);
     return userPageFromRows(this.stmt(sql.text).raw(true).all(...sql.params) as UserPageRow[], size);
+  }
+
+  /** The last user a bounded scan from `after` may read (see scanWindowEndSql); undefined when fewer follow. */
+  private scanWindowEnd(query: UserListQuery, customerId: string, after?: KeysetPosition): KeysetPosition | undefined {
+    const sql = scanWindowEndSql('sqlite', query, customerId, after);
+    const row = this.stmt(sql.text).raw(true).get(...sql.params) as [string, string] | undefined;
+    return row && { key: row[0], id: row[1] };
   }
 
   /** The words of display names that contain `text`; undefined when there are more than {@link maxNameWords}. */
