@@ -9,7 +9,9 @@ import { demoDomain } from '../../src/demo/demo-data.js';
 import { syntheticUsers, unusablePasswordHash } from '../../src/demo/synthetic-users.js';
 import { passwordPolicyViolation } from '../../src/domain/password-policy.js';
 import { PartnerAccountService } from '../../src/services/partner-account-service.js';
-import { storeFactories } from '../../src/test-support/stores.js';
+import { toUserRow } from '../../src/domain/user.js';
+import { maxScannedUsers } from '../../src/schemas/customer-user.js';
+import { storeFactories, testCustomer } from '../../src/test-support/stores.js';
 import { launchBrowser, screenshot, startUiServer, type Browser, type UiServer } from './browser.js';
 
 /** 120 synthetic users plus the two demo users: three pages of 50. */
@@ -116,6 +118,22 @@ for (const factory of storeFactories) {
       await page.getByText('Page 1').waitFor();
       await page.getByRole('cell', { name: firstOnPage1!, exact: true }).waitFor();
       await shot('users-paging');
+    });
+
+    it('fills a page of a two-letter search from past where the server ends its pages early', async () => {
+      const { page } = browser;
+      const wide = testCustomer(server.h.partnerId, 'Wide');
+      await server.h.store.insertCustomer(wide, []);
+      const users = syntheticUsers(wide.id, wide.domain, 0, maxScannedUsers + 1000);
+      // Sorted as the list is, the 4th user and the two just past the server's first bound contain "qj".
+      const byName = [...users].sort((a, b) => (a.displayNameKey < b.displayNameKey ? -1 : a.displayNameKey > b.displayNameKey ? 1 : a.id < b.id ? -1 : 1));
+      const marked = new Map([3, maxScannedUsers, maxScannedUsers + 1].map((i) => [byName[i].id, `${byName[i].displayName} Qj`]));
+      await server.h.store.insertUsersBulk([users.map((row) => (marked.has(row.id) ? toUserRow({ ...row, displayName: marked.get(row.id)! }) : row))], unusablePasswordHash);
+      await page.goto(`${server.baseUrl}/customers/${wide.id}/users?q=qj`);
+      await page.waitForFunction((n) => document.querySelectorAll('table[aria-label="Users"][aria-busy="false"] tbody tr').length === n, marked.size);
+      assert.deepEqual(await rows().locator('td:nth-child(2)').allTextContents(), [...marked.values()]);
+      assert.equal(await page.getByRole('navigation', { name: 'Users pages' }).getByRole('button', { name: 'Next' }).isDisabled(), true, 'every match is on this page');
+      await shot('users-short-search');
     });
 
     it('searches and sorts users on the server, with the choice in the URL', async () => {

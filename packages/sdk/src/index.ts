@@ -24,7 +24,7 @@ export {
   type SortOption,
   type UserSearchField,
 } from './filters.js';
-export { followItems, followPages, type PagingOptions, ResourceCollectionEnumerator } from './paging.js';
+export { fillPage, followItems, followPages, type PagingOptions, ResourceCollectionEnumerator } from './paging.js';
 export { ResourceOperations } from './resources/resource.js';
 export { CustomerCollectionOperations, CustomerOperations, type CustomerQuery } from './resources/customers.js';
 export { CustomerUserCollectionOperations, CustomerUserOperations } from './resources/customer-users.js';

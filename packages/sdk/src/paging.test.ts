@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { PartnerClient } from './partner-client.js';
-import { followPages } from './paging.js';
+import { fillPage, followPages } from './paging.js';
 import type { SeekBasedResourceCollection } from './types.js';
 
 type Page = SeekBasedResourceCollection<{ n: number }>;
@@ -146,5 +146,44 @@ describe('followPages with read-ahead', () => {
     assert.deepEqual(seen, [0, 1]);
     assert.ok(requests.every((r) => r.page <= 2));
     assert.ok(requests.at(-1)!.signal?.aborted);
+  });
+});
+
+describe('filling a page that came back short', () => {
+  /** Pages holding the given numbers of items (numbered on from 0), each linked to the next. */
+  function shortPages(sizes: number[]) {
+    const requests: number[] = [];
+    let n = 0;
+    const bodies = sizes.map((k, i) => {
+      const more = i + 1 < sizes.length;
+      const next = { uri: '/customers/c/users?seekOperation=Next', method: 'GET', headers: [{ key: 'MS-ContinuationToken', value: String(i + 1) }] };
+      return { totalCount: k, items: Array.from({ length: k }, () => ({ n: n++ })), continuationToken: more ? String(i + 1) : undefined, links: more ? { next } : {}, attributes: { objectType: 'Collection' } };
+    });
+    const fetch = (async (_url: string, init: RequestInit) => {
+      const i = Number((init.headers as Record<string, string>)['MS-ContinuationToken']);
+      requests.push(i);
+      return new Response(JSON.stringify(bodies[i]), { status: 200 });
+    }) as typeof globalThis.fetch;
+    return { client: new PartnerClient({ baseUrl: 'http://tenantry.test', fetch, retry: { maxRetries: 0 } }), first: bodies[0] as unknown as Page, requests };
+  }
+
+  test('tops it up from the pages after it until it holds a page, and continues after its last item', async () => {
+    const { client, first, requests } = shortPages([0, 1, 0, 3, 2]);
+    const page = await fillPage(client, first, 3);
+    assert.deepEqual(page.items.map((x) => x.n), [0, 1, 2, 3]);
+    assert.equal(page.totalCount, 4);
+    assert.equal(page.continuationToken, '4', "the last page read's continuation");
+    assert.deepEqual(requests, [1, 2, 3]);
+  });
+
+  test('returns a full page, or the last one, as it came', async () => {
+    const full = shortPages([3, 1]);
+    assert.equal(await fillPage(full.client, full.first, 3), full.first);
+    assert.deepEqual(full.requests, []);
+    const ending = shortPages([0, 1]);
+    const page = await fillPage(ending.client, ending.first, 5);
+    assert.deepEqual(page.items.map((x) => x.n), [0]);
+    assert.equal(page.links?.next, undefined);
+    assert.deepEqual(ending.requests, [1]);
   });
 });

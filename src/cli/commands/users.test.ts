@@ -7,7 +7,10 @@ import { parse } from 'csv-parse/sync';
 import { demoDomain } from '../../demo/demo-data.js';
 import { type LiveServer, startLiveServer } from '../../test-support/live-server.js';
 import { runCli } from '../../test-support/run-cli.js';
-import { storeFactories } from '../../test-support/stores.js';
+import { syntheticUsers, unusablePasswordHash } from '../../demo/synthetic-users.js';
+import { toUserRow } from '../../domain/user.js';
+import { maxScannedUsers } from '../../schemas/customer-user.js';
+import { storeFactories, testCustomer } from '../../test-support/stores.js';
 
 for (const factory of storeFactories) {
   describe(`tenantry users and customers commands on ${factory.name}`, () => {
@@ -75,6 +78,25 @@ for (const factory of storeFactories) {
       const all = await cli('users', 'list', '--customer', server.customerId, '--size', '1', '--all', '-o', 'json');
       assert.equal(JSON.parse(all.stdout).length, 2);
       assert.equal(all.stderr, '', 'no progress bar when stderr is not a terminal');
+    });
+
+    test('users list fills its page of a two-letter search past where the server ends a page early', async () => {
+      const wide = testCustomer(server.partnerId, 'Wide');
+      await server.store.insertCustomer(wide, []);
+      const users = syntheticUsers(wide.id, wide.domain, 0, maxScannedUsers + 2000);
+      // Sorted as the list is, the 4th user and the 4 just past the server's first bound contain "qj".
+      const byName = [...users].sort((a, b) => (a.displayNameKey < b.displayNameKey ? -1 : a.displayNameKey > b.displayNameKey ? 1 : a.id < b.id ? -1 : 1));
+      const marked = new Set([3, maxScannedUsers, maxScannedUsers + 1, maxScannedUsers + 2, maxScannedUsers + 3].map((i) => byName[i].id));
+      await server.store.insertUsersBulk([users.map((row) => (marked.has(row.id) ? toUserRow({ ...row, displayName: `${row.displayName} Qj` }) : row))], unusablePasswordHash);
+      const expected = byName.filter((row) => marked.has(row.id)).map((row) => row.id);
+
+      const firstPage = await cli('users', 'list', '--customer', wide.id, '--search', 'qj', '--size', '3', '-o', 'jsonl');
+      assert.equal(firstPage.code, 0, firstPage.stderr);
+      // The server's first page holds one match (then its bound); the CLI reads on to fill three or more.
+      const ids = firstPage.stdout.trimEnd().split('\n').map((l) => JSON.parse(l).id);
+      assert.deepEqual(ids, expected.slice(0, 4));
+      const all = await cli('users', 'list', '--customer', wide.id, '--search', 'qj', '--size', '3', '--all', '-o', 'jsonl');
+      assert.deepEqual(all.stdout.trimEnd().split('\n').map((l) => JSON.parse(l).id), expected);
     });
 
     test('create, get, update, reset-password, delete, list --deleted and restore work by user principal name', async () => {

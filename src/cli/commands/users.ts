@@ -104,7 +104,8 @@ export function registerUserCommands(program: Command) {
             progress.stop();
           }
         } else {
-          const page = await collection.query(query);
+          // Filled: a page of a one- or two-letter search may come back short (even empty) with more to read.
+          const page = await collection.queryFilled(query, query.size ?? 100);
           for (const user of page.items) await writer.write(user);
           if (page.links?.next && format === 'table') process.stderr.write('more users follow: pass --all, or a larger --size\n');
         }

@@ -55,7 +55,7 @@ import { ResetPasswordDialog } from '../users/ResetPasswordDialog';
 import { UploadUsersDialog } from '../users/UploadUsersDialog';
 import { can } from '../session/permissions';
 import { useUserLicenses, type LicenseValue } from '../users/use-user-licenses';
-import { readUserListParams, toCollectionQuery, userListQueryString, type UserListParams, type UserSort } from '../users/user-query';
+import { readUserListParams, toCollectionQuery, userListQueryString, usersPageSize, type UserListParams, type UserSort } from '../users/user-query';
 
 const useStyles = makeStyles({
   heading: { display: 'flex', alignItems: 'baseline', gap: tokens.spacingHorizontalM, flexWrap: 'wrap' },
@@ -110,7 +110,8 @@ export function UsersPage({ customerId }: { customerId: string }) {
   const [restoring, setRestoring] = useState(false);
 
   const paging = useSeekPage(`${customerId}|${view.view}|${view.q}|${view.match}|${view.sort}|${view.dir}`, (at, signal) =>
-    users.query(at ? { continuationToken: at } : toCollectionQuery(view), { signal }),
+    // Filled: a page of a one- or two-letter search may come back short (even empty) with more to read.
+    users.queryFilled(at ? { continuationToken: at } : toCollectionQuery(view), usersPageSize, { signal }),
   );
   const { state } = paging;
   const items = state.page?.items ?? [];

@@ -3,7 +3,7 @@
  * U4 patch / reset password / restore, U5 delete.
  */
 import { type CollectionQuery, type SeekQuery, toWire } from '../filters.js';
-import { followItems, followPages, type PagingOptions } from '../paging.js';
+import { fillPage, followItems, followPages, type PagingOptions } from '../paging.js';
 import type { CallOptions } from '../request-context.js';
 import type { CustomerUser, CustomerUserCreate, CustomerUserPatch, SeekBasedResourceCollection } from '../types.js';
 import { UserDirectoryRoleOperations } from './directory-roles.js';
@@ -44,6 +44,20 @@ export class CustomerUserCollectionOperations extends ResourceOperations {
   query(query: CollectionQuery | SeekQuery, call?: CallOptions): Promise<SeekBasedResourceCollection<CustomerUser>> {
     const wire = toWire(query);
     return this.client.send({ method: 'GET', path: this.path, query: wire.query, headers: wire.headers }, call);
+  }
+
+  /**
+   * One page for a query with at least `size` users unless the list ends there, following
+   * `links.next` while a page comes back short: on Tenantry a page of a contains search shorter
+   * than three characters ends after 20,000 users read, with what it found (perhaps nothing).
+   * Use it where a page is shown; `pages()` and `all()` walk every page anyway.
+   *
+   * @example
+   * const page = await users.queryFilled({ size: 100, filter: filters.substring('DisplayName', 'li') }, 100);
+   * const more = page.continuationToken ? await users.queryFilled({ continuationToken: page.continuationToken }, 100) : undefined;
+   */
+  async queryFilled(query: CollectionQuery | SeekQuery, size: number, call?: CallOptions): Promise<SeekBasedResourceCollection<CustomerUser>> {
+    return fillPage(this.client, await this.query(query, call), size, call);
   }
 
   /**
