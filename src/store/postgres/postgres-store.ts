@@ -412,24 +412,27 @@ export class PostgresStore implements Store {
       search && usesTrigramIndex(search) && search.field === 'userPrincipalName'
         ? (upnContainsPlanWithoutDomains(search.value) ?? planUpnContains(search.value, await this.upnDomains(customerId)))
         : undefined;
-    const upTo = isBoundedScan(query) ? await this.scanWindowEnd(query, customerId, after) : undefined;
-    // A bounded scan's page has one more condition than the same shape without its bound.
-    const bounded = upTo ? '_w' : '';
+    let page: UserPageJson | undefined;
+    // A bounded scan reads a window of the sort order: its SQL differs from the same shape's walk.
+    const window = isBoundedScan(query) ? '_w' : '';
     if (hasParameterFreePlan(query, plan) && this.hasGenericPageStatements(size)) {
-      const sql = postgresGenericUserPageSql(query, partnerId, customerId, size, after, plan, upTo);
+      const sql = postgresGenericUserPageSql(query, partnerId, customerId, size, after, plan);
       // Every such search's SQL differs by its field and operator only (a contains search here is a strpos check).
-      const name = pageStatementName('gp', query, after !== undefined, size) + bounded;
+      const name = pageStatementName('gp', query, after !== undefined, size) + window;
       const { rows } = await this.pagePool.query({ name, text: numberPlaceholders(sql.text), values: sql.params, rowMode: 'array' });
-      return endOfScanWindow(userPageFromRows(rows as UserPageRow[], size), upTo);
+      page = userPageFromRows(rows as UserPageRow[], size);
+    } else {
+      const sql = userPageSql('postgres', query, partnerId, customerId, size, after, undefined, plan);
+      // Named statements are prepared once per connection; the name encodes the query's shape. A
+      // contains search is planned for its own text each time (unnamed): whether the trigram index
+      // or a walk of the sort order is cheaper depends on how common the text is, which a cached
+      // generic plan would decide once for every text.
+      const name = usesTrigramIndex(query.search) ? undefined : pageStatementName('up', query, after !== undefined) + window;
+      const { rows } = await this.pool.query({ name, text: numberPlaceholders(sql.text), values: sql.params, rowMode: 'array' });
+      page = userPageFromRows(rows as UserPageRow[], size);
     }
-    const sql = userPageSql('postgres', query, partnerId, customerId, size, after, undefined, plan, upTo);
-    // Named statements are prepared once per connection; the name encodes the query's shape. A
-    // contains search is planned for its own text each time (unnamed): whether the trigram index
-    // or a walk of the sort order is cheaper depends on how common the text is, which a cached
-    // generic plan would decide once for every text.
-    const name = usesTrigramIndex(query.search) ? undefined : pageStatementName('up', query, after !== undefined) + bounded;
-    const { rows } = await this.pool.query({ name, text: numberPlaceholders(sql.text), values: sql.params, rowMode: 'array' });
-    return endOfScanWindow(userPageFromRows(rows as UserPageRow[], size), upTo);
+    // A bounded scan's page that did not fill read its whole window: it goes on after it, if users follow.
+    return page && !page.next && isBoundedScan(query) ? endOfScanWindow(page, await this.scanWindowEnd(query, customerId, after)) : page;
   }
 
   /** Whether pages of `size` use generic-plan statements: the first {@link maxGenericPageSizes} sizes asked for do. */

@@ -43,7 +43,7 @@ interface UserRange {
  * the trigram index and the index of UPN domains, so the range looks these users up instead of
  * walking the sort order.
  */
-function userRange(dialect: 'sqlite' | 'postgres', query: UserListQuery, customerId: string, after?: KeysetPosition, candidates?: string, plan?: ContainsPlan, upTo?: KeysetPosition): UserRange {
+function userRange(dialect: 'sqlite' | 'postgres', query: UserListQuery, customerId: string, after?: KeysetPosition, candidates?: string, plan?: ContainsPlan): UserRange {
   const key = sqlName(keyColumn, query.sortField, 'sort field');
   const params: unknown[] = [customerId];
   // The state is written into the SQL, not bound: SQLite marks a parameter compared with a column
@@ -102,12 +102,20 @@ function userRange(dialect: 'sqlite' | 'postgres', query: UserListQuery, custome
     where.push(`(${key}, id) ${cmp} (?, ?)`);
     params.push(after.key, after.id);
   }
-  if (upTo) {
-    where.push(`(${key}, id) ${query.direction === 'asc' ? '<=' : '>='} (?, ?)`);
-    params.push(upTo.key, upTo.id);
+  const order = `${key} ${dir}, id ${dir}`;
+  if (candidates === undefined && isBoundedScan(query)) {
+    // The range is the next maxScannedUsers users in sort order, read lazily (a page that fills
+    // early stops early), and the search is checked on those only. The window carries only the
+    // columns the page reads, so that it stays on the covering sort index where it can.
+    const checks = where.splice(2, where.length - (after ? 3 : 2));
+    const checkParams = params.splice(1, checks.join(' ').split('?').length - 1);
+    const searched = sqlName(keyColumn, query.search!.field, 'search field');
+    const columns = [key, ...(searched === key ? [] : [searched]), 'id', 'item_json'].join(', ');
+    const from = `(SELECT ${columns} FROM users WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT ${maxScannedUsers}) users`;
+    return { from, where: checks.join(' AND '), params: [...params, ...checkParams], order, key, dir };
   }
   const from = candidates === undefined ? 'users' : '(SELECT value AS candidate_id FROM json_each(?)) CROSS JOIN users';
-  return { from, where: where.join(' AND '), params, order: `${key} ${dir}, id ${dir}`, key, dir };
+  return { from, where: where.join(' AND '), params, order, key, dir };
 }
 
 /** What each row of {@link userPageSql} carries, by its first column. */
@@ -129,9 +137,9 @@ export const userPagePart = { items: 0, boundary: 1, owned: 2 } as const;
  * @example
  * userPageSql('sqlite', { state: 'active', sortField: 'displayName', direction: 'asc' }, partnerId, customerId, 100);
  */
-export function userPageSql(dialect: 'sqlite' | 'postgres', query: UserListQuery, partnerId: string, customerId: string, size: number, after?: KeysetPosition, candidates?: string, plan?: ContainsPlan, upTo?: KeysetPosition): SqlText {
+export function userPageSql(dialect: 'sqlite' | 'postgres', query: UserListQuery, partnerId: string, customerId: string, size: number, after?: KeysetPosition, candidates?: string, plan?: ContainsPlan): SqlText {
   if (!Number.isInteger(size) || size < 1 || size > 500) throw new Error(`page size ${size} is not 1 to 500`);
-  const range = userRange(dialect, query, customerId, after, candidates, plan, upTo);
+  const range = userRange(dialect, query, customerId, after, candidates, plan);
   if (candidates !== undefined) return candidatePageSql(range, partnerId, customerId, size);
   // Only when the text is searched in the sort key: then a walk of the sort index can check it
   // on the index entry. (Where matches are dense, reading the page's rows by id costs ~0.5 ms more
@@ -171,10 +179,10 @@ export function hasParameterFreePlan(query: UserListQuery, plan?: ContainsPlan):
  * @example
  * postgresGenericUserPageSql({ state: 'active', sortField: 'displayName', direction: 'asc' }, partnerId, customerId, 100);
  */
-export function postgresGenericUserPageSql(query: UserListQuery, partnerId: string, customerId: string, size: number, after?: KeysetPosition, plan?: ContainsPlan, upTo?: KeysetPosition): SqlText {
+export function postgresGenericUserPageSql(query: UserListQuery, partnerId: string, customerId: string, size: number, after?: KeysetPosition, plan?: ContainsPlan): SqlText {
   if (!hasParameterFreePlan(query, plan)) throw new Error('this page is planned for its search');
   if (!Number.isInteger(size) || size < 1 || size > 500) throw new Error(`page size ${size} is not 1 to 500`);
-  const range = userRange('postgres', query, customerId, after, undefined, plan, upTo);
+  const range = userRange('postgres', query, customerId, after, undefined, plan);
   if (searchesOtherField(query)) return postgresReadOncePageSql(range, partnerId, customerId, size, 'written');
   return keysetPageSql('postgres', range, partnerId, customerId, size, true);
 }
@@ -194,7 +202,7 @@ const searchesOtherField = (query: UserListQuery): boolean => query.search !== u
 function postgresReadOncePageSql(range: UserRange, partnerId: string, customerId: string, size: number, sizeIn: 'written' | 'bound'): SqlText {
   const bound = sizeIn === 'bound';
   const matched = {
-    text: `SELECT ${range.key} AS k, id, item_json FROM users WHERE ${range.where} ORDER BY ${range.order} ${bound ? 'LIMIT ?' : limitClause(size + 1)}`,
+    text: `SELECT ${range.key} AS k, id, item_json FROM ${range.from} WHERE ${range.where} ORDER BY ${range.order} ${bound ? 'LIMIT ?' : limitClause(size + 1)}`,
     params: [...range.params, ...(bound ? [size + 1] : [])],
   };
   return postgresMatchedPageSql(matched, range.dir, partnerId, customerId, size, sizeIn, 'carried');
@@ -397,8 +405,8 @@ export function isBoundedScan(query: UserListQuery): boolean {
 
 /**
  * The last user a bounded scan may read from `after` on: the {@link maxScannedUsers}th in sort
- * order, whatever the search (none when fewer follow). A walk of the sort index that checks
- * nothing, so it costs a fraction of the scan it bounds.
+ * order, whatever the search (none when fewer follow). Asked only when a page did not fill, so
+ * that it reached its bound or the end; a walk of the sort index that checks nothing.
  *
  * @example
  * const end = db.prepare(scanWindowEndSql('sqlite', query, customerId, after).text).raw().get(...params); // [key, id] or undefined
@@ -409,11 +417,11 @@ export function scanWindowEndSql(dialect: 'sqlite' | 'postgres', query: UserList
 }
 
 /**
- * A page read up to a bounded scan's last user (`upTo`): when it did not fill, it continues after
- * that user, since users past the bound were not read.
+ * A bounded scan's page that did not fill, continued after its window's last user (`upTo`, see
+ * {@link scanWindowEndSql}), since users past the bound were not read.
  *
  * @example
- * return endOfScanWindow(userPageFromRows(rows, size), upTo);
+ * return endOfScanWindow(page, scanWindowEnd(query, customerId, after));
  */
 export function endOfScanWindow(page: UserPageJson | undefined, upTo: KeysetPosition | undefined): UserPageJson | undefined {
   if (!page || !upTo || page.next) return page;

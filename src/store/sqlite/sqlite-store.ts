@@ -403,13 +403,10 @@ export class SqliteStore implements Store {
         sparse = candidates === undefined;
       }
     }
-    if (isBoundedScan(query)) {
-      const upTo = this.scanWindowEnd(query, customerId, after);
-      const sql = userPageSql('sqlite', query, partnerId, customerId, size, after, undefined, undefined, upTo);
-      return endOfScanWindow(userPageFromRows(this.stmt(sql.text).raw(true).all(...sql.params) as UserPageRow[], size), upTo);
-    }
     const sql = sparse ? sqliteSparseContainsPageSql(query, partnerId, customerId, size, after) : userPageSql('sqlite', query, partnerId, customerId, size, after, candidates);
-    return userPageFromRows(this.stmt(sql.text).raw(true).all(...sql.params) as UserPageRow[], size);
+    const page = userPageFromRows(this.stmt(sql.text).raw(true).all(...sql.params) as UserPageRow[], size);
+    // A bounded scan's page that did not fill read its whole window: it goes on after it, if users follow.
+    return page && !page.next && isBoundedScan(query) ? endOfScanWindow(page, this.scanWindowEnd(query, customerId, after)) : page;
   }
 
   /** The last user a bounded scan from `after` may read (see scanWindowEndSql); undefined when fewer follow. */
