@@ -412,39 +412,44 @@ export class PostgresStore implements Store {
       search && usesTrigramIndex(search) && search.field === 'userPrincipalName'
         ? (upnContainsPlanWithoutDomains(search.value) ?? planUpnContains(search.value, await this.upnDomains(customerId)))
         : undefined;
-    let page: UserPageJson | undefined;
-    // A bounded scan reads a window of the sort order: its SQL differs from the same shape's walk.
-    const window = isBoundedScan(query) ? '_w' : '';
+    if (isBoundedScan(query)) return this.readBoundedScanPage(partnerId, customerId, query, size, after);
     if (hasParameterFreePlan(query, plan) && this.hasGenericPageStatements(size)) {
       const sql = postgresGenericUserPageSql(query, partnerId, customerId, size, after, plan);
       // Every such search's SQL differs by its field and operator only (a contains search here is a strpos check).
-      const name = pageStatementName('gp', query, after !== undefined, size) + window;
+      const name = pageStatementName('gp', query, after !== undefined, size);
       const { rows } = await this.pagePool.query({ name, text: numberPlaceholders(sql.text), values: sql.params, rowMode: 'array' });
-      page = userPageFromRows(rows as UserPageRow[], size);
-    } else {
-      const sql = userPageSql('postgres', query, partnerId, customerId, size, after, undefined, plan);
-      // Named statements are prepared once per connection; the name encodes the query's shape. A
-      // contains search is planned for its own text each time (unnamed): whether the trigram index
-      // or a walk of the sort order is cheaper depends on how common the text is, which a cached
-      // generic plan would decide once for every text.
-      const name = usesTrigramIndex(query.search) ? undefined : pageStatementName('up', query, after !== undefined) + window;
-      const { rows } = await this.pool.query({ name, text: numberPlaceholders(sql.text), values: sql.params, rowMode: 'array' });
-      page = userPageFromRows(rows as UserPageRow[], size);
+      return userPageFromRows(rows as UserPageRow[], size);
     }
-    // A bounded scan's page that did not fill read its whole window: it goes on after it, if users follow.
-    return page && !page.next && isBoundedScan(query) ? endOfScanWindow(page, await this.scanWindowEnd(query, customerId, after)) : page;
+    const sql = userPageSql('postgres', query, partnerId, customerId, size, after, undefined, plan);
+    // Named statements are prepared once per connection; the name encodes the query's shape. A
+    // contains search is planned for its own text each time (unnamed): whether the trigram index
+    // or a walk of the sort order is cheaper depends on how common the text is, which a cached
+    // generic plan would decide once for every text.
+    const name = usesTrigramIndex(query.search) ? undefined : pageStatementName('up', query, after !== undefined);
+    const { rows } = await this.pool.query({ name, text: numberPlaceholders(sql.text), values: sql.params, rowMode: 'array' });
+    return userPageFromRows(rows as UserPageRow[], size);
+  }
+
+  /**
+   * A page of a bounded scan (see scanWindowEndSql). A page that did not fill continues after its
+   * window's last user, read in the same snapshot as the page: from another one, a user created or
+   * deleted in the window between the two reads would shift that user by one, so that the next
+   * page read a user twice or passed one unread.
+   */
+  private async readBoundedScanPage(partnerId: string, customerId: string, query: UserListQuery, size: number, after?: KeysetPosition): Promise<UserPageJson | undefined> {
+    return this.transaction(async (c) => {
+      await c.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
+      const sql = userPageSql('postgres', query, partnerId, customerId, size, after);
+      const { rows } = await c.query({ name: `${pageStatementName('up', query, after !== undefined)}_w`, text: numberPlaceholders(sql.text), values: sql.params, rowMode: 'array' });
+      const page = userPageFromRows(rows as UserPageRow[], size);
+      if (!page || page.next) return page;
+      const end = scanWindowEndSql('postgres', query, customerId, after);
+      const last = (await c.query({ name: pageStatementName('sw', { ...query, search: undefined }, after !== undefined), text: numberPlaceholders(end.text), values: end.params, rowMode: 'array' })).rows[0] as [string, string] | undefined;
+      return endOfScanWindow(page, last && { key: last[0], id: last[1] });
+    });
   }
 
   /** Whether pages of `size` use generic-plan statements: the first {@link maxGenericPageSizes} sizes asked for do. */
-  /** The last user a bounded scan from `after` may read (see scanWindowEndSql); undefined when fewer follow. */
-  private async scanWindowEnd(query: UserListQuery, customerId: string, after?: KeysetPosition): Promise<KeysetPosition | undefined> {
-    const sql = scanWindowEndSql('postgres', query, customerId, after);
-    const name = pageStatementName('sw', { ...query, search: undefined }, after !== undefined);
-    const { rows } = await this.pool.query({ name, text: numberPlaceholders(sql.text), values: sql.params, rowMode: 'array' });
-    const row = rows[0] as [string, string] | undefined;
-    return row && { key: row[0], id: row[1] };
-  }
-
   private hasGenericPageStatements(size: number): boolean {
     if (this.genericPageSizes.has(size)) return true;
     if (this.genericPageSizes.size >= maxGenericPageSizes) return false;

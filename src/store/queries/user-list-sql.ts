@@ -5,8 +5,8 @@
 import type { KeysetPosition } from '../../domain/continuation-token.js';
 import { lookup } from '../../domain/lookup.js';
 import type { UserListQuery } from '../../domain/user-list-query.js';
-import { userPagePieceSize, type UserPageJson } from '../store.js';
 import { maxScannedUsers } from '../../schemas/customer-user.js';
+import { userPagePieceSize, type UserPageJson } from '../store.js';
 import { limitClause } from './limit-clause.js';
 import { nameWordsMatchSql } from './name-words.js';
 import { displayNameContainsPlan, likeContainsPattern, maxCodePoint, upnParts, usesTrigramIndex, type ContainsPlan } from './substring-search.js';
@@ -421,7 +421,7 @@ export function scanWindowEndSql(dialect: 'sqlite' | 'postgres', query: UserList
  * {@link scanWindowEndSql}), since users past the bound were not read.
  *
  * @example
- * return endOfScanWindow(page, scanWindowEnd(query, customerId, after));
+ * return endOfScanWindow(page, last && { key: last[0], id: last[1] });
  */
 export function endOfScanWindow(page: UserPageJson | undefined, upTo: KeysetPosition | undefined): UserPageJson | undefined {
   if (!page || !upTo || page.next) return page;

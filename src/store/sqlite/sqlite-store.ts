@@ -403,17 +403,26 @@ export class SqliteStore implements Store {
         sparse = candidates === undefined;
       }
     }
+    if (isBoundedScan(query)) return this.readBoundedScanPage(partnerId, customerId, query, size, after);
     const sql = sparse ? sqliteSparseContainsPageSql(query, partnerId, customerId, size, after) : userPageSql('sqlite', query, partnerId, customerId, size, after, candidates);
-    const page = userPageFromRows(this.stmt(sql.text).raw(true).all(...sql.params) as UserPageRow[], size);
-    // A bounded scan's page that did not fill read its whole window: it goes on after it, if users follow.
-    return page && !page.next && isBoundedScan(query) ? endOfScanWindow(page, this.scanWindowEnd(query, customerId, after)) : page;
+    return userPageFromRows(this.stmt(sql.text).raw(true).all(...sql.params) as UserPageRow[], size);
   }
 
-  /** The last user a bounded scan from `after` may read (see scanWindowEndSql); undefined when fewer follow. */
-  private scanWindowEnd(query: UserListQuery, customerId: string, after?: KeysetPosition): KeysetPosition | undefined {
-    const sql = scanWindowEndSql('sqlite', query, customerId, after);
-    const row = this.stmt(sql.text).raw(true).get(...sql.params) as [string, string] | undefined;
-    return row && { key: row[0], id: row[1] };
+  /**
+   * A page of a bounded scan (see scanWindowEndSql). A page that did not fill continues after its
+   * window's last user, read in the same read transaction as the page: from another snapshot (a
+   * write by another process in between), a user created or deleted in the window would shift that
+   * user by one, so that the next page read a user twice or passed one unread.
+   */
+  private readBoundedScanPage(partnerId: string, customerId: string, query: UserListQuery, size: number, after?: KeysetPosition): UserPageJson | undefined {
+    return this.db.transaction(() => {
+      const sql = userPageSql('sqlite', query, partnerId, customerId, size, after);
+      const page = userPageFromRows(this.stmt(sql.text).raw(true).all(...sql.params) as UserPageRow[], size);
+      if (!page || page.next) return page;
+      const end = scanWindowEndSql('sqlite', query, customerId, after);
+      const last = this.stmt(end.text).raw(true).get(...end.params) as [string, string] | undefined;
+      return endOfScanWindow(page, last && { key: last[0], id: last[1] });
+    })();
   }
 
   /** The words of display names that contain `text`; undefined when there are more than {@link maxNameWords}. */
