@@ -7,8 +7,8 @@ import type { KeysetPosition } from '../domain/continuation-token.js';
 import type { CustomerRecord } from '../domain/customer.js';
 import { toUserRow, type UserRow } from '../domain/user.js';
 import type { UserListQuery } from '../domain/user-list-query.js';
-import { storeFactories, testCustomer } from '../test-support/stores.js';
 import { maxScannedUsers } from '../schemas/customer-user.js';
+import { storeFactories, testCustomer } from '../test-support/stores.js';
 import { userPageItemsText, userPagePieceSize, type Store } from './store.js';
 
 const customerFor = (partnerId: string): CustomerRecord => testCustomer(partnerId, 'Page');

@@ -444,8 +444,8 @@ export class PostgresStore implements Store {
       const page = userPageFromRows(rows as UserPageRow[], size);
       if (!page || page.next) return page;
       const end = scanWindowEndSql('postgres', query, customerId, after);
-      const last = (await c.query({ name: pageStatementName('sw', { ...query, search: undefined }, after !== undefined), text: numberPlaceholders(end.text), values: end.params, rowMode: 'array' })).rows[0] as [string, string] | undefined;
-      return endOfScanWindow(page, last && { key: last[0], id: last[1] });
+      const { rows: last } = await c.query({ name: pageStatementName('sw', { ...query, search: undefined }, after !== undefined), text: numberPlaceholders(end.text), values: end.params, rowMode: 'array' });
+      return endOfScanWindow(page, last[0] as [string, string] | undefined);
     });
   }
 

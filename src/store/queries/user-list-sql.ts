@@ -417,15 +417,15 @@ export function scanWindowEndSql(dialect: 'sqlite' | 'postgres', query: UserList
 }
 
 /**
- * A bounded scan's page that did not fill, continued after its window's last user (`upTo`, see
- * {@link scanWindowEndSql}), since users past the bound were not read.
+ * A bounded scan's page that did not fill, continued after its window's last user (`last`, the
+ * row of {@link scanWindowEndSql}; none when the customer's users ended inside the window), since
+ * users past the bound were not read.
  *
  * @example
- * return endOfScanWindow(page, last && { key: last[0], id: last[1] });
+ * return page && !page.next ? endOfScanWindow(page, statement.raw(true).get(...params)) : page;
  */
-export function endOfScanWindow(page: UserPageJson | undefined, upTo: KeysetPosition | undefined): UserPageJson | undefined {
-  if (!page || !upTo || page.next) return page;
-  return { ...page, next: upTo };
+export function endOfScanWindow(page: UserPageJson, last: [string, string] | undefined): UserPageJson {
+  return last ? { ...page, next: { key: last[0], id: last[1] } } : page;
 }
 
 /** A row of {@link userPageSql}: part, items, n, k, id. */

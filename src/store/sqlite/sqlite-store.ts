@@ -420,8 +420,7 @@ export class SqliteStore implements Store {
       const page = userPageFromRows(this.stmt(sql.text).raw(true).all(...sql.params) as UserPageRow[], size);
       if (!page || page.next) return page;
       const end = scanWindowEndSql('sqlite', query, customerId, after);
-      const last = this.stmt(end.text).raw(true).get(...end.params) as [string, string] | undefined;
-      return endOfScanWindow(page, last && { key: last[0], id: last[1] });
+      return endOfScanWindow(page, this.stmt(end.text).raw(true).get(...end.params) as [string, string] | undefined);
     })();
   }
 
