@@ -242,4 +242,12 @@ export const sqliteMigrations: string[] = [
   ${sqliteNameWordsSchemaSql}
   ${sqliteFillNameWordsSql};
   `,
+  // Seed speed (issue 14): the UPN-domain index files a domain's users by search_rowid, which
+  // loads and creates hand out in ascending order, so a new user's entry lands at its domain's
+  // end. Filed by id (a random UUID) every entry landed at a random place among its domain's
+  // users: of a 1 M-user seed's ~25 s, ~1.8 s went to this index, now ~0.3 s.
+  `
+  DROP INDEX users_by_upn_domain;
+  CREATE INDEX users_by_upn_domain ON users (customer_id, substr(upn_key, instr(upn_key, '@') + 1), search_rowid);
+  `,
 ];
