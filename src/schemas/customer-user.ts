@@ -81,7 +81,6 @@ export const CustomerUserPatch = Type.Object(
 );
 export type CustomerUserPatch = Static<typeof CustomerUserPatch>;
 
-/** Query of GET /customers/{id}/users; names bind case-insensitively. */
 /**
  * At most this many users, in sort order from a page's position, are read for one page of a
  * contains search too short for the trigram index (one or two characters): every user passed is
@@ -90,6 +89,7 @@ export type CustomerUserPatch = Static<typeof CustomerUserPatch>;
  */
 export const maxScannedUsers = 20_000;
 
+/** Query of GET /customers/{id}/users; names bind case-insensitively. */
 export const ListUsersQuery = Type.Object({
   size: Type.Optional(Type.String({ description: 'Page size, 1–500; 0 or absent means 100' })),
   filter: Type.Optional(

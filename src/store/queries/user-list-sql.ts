@@ -45,21 +45,22 @@ interface UserRange {
  */
 function userRange(dialect: 'sqlite' | 'postgres', query: UserListQuery, customerId: string, after?: KeysetPosition, candidates?: string, plan?: ContainsPlan): UserRange {
   const key = sqlName(keyColumn, query.sortField, 'sort field');
-  const params: unknown[] = [customerId];
   // The state is written into the SQL, not bound: SQLite marks a parameter compared with a column
   // that a partial index's WHERE mentions (users_active_upn: state = 'active') and re-prepares the
   // statement on every new binding of it, which cost a page more than reading it.
   const state = sqlName(stateLiteral, query.state, 'user state');
-  const where = ['customer_id = ?', `state = '${state}'`];
+  // The search's own conditions, apart from the range's: a bounded scan checks them outside its window.
+  const checks: string[] = [];
+  const checkParams: unknown[] = [];
   const search = query.search;
   if (search) {
     const col = sqlName(keyColumn, search.field, 'search field');
     if (search.operator === 'equals') {
-      where.push(`${col} = ?`);
-      params.push(search.value);
+      checks.push(`${col} = ?`);
+      checkParams.push(search.value);
     } else if (search.operator === 'starts_with') {
-      where.push(`${col} >= ?`, `${col} < ?`);
-      params.push(search.value, search.value + maxCodePoint);
+      checks.push(`${col} >= ?`, `${col} < ?`);
+      checkParams.push(search.value, search.value + maxCodePoint);
     } else if (dialect === 'postgres' && usesTrigramIndex(search)) {
       // LIKE '%…%' is what pg_trgm's GIN index answers; the planner weighs it against walking
       // the sort index, and the match is rechecked on the row. The UPN's index holds its part up
@@ -71,24 +72,31 @@ function userRange(dialect: 'sqlite' | 'postgres', query: UserListQuery, custome
         const either: string[] = [];
         if (contains.text !== undefined) {
           either.push(`${search.field === 'userPrincipalName' ? upnParts.postgres.indexed : col} LIKE ?`);
-          params.push(likeContainsPattern(contains.text));
+          checkParams.push(likeContainsPattern(contains.text));
         }
         if (contains.domains.length > 0) {
           either.push(`${upnParts.postgres.domain} = ANY(?)`);
-          params.push(contains.domains);
+          checkParams.push(contains.domains);
         }
-        where.push(either.length === 1 ? either[0] : `(${either.join(' OR ')})`);
+        checks.push(either.length === 1 ? either[0] : `(${either.join(' OR ')})`);
       }
-      if (contains.kind === 'none') where.push('false');
+      if (contains.kind === 'none') checks.push('false');
       else if (contains.kind === 'walk' || search.field === 'userPrincipalName') {
-        where.push(`strpos(${col}, ?) > 0`);
-        params.push(search.value);
+        checks.push(`strpos(${col}, ?) > 0`);
+        checkParams.push(search.value);
       }
     } else {
       // Shorter than a trigram (or SQLite, where this rechecks the candidates): a plain scan.
-      where.push(dialect === 'sqlite' ? `instr(${col}, ?) > 0` : `strpos(${col}, ?) > 0`);
-      params.push(search.value);
+      checks.push(dialect === 'sqlite' ? `instr(${col}, ?) > 0` : `strpos(${col}, ?) > 0`);
+      checkParams.push(search.value);
     }
+  }
+  const where = ['customer_id = ?', `state = '${state}'`];
+  const params: unknown[] = [customerId];
+  const bounded = candidates === undefined && isBoundedScan(query);
+  if (!bounded) {
+    where.push(...checks);
+    params.push(...checkParams);
   }
   if (candidates !== undefined) {
     // Joined from the candidate list (CROSS JOIN keeps that order), so each candidate is one
@@ -103,12 +111,10 @@ function userRange(dialect: 'sqlite' | 'postgres', query: UserListQuery, custome
     params.push(after.key, after.id);
   }
   const order = `${key} ${dir}, id ${dir}`;
-  if (candidates === undefined && isBoundedScan(query)) {
+  if (bounded) {
     // The range is the next maxScannedUsers users in sort order, read lazily (a page that fills
     // early stops early), and the search is checked on those only. The window carries only the
     // columns the page reads, so that it stays on the covering sort index where it can.
-    const checks = where.splice(2, where.length - (after ? 3 : 2));
-    const checkParams = params.splice(1, checks.join(' ').split('?').length - 1);
     const searched = sqlName(keyColumn, query.search!.field, 'search field');
     const columns = [key, ...(searched === key ? [] : [searched]), 'id', 'item_json'].join(', ');
     const from = `(SELECT ${columns} FROM users WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT ${maxScannedUsers}) users`;
