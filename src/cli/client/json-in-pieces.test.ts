@@ -52,6 +52,14 @@ describe('parsing a JSON answer from its bytes', () => {
     assert.deepEqual(objectParsedInPieces(body, 0), JSON.parse(body.toString()), 'parsed in pieces, not by the fallback');
   });
 
+  test('a group boundary or array end that falls inside a string is refused, and the page still parses in pieces', () => {
+    // Every name holds both markers the fast cuts look for, so the first candidates are all inside strings.
+    for (const name of [(i: number) => `A },{"id":"x"}] ${i}`, (i: number) => (i % 50 === 0 ? `B }] ${i}` : `C ${i}`)]) {
+      const body = bytes(JSON.stringify(page(1500, name)));
+      assert.deepEqual(objectParsedInPieces(body, 0), JSON.parse(body.toString()));
+    }
+  });
+
   test('whitespace anywhere between tokens and a leading byte order mark change nothing', () => {
     const value = page(400, (i) => `Name ${i}`);
     for (const text of [JSON.stringify(value, null, 2), `\uFEFF ${JSON.stringify(value, null, '\t')}\r\n`]) {

@@ -61,25 +61,85 @@ function endOfValue(b: Buffer, i: number): number {
   throw new NotInPieces();
 }
 
-/** Parses the array that starts at `i` (a `[`) in groups of elements; returns it and the index past it. */
+/** Where one object element of a compact array ends and the next begins. */
+const OBJECT_BOUNDARY = Buffer.from('},{');
+/** Where an array whose last element is an object closes. */
+const OBJECT_ARRAY_END = Buffer.from('}]');
+
+/**
+ * The elements between `start` and `end` as an array, or undefined when they are not a
+ * comma-separated list of whole values (the cut fell inside a string or a nested value).
+ */
+function elementsBetween(b: Buffer, start: number, end: number): unknown[] | undefined {
+  try {
+    return JSON.parse(`[${b.toString('utf8', start, end)}]`) as unknown[];
+  } catch {
+    return undefined;
+  }
+}
+
+/** How many `}]` the last group tries as the array's end before walking it. */
+const endCandidates = 4;
+
+/**
+ * The array's last group, from `start` (an element's start) to the first `}]` whose text before
+ * the `]` parses as a list of values: that `]` then closes the array, outside any string or nested
+ * value. Undefined when none of the first few does (the group is walked instead).
+ */
+function lastGroup(b: Buffer, start: number): { values: unknown[]; end: number } | undefined {
+  for (let tries = 0, from = start; tries < endCandidates; tries++) {
+    const candidate = b.indexOf(OBJECT_ARRAY_END, from);
+    if (candidate === -1) return undefined;
+    const values = elementsBetween(b, start, candidate + 1);
+    if (values) return { values, end: candidate + 2 };
+    from = candidate + 1;
+  }
+  return undefined;
+}
+
+/**
+ * Parses the array that starts at `i` (a `[`) in groups of elements; returns it and the index past
+ * it. A group ends at the first `},{` past {@link groupBytes}, found natively: walking every byte
+ * in JavaScript cost more than parsing them. A cut that JSON.parse accepts is an element boundary
+ * (text that ends inside a string or a nested value does not parse as a list), so a refused one,
+ * and the array's last group, are walked element by element instead.
+ */
 function arrayInGroups(b: Buffer, i: number): [unknown[], number] {
   const out: unknown[] = [];
   let groupStart = i + 1;
   let elements = 0;
-  for (let at = groupStart; ; ) {
-    const end = endOfValue(b, at);
-    const closing = b[end] === CLOSE_ARRAY;
-    if (b[end] !== COMMA && !closing) throw new NotInPieces();
-    const empty = skipSpace(b, at) === end;
-    // `[]` is the only place an element may be empty; `[1,]` and `[,1]` are JSON.parse's to reject.
-    if (empty && !(closing && elements === 0)) throw new NotInPieces();
-    if (!empty) elements++;
-    if (closing || end + 1 - groupStart >= groupBytes) {
-      if (!empty) for (const v of JSON.parse(`[${b.toString('utf8', groupStart, end)}]`) as unknown[]) out.push(v);
-      groupStart = end + 1;
+  for (;;) {
+    const boundary = groupStart + groupBytes < b.length ? b.indexOf(OBJECT_BOUNDARY, groupStart + groupBytes) : -1;
+    const group = boundary === -1 ? undefined : elementsBetween(b, groupStart, boundary + 1);
+    if (group) {
+      for (const v of group) out.push(v);
+      elements += group.length;
+      groupStart = boundary + 2;
+      continue;
     }
-    if (closing) return [out, end + 1];
-    at = end + 1;
+    if (boundary === -1) {
+      const last = lastGroup(b, groupStart);
+      if (last) {
+        for (const v of last.values) out.push(v);
+        return [out, last.end];
+      }
+    }
+    for (let at = groupStart; ; ) {
+      const end = endOfValue(b, at);
+      const closing = b[end] === CLOSE_ARRAY;
+      if (b[end] !== COMMA && !closing) throw new NotInPieces();
+      const empty = skipSpace(b, at) === end;
+      // `[]` is the only place an element may be empty; `[1,]` and `[,1]` are JSON.parse's to reject.
+      if (empty && !(closing && elements === 0)) throw new NotInPieces();
+      if (!empty) elements++;
+      if (closing || end + 1 - groupStart >= groupBytes) {
+        if (!empty) for (const v of JSON.parse(`[${b.toString('utf8', groupStart, end)}]`) as unknown[]) out.push(v);
+        if (closing) return [out, end + 1];
+        groupStart = end + 1;
+        break;
+      }
+      at = end + 1;
+    }
   }
 }
 
