@@ -144,6 +144,7 @@ for (const factory of storeFactories) {
       ['displayName', 'bob-lee'],
       ['displayName', 'la cruz'], // across words
       ['displayName', 'nal'], // in two words of one name, and in other names
+      ['displayName', ' nal'], // the index is asked for "nal" (see trigramIndexText), each row checked for " nal"
       ['displayName', 'zzzz'], // in no word
       ['userPrincipalName', '.tanaka.'], // in the UPN, not in the display name
       ['userPrincipalName', '@PAGE'],

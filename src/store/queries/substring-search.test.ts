@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { planUpnContains, upnContainsPlanWithoutDomains } from './substring-search.js';
+import { planUpnContains, trigramIndexText, upnContainsPlanWithoutDomains } from './substring-search.js';
 
 describe('planning a contains search on the UPN', () => {
   const domains = ['contoso.com', 'fabrikam.onmicrosoft.com'];
@@ -59,5 +59,22 @@ describe('planning a contains search on the UPN before the domains are read', ()
 
   it('leaves to the domains a text without an @, or with less than a trigram before it', () => {
     for (const value of ['tanaka', 'contoso', '@contoso', 'a@contoso.com', 'a@', '']) assert.equal(upnContainsPlanWithoutDomains(value), undefined, value);
+  });
+});
+
+describe('the text a contains search asks the GIN index for', () => {
+  it('leaves out the characters at either end that pg_trgm splits words at', () => {
+    assert.equal(trigramIndexText('.12345@'), '12345');
+    assert.equal(trigramIndexText(' -tanaka- '), 'tanaka');
+    assert.equal(trigramIndexText('@émile.'), 'émile');
+  });
+
+  it('keeps the characters between words, which the index needs to match across them', () => {
+    assert.equal(trigramIndexText('ada.b'), 'ada.b');
+    assert.equal(trigramIndexText("o'brien"), "o'brien");
+  });
+
+  it('keeps the whole text when fewer than three characters would be left', () => {
+    for (const text of ['.ab@', '...', '@x.', '😀😀😀']) assert.equal(trigramIndexText(text), text);
   });
 });

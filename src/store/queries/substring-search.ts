@@ -163,6 +163,28 @@ export const searchCandidatesSql = 'SELECT search_user FROM json_each(?) CROSS J
  */
 export const domainUsersSql = `SELECT id FROM users WHERE customer_id = ? AND ${upnParts.sqlite.domain} IN (SELECT value FROM json_each(?)) LIMIT ${maxSearchCandidates + 1}`;
 
+/** Characters pg_trgm does not make trigrams of (it splits words at them), at either end of a text. */
+const nonWordEnds = /^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu;
+
+/**
+ * PostgreSQL: the text whose trigrams a contains search asks the GIN index for. pg_trgm pads a word
+ * that the pattern shows starting or ending (next to a character such as `.` or `@`, not a
+ * wildcard) with blanks, and those padded trigrams (`"  1"`, `" 12"`) are among the commonest in
+ * the index: for ".12345@" at 1 M users the index read 90 pages in 1.8 ms, for "12345" 40 pages in
+ * 0.6 ms, and found the one match among 20 candidates. So the text goes to the index without the
+ * non-word characters at its ends, as long as a trigram's worth is left; the whole text is always
+ * checked on the row as well.
+ *
+ * @example
+ * trigramIndexText('.12345@'); // '12345'
+ * trigramIndexText('ada.b'); // 'ada.b'
+ * trigramIndexText('.ab@'); // '.ab@' (two characters would give the index nothing to look up)
+ */
+export function trigramIndexText(text: string): string {
+  const core = text.replace(nonWordEnds, '');
+  return [...core].length >= trigramMinLength ? core : text;
+}
+
 /**
  * A LIKE pattern for "contains the text", with `\`, `%` and `_` escaped so that they match
  * themselves (PostgreSQL's default LIKE escape character is the backslash).

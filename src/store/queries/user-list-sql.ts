@@ -9,7 +9,7 @@ import { maxScannedUsers } from '../../schemas/customer-user.js';
 import { userPagePieceSize, type UserPageJson } from '../store.js';
 import { limitClause } from './limit-clause.js';
 import { nameWordsMatchSql } from './name-words.js';
-import { displayNameContainsPlan, likeContainsPattern, maxCodePoint, upnParts, usesTrigramIndex, type ContainsPlan } from './substring-search.js';
+import { displayNameContainsPlan, likeContainsPattern, maxCodePoint, trigramIndexText, upnParts, usesTrigramIndex, type ContainsPlan } from './substring-search.js';
 
 export interface SqlText {
   text: string;
@@ -64,7 +64,8 @@ function userRange(dialect: 'sqlite' | 'postgres', query: UserListQuery, custome
     } else if (dialect === 'postgres' && usesTrigramIndex(search)) {
       // LIKE '%…%' is what pg_trgm's GIN index answers; the planner weighs it against walking
       // the sort index, and the match is rechecked on the row. The UPN's index holds its part up
-      // to the `@` (see planUpnContains): the whole value is then checked on the key.
+      // to the `@` (see planUpnContains), and the index may be asked for less than the text (see
+      // trigramIndexText): the whole value is then checked on the key.
       const contains = plan ?? (search.field === 'displayName' ? displayNameContainsPlan(search.value) : undefined);
       if (contains === undefined) throw new Error('a contains search on the UPN needs its plan');
       if (contains.kind === 'index') {
@@ -72,7 +73,7 @@ function userRange(dialect: 'sqlite' | 'postgres', query: UserListQuery, custome
         const either: string[] = [];
         if (contains.text !== undefined) {
           either.push(`${search.field === 'userPrincipalName' ? upnParts.postgres.indexed : col} LIKE ?`);
-          checkParams.push(likeContainsPattern(contains.text));
+          checkParams.push(likeContainsPattern(trigramIndexText(contains.text)));
         }
         if (contains.domains.length > 0) {
           either.push(`${upnParts.postgres.domain} = ANY(?)`);
@@ -81,7 +82,7 @@ function userRange(dialect: 'sqlite' | 'postgres', query: UserListQuery, custome
         checks.push(either.length === 1 ? either[0] : `(${either.join(' OR ')})`);
       }
       if (contains.kind === 'none') checks.push('false');
-      else if (contains.kind === 'walk' || search.field === 'userPrincipalName') {
+      else if (contains.kind === 'walk' || search.field === 'userPrincipalName' || trigramIndexText(search.value) !== search.value) {
         checks.push(`strpos(${col}, ?) > 0`);
         checkParams.push(search.value);
       }
