@@ -68,12 +68,15 @@ function userRange(dialect: 'sqlite' | 'postgres', query: UserListQuery, custome
       // trigramIndexText): the whole value is then checked on the key.
       const contains = plan ?? (search.field === 'displayName' ? displayNameContainsPlan(search.value) : undefined);
       if (contains === undefined) throw new Error('a contains search on the UPN needs its plan');
+      let indexAskedForLess = false;
       if (contains.kind === 'index') {
         // Either index may list a match: the planner reads both into one bitmap (BitmapOr).
         const either: string[] = [];
         if (contains.text !== undefined) {
+          const indexText = trigramIndexText(contains.text);
+          indexAskedForLess = indexText !== contains.text;
           either.push(`${search.field === 'userPrincipalName' ? upnParts.postgres.indexed : col} LIKE ?`);
-          checkParams.push(likeContainsPattern(trigramIndexText(contains.text)));
+          checkParams.push(likeContainsPattern(indexText));
         }
         if (contains.domains.length > 0) {
           either.push(`${upnParts.postgres.domain} = ANY(?)`);
@@ -82,7 +85,7 @@ function userRange(dialect: 'sqlite' | 'postgres', query: UserListQuery, custome
         checks.push(either.length === 1 ? either[0] : `(${either.join(' OR ')})`);
       }
       if (contains.kind === 'none') checks.push('false');
-      else if (contains.kind === 'walk' || search.field === 'userPrincipalName' || trigramIndexText(search.value) !== search.value) {
+      else if (contains.kind === 'walk' || search.field === 'userPrincipalName' || indexAskedForLess) {
         checks.push(`strpos(${col}, ?) > 0`);
         checkParams.push(search.value);
       }
