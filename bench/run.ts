@@ -21,6 +21,7 @@ import { fastestSeed, runSearches, seedRounds, seedWithAndWithoutIndex, type See
 import { runSoak, type SoakResult } from './lib/soak.js';
 import { benchEmulatorCost, type EmulatorCostResult } from './lib/emulator-cost.js';
 import { benchSnapshot, type SnapshotBenchResult } from './lib/snapshot.js';
+import { storePageCost, type StorePageCost } from './lib/store-page-cost.js';
 import { ensureWrk, runWrk, type WrkResult } from './lib/wrk.js';
 
 const users = Number(process.env.BENCH_USERS ?? 1_000_000);
@@ -32,7 +33,7 @@ export interface StoreResults {
   dataset: Dataset;
   walk: { pages: number; seconds: number };
   /** `floor`: bare fastify serving the ceiling's bytes (absent in older results). */
-  list: { baseline: WrkResult[]; server: WrkResult[]; floor?: WrkResult[] };
+  list: { baseline: WrkResult[]; server: WrkResult[]; floor?: WrkResult[]; parts?: PageCostParts };
   depth: { http: DepthResult; queries: QueryTimings };
   search: Record<string, WrkResult>;
   /** The baseline's runs between the search cases (absent in older results). */
@@ -49,6 +50,17 @@ export interface StoreResults {
   /** Issue 11: a fixture of BENCH_FIXTURE_USERS users loaded against `tenantry seed` (absent in older results). */
   fixtureLoad?: FixtureLoadResult;
   serverPeakMb: number;
+}
+
+/**
+ * Where a page's server CPU goes (issue 14), beside the list at 50 connections: the server
+ * answering `/healthz` (every hook, no auth, no store), its first page of one user (auth, query,
+ * route, token and a one-row read), and the store's read of a 100-user page alone, in-process.
+ */
+export interface PageCostParts {
+  healthz: WrkResult;
+  onePage: WrkResult;
+  store: StorePageCost;
 }
 
 export interface ExportResult {
@@ -198,6 +210,16 @@ async function benchStore(store: 'sqlite' | 'postgres', results: BenchResults): 
   }
   await floor.stop();
   await baseline.stop();
+  const fixedCost = async (url: string) => {
+    await runWrk({ url, connections: 50, seconds: 2, auth });
+    return wrk({ url, connections: 50, seconds, auth, pid: server.child.pid });
+  };
+  list.parts = {
+    healthz: await fixedCost(`${server.url}/healthz`),
+    onePage: await fixedCost(`${server.url}/v1/customers/${benchCustomerId}/users?size=1`),
+    store: await storePageCost(dataset.database, benchCustomerId, walked.tokens),
+  };
+  log(`${store}: page parts: /healthz ${list.parts.healthz.cpuMicrosPerRequest?.toFixed(0)} µs, 1-user page ${list.parts.onePage.cpuMicrosPerRequest?.toFixed(0)} µs, store alone ${list.parts.store.cpuMicrosPerPage.toFixed(0)} µs`);
 
   // 2. Depth: first page vs last page, over HTTP and as bare queries beside OFFSET + count(*).
   const depthSeconds = Math.max(3, Math.round(seconds / 2));

@@ -42,7 +42,12 @@ function targets(r: BenchResults): string {
     const i = x.list.server.findIndex((w) => w.connections === 50);
     const w = x.list.server[i];
     if (!w?.cpuMicrosPerRequest) continue;
-    const beside = [`ceiling ${cpu(x.list.baseline[i])} µs`, ...(x.list.floor?.[i] ? [`bare fastify ${cpu(x.list.floor[i])} µs`] : [])].join(', ');
+    const parts = x.list.parts;
+    const beside = [
+      `ceiling ${cpu(x.list.baseline[i])} µs`,
+      ...(x.list.floor?.[i] ? [`bare fastify ${cpu(x.list.floor[i])} µs`] : []),
+      ...(parts ? [`\`/healthz\` ${cpu(parts.healthz)} µs`, `1-user page ${cpu(parts.onePage)} µs`, `the store's read alone ${f0(parts.store.cpuMicrosPerPage)} µs`] : []),
+    ].join(', ');
     rows.push(`| 14 | server CPU per 100-user page ≤ ${pageCpuTarget[s]} µs, c=50 | ${storeName[s]} | ${f0(w.cpuMicrosPerRequest)} µs (${beside}, same run) | ${yes(w.cpuMicrosPerRequest <= pageCpuTarget[s])} |`);
   }
   for (const [s, x] of entries(r)) {
@@ -110,8 +115,23 @@ function listSection(r: BenchResults): string {
     x.list.floor?.forEach((w, i) => rows.push(row(s, 'bare fastify, same bytes (framework floor)', x.list.baseline[i], w)));
     x.list.server.forEach((w, i) => rows.push(row(s, 'tenantry', x.list.baseline[i], w)));
     x.listWorkers?.server.forEach((w, i) => rows.push(row(s, `tenantry \`serve --workers ${x.listWorkers!.workers}\``, x.list.baseline[i], w)));
+    const at50 = x.list.baseline.findIndex((w) => w.connections === 50);
+    if (x.list.parts && at50 >= 0) {
+      rows.push(row(s, 'tenantry `/healthz` (every hook; no auth, no store)', x.list.baseline[at50], x.list.parts.healthz));
+      rows.push(row(s, 'tenantry, first page of 1 user (auth, route, token, a one-row read)', x.list.baseline[at50], x.list.parts.onePage));
+    }
   }
   return rows.join('\n');
+}
+
+/** The store's read of a 100-user page alone, per store (see bench/lib/store-page-cost.ts). */
+function storeAloneSection(r: BenchResults): string {
+  const rows = ['| store | CPU µs per 100-user page, `Store.readUserPage` alone, in-process (median of rounds) | rounds | reads per round |', '|---|---|---|---|'];
+  for (const [s, x] of entries(r)) {
+    const c = x.list.parts?.store;
+    if (c) rows.push(`| ${storeName[s]} | **${f0(c.cpuMicrosPerPage)}** | ${c.rounds.map(f0).join(' / ')} | ${c.readsPerRound} |`);
+  }
+  return rows.length > 2 ? rows.join('\n') : '';
 }
 
 function depthSection(r: BenchResults): string {
@@ -228,7 +248,15 @@ its ratio bounds what any fastify server can reach here. CPU µs/req is each ser
 with the machine's load than req/s does. (With \`--workers\` the CPU of the worker processes is not
 sampled.)
 
+Where a page's CPU goes, in the same run: the same server answering \`/healthz\` (every hook, no
+auth, no store) and a first page of one user (auth, query, route, token and a one-row read) at 50
+connections, and below the table the store's read of a 100-user page alone, one read at a time in
+the bench's own process, at the walk's positions (for PostgreSQL the Node side only: driver,
+decoding, framing; the backend's CPU is counted in neither column).
+
 ${listSection(r)}
+
+${storeAloneSection(r)}
 
 ## 2. Depth: the last page costs what the first does
 
