@@ -21,7 +21,7 @@ import { fastestSeed, runSearches, seedRounds, seedWithAndWithoutIndex, type See
 import { runSoak, type SoakResult } from './lib/soak.js';
 import { benchEmulatorCost, type EmulatorCostResult } from './lib/emulator-cost.js';
 import { benchSnapshot, type SnapshotBenchResult } from './lib/snapshot.js';
-import { storePageCost, type StorePageCost } from './lib/store-page-cost.js';
+import { storePageCostInChild, type StorePageCost } from './lib/store-page-cost.js';
 import { ensureWrk, runWrk, type WrkResult } from './lib/wrk.js';
 
 const users = Number(process.env.BENCH_USERS ?? 1_000_000);
@@ -217,7 +217,7 @@ async function benchStore(store: 'sqlite' | 'postgres', results: BenchResults): 
   list.parts = {
     healthz: await fixedCost(`${server.url}/healthz`),
     onePage: await fixedCost(`${server.url}/v1/customers/${benchCustomerId}/users?size=1`),
-    store: await storePageCost(dataset.database, benchCustomerId, walked.tokens),
+    store: await storePageCostInChild(dataset.database, benchCustomerId, walked.tokensFile),
   };
   log(`${store}: page parts: /healthz ${list.parts.healthz.cpuMicrosPerRequest?.toFixed(0)} µs, 1-user page ${list.parts.onePage.cpuMicrosPerRequest?.toFixed(0)} µs, store alone ${list.parts.store.cpuMicrosPerPage.toFixed(0)} µs`);
 

@@ -1,10 +1,12 @@
 /**
- * The store's share of a page, measured alone: this process's CPU per `Store.readUserPage` of
- * 100 users at the walk's positions, one read at a time, in-process. Beside the server's CPU per
- * page it shows how much of a page no web framework or hook could save. For PostgreSQL it is the
- * Node side only (driver, decoding, framing): the backend's CPU is not counted, as the server's
- * CPU column does not count it either.
+ * The store's share of a page, measured alone: a process's CPU per `Store.readUserPage` of 100
+ * users at the walk's positions, one read at a time. Beside the server's CPU per page it shows
+ * how much of a page no web framework or hook could save. For PostgreSQL it is the Node side only
+ * (driver, decoding, framing): the backend's CPU is not counted, as the server's CPU column does
+ * not count it either.
  */
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { demoPartnerId } from '../../src/demo/demo-data.js';
 import type { UserListQuery } from '../../src/domain/user-list-query.js';
 import { openStore } from '../../src/store/open-store.js';
@@ -49,4 +51,21 @@ export async function storePageCost(database: string, customerId: string, tokens
   } finally {
     await store.close();
   }
+}
+
+/**
+ * {@link storePageCost} in a Node process of its own, as the server is: in the bench's own
+ * process (its heap holding every result and token so far) the PostgreSQL figure read 2-3x what
+ * a fresh process measured minutes later.
+ *
+ * @example
+ * const cost = await storePageCostInChild('sqlite:.bench/users-1m.db', customerId, walked.tokensFile);
+ */
+export function storePageCostInChild(database: string, customerId: string, tokensFile: string): Promise<StorePageCost> {
+  const main = fileURLToPath(new URL('../store-page-only.ts', import.meta.url));
+  return new Promise((resolve, reject) =>
+    execFile(process.execPath, ['--import', 'tsx', main, database, customerId, tokensFile], { maxBuffer: 1 << 20 }, (error, stdout, stderr) =>
+      error ? reject(new Error(`store-page-only failed: ${stderr || error.message}`)) : resolve(JSON.parse(stdout) as StorePageCost),
+    ),
+  );
 }
