@@ -20,7 +20,8 @@ const keysetSql = (after: boolean) =>
 const offsetSql = `SELECT item_json FROM users WHERE customer_id = $1 AND state = 'active' ORDER BY display_name_key, id LIMIT 100 OFFSET $2`;
 const countSql = `SELECT count(*) FROM users WHERE customer_id = $1 AND state = 'active'`;
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+/** The middle value (the upper one of an even count). */
+export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function timeMedian(times: number, run: () => Promise<unknown> | unknown): Promise<number> {
   const ms: number[] = [];

@@ -251,7 +251,7 @@ sampled.)
 Where a page's CPU goes, in the same run: the same server answering \`/healthz\` (every hook, no
 auth, no store) and a first page of one user (auth, query, route, token and a one-row read) at 50
 connections, and below the table the store's read of a 100-user page alone, one read at a time in
-the bench's own process, at the walk's positions (for PostgreSQL the Node side only: driver,
+a Node process of its own, at the walk's positions (for PostgreSQL the Node side only: driver,
 decoding, framing; the backend's CPU is counted in neither column).
 
 ${listSection(r)}

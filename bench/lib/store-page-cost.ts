@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { demoPartnerId } from '../../src/demo/demo-data.js';
 import type { UserListQuery } from '../../src/domain/user-list-query.js';
 import { openStore } from '../../src/store/open-store.js';
-import { positionOf } from './offset-peer.js';
+import { median, positionOf } from './offset-peer.js';
 
 export interface StorePageCost {
   /** Median over the rounds, in µs of user + system CPU per page. */
@@ -46,8 +46,7 @@ export async function storePageCost(database: string, customerId: string, tokens
     for (let i = 0; i < positions.length; i++) await read(i);
     const measured: number[] = [];
     for (let r = 0; r < rounds; r++) measured.push(await readRound());
-    const sorted = [...measured].sort((a, b) => a - b);
-    return { cpuMicrosPerPage: sorted[sorted.length >> 1], rounds: measured, readsPerRound };
+    return { cpuMicrosPerPage: median(measured), rounds: measured, readsPerRound };
   } finally {
     await store.close();
   }
