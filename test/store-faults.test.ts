@@ -57,6 +57,8 @@ describe('a PostgreSQL store that stops and comes back', { timeout: 120_000 }, (
     const token = (await runCli(['token', '--database', db.url])).trim();
     const auth = { authorization: `Bearer ${token}` };
     assert.equal((await requestOnce('GET', `${server.url}/readyz`)).status, 200);
+    // A page read first, so that the connections pages are read on are open when the server goes away.
+    assert.equal(await countUpn(server.url, token, `nobody@${domain}`), 0);
 
     db.stop();
     const requestId = randomUUID();
