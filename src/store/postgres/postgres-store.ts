@@ -30,6 +30,7 @@ import type { ClaimLease, ClaimResult, CustomerSearch, IdempotencyKey, Page, Rat
 import { failpoint } from '../failpoint.js';
 import { postgresMigrations } from './migrations.js';
 import { pageStatementName } from './page-statement-name.js';
+import { Latin1RowsClient, pageBytesFromLatin1Rows } from './latin1-rows-client.js';
 import type { RoleMember } from '../../domain/directory-roles.js';
 import type { LicenseUpdateOutcome, LicenseUpdatePlan, SubscribedSkuRecord, SubscribedSkuWriteResult, UserLicenseRecord } from '../../domain/licensing.js';
 import type { PartnerPurge, RoleMemberWriteResult } from '../store.js';
@@ -131,7 +132,8 @@ export class PostgresStore implements Store {
    * exact one on the sort key, a contains search no index answers: see hasParameterFreePlan), whose prepared statements always run their generic plan (see
    * postgresGenericUserPageSql): PostgreSQL planned each such page again, ~250 µs of the
    * backend's CPU a page at 1 M users, for the same walk of the sort index. Other searches keep
-   * the main pool, where a plan is chosen for their text.
+   * the main pool, where a plan is chosen for their text. Their rows' text arrives as Latin-1
+   * (see Latin1RowsClient): a page's items reach the reply as the bytes PostgreSQL sent.
    */
   readonly pagePool: pg.Pool;
   private readonly genericPageSizes = new Set<number>();
@@ -153,7 +155,7 @@ export class PostgresStore implements Store {
     });
     this.pool = new pg.Pool(poolConfig(searchPath));
     // Set at connection start (PostgreSQL 12+), so no query waits behind a SET.
-    this.pagePool = new pg.Pool(poolConfig([...searchPath, '-c plan_cache_mode=force_generic_plan']));
+    this.pagePool = new pg.Pool({ ...poolConfig([...searchPath, '-c plan_cache_mode=force_generic_plan']), Client: Latin1RowsClient });
     // An idle client's error (server restart) must not crash the process; the next query reconnects.
     this.pool.on('error', () => {});
     this.pagePool.on('error', () => {});
@@ -406,7 +408,7 @@ export class PostgresStore implements Store {
       const sql = postgresNameWordsPageSql(query, partnerId, customerId, size, words, after, generic ? 'written' : 'bound');
       const name = `${pageStatementName(generic ? 'gw' : 'uw', query, after !== undefined, generic ? size : undefined)}_${words.length}`;
       const { rows } = await (generic ? this.pagePool : this.pool).query({ name, text: numberPlaceholders(sql.text), values: sql.params, rowMode: 'array' });
-      return userPageFromRows(rows as UserPageRow[], size);
+      return (generic ? pageBytesFromLatin1Rows : userPageFromRows)(rows as UserPageRow[], size);
     }
     const plan =
       search && usesTrigramIndex(search) && search.field === 'userPrincipalName'
@@ -418,7 +420,7 @@ export class PostgresStore implements Store {
       // Every such search's SQL differs by its field and operator only (a contains search here is a strpos check).
       const name = pageStatementName('gp', query, after !== undefined, size);
       const { rows } = await this.pagePool.query({ name, text: numberPlaceholders(sql.text), values: sql.params, rowMode: 'array' });
-      return userPageFromRows(rows as UserPageRow[], size);
+      return pageBytesFromLatin1Rows(rows as UserPageRow[], size);
     }
     const sql = userPageSql('postgres', query, partnerId, customerId, size, after, undefined, plan);
     // Named statements are prepared once per connection; the name encodes the query's shape. A
