@@ -104,9 +104,10 @@ for (const factory of storeFactories) {
       // read through the page connections, in more than one piece of ${userPagePieceSize} users).
       for (const query of [queries[1], { ...queries[0], search: { field: 'displayName', operator: 'substring', value: 'tanaka' } } satisfies UserListQuery]) {
         const page = (await store.readUserPage(demoPartnerId, namesake.id, query, 500))!;
+        const expected = expectedOrder(query.search ? namesakes.filter((r) => r.displayNameKey.includes('tanaka')) : namesakes, query);
+        assert.equal(page.count, expected.length);
         assert.ok(page.count > 2 * userPagePieceSize, 'several pieces worth');
         assert.ok(Buffer.isBuffer(page.itemsJson));
-        const expected = expectedOrder(query.search ? namesakes.filter((r) => r.displayNameKey.includes('tanaka')) : namesakes, query);
         assert.deepEqual(page.itemsJson, Buffer.from(expected.map((id) => itemJson.get(id)).join(',')));
       }
     });
