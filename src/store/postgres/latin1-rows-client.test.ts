@@ -53,10 +53,11 @@ describe('a page from Latin-1 rows', () => {
   const latin1 = (s: string) => Buffer.from(s, 'utf8').toString('latin1');
   const items = ['{"displayName":"Zoë"}', '{"displayName":"山田 🙂"}', '{"displayName":"Ann"}'];
 
-  it('joins its pieces, in their numbered order, into the items’ UTF-8 bytes', () => {
+  it('joins its items, in their numbered order, into their UTF-8 bytes', () => {
     const rows: UserPageRow[] = [
-      [userPagePart.items, latin1(items[2]), 1, null, '1'],
-      [userPagePart.items, latin1(`${items[0]},${items[1]}`), 2, null, '0'],
+      [userPagePart.items, latin1(items[2]), 1, null, '2'],
+      [userPagePart.items, latin1(items[0]), 1, null, '0'],
+      [userPagePart.items, latin1(items[1]), 1, null, '1'],
       [userPagePart.owned, null, null, null, null],
     ];
     const page = pageBytesFromLatin1Rows(rows, 100)!;
@@ -68,7 +69,8 @@ describe('a page from Latin-1 rows', () => {
 
   it('decodes the next page’s position key as UTF-8', () => {
     const rows: UserPageRow[] = [
-      [userPagePart.items, latin1(`${items[0]},${items[1]}`), 2, null, '0'],
+      [userPagePart.items, latin1(items[0]), 1, null, '0'],
+      [userPagePart.items, latin1(items[1]), 1, null, '1'],
       [userPagePart.boundary, null, null, latin1('山田 🙂'), 'id-2'],
       [userPagePart.boundary, null, null, latin1('zoë'), 'id-3'],
       [userPagePart.owned, null, null, null, null],
