@@ -38,8 +38,9 @@ export interface Page<T> {
 /** A page of users as JSON text: `itemsJson` is the items joined with commas (no brackets). */
 export interface UserPageJson {
   /**
-   * UTF-8 bytes (SQLite), or text in pieces that join with commas (PostgreSQL: a few dozen items
-   * each, see {@link userPagePieceSize}); empty when the page has no users.
+   * UTF-8 bytes (SQLite, and PostgreSQL's page connections: see Latin1RowsClient), or text in
+   * pieces that join with commas (PostgreSQL's other pages: a few dozen items each, see
+   * {@link userPagePieceSize}); empty when the page has no users.
    */
   itemsJson: Buffer | readonly string[];
   count: number;

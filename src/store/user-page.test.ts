@@ -101,7 +101,7 @@ for (const factory of storeFactories) {
       await store.insertUsers(namesakes.map((row) => ({ row, passwordHash: unusablePasswordHash })));
       const itemJson = new Map(namesakes.map((r) => [r.id, r.itemJson]));
       // A plain page, and a page of a contains search (on PostgreSQL its own statement; both are
-      // read through the page connections, in more than one piece of ${userPagePieceSize} users).
+      // read through the page connections, in more than one piece of userPagePieceSize users).
       for (const query of [queries[1], { ...queries[0], search: { field: 'displayName', operator: 'substring', value: 'tanaka' } } satisfies UserListQuery]) {
         const page = (await store.readUserPage(demoPartnerId, namesake.id, query, 500))!;
         const expected = expectedOrder(query.search ? namesakes.filter((r) => r.displayNameKey.includes('tanaka')) : namesakes, query);

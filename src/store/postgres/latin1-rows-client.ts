@@ -59,12 +59,18 @@ function attachLatin1Parser(connection: ConnectionInternals, stream: Socket): vo
 const nonAscii = /[\x80-\xff]/;
 const utf8FromLatin1 = (text: string) => (nonAscii.test(text) ? Buffer.from(text, 'latin1').toString('utf8') : text);
 
-/** Decodes a message's strings (an error's message and stack included, a row description's column names) as UTF-8. */
+/**
+ * Decodes a message's strings (an error's message and stack included, a row description's column
+ * names) as UTF-8. Only strings that change are written: pg-protocol shares one object for each
+ * message without content (parseComplete, bindComplete, …).
+ */
 function decodeUtf8Strings(msg: BackendMessage): void {
   const fields = msg as unknown as Record<string, unknown>;
   for (const name of Object.getOwnPropertyNames(msg)) {
     const value = fields[name];
-    if (typeof value === 'string') fields[name] = utf8FromLatin1(value);
+    if (typeof value !== 'string') continue;
+    const decoded = utf8FromLatin1(value);
+    if (decoded !== value) fields[name] = decoded;
   }
   if (msg.name === 'rowDescription') for (const field of (msg as RowDescriptionMessage).fields) (field as { name: string }).name = utf8FromLatin1(field.name);
 }
