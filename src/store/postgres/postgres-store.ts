@@ -11,7 +11,7 @@ import pg from 'pg';
 import copyStreams from 'pg-copy-streams';
 import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
-import { inTransaction } from './transaction.js';
+import { inTransaction, withClient } from './transaction.js';
 import type { StoredFaultRule } from '../store.js';
 import { PostgresEmulatorPending } from './postgres-emulator-pending.js';
 import type { PendingChange, PendingKind } from '../../domain/emulator/pending-change.js';
@@ -166,34 +166,34 @@ export class PostgresStore implements Store {
   }
 
   async migrate(): Promise<void> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('SELECT pg_advisory_lock($1)', [migrationLock]);
-      if (this.schema) await client.query(`CREATE SCHEMA IF NOT EXISTS ${this.schema}`);
-      await client.query('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)');
-      const done = new Set((await client.query('SELECT version FROM schema_migrations')).rows.map((r) => Number(r.version)));
-      for (const [i, sql] of postgresMigrations.entries()) {
-        if (done.has(i + 1)) continue;
-        await client.query('BEGIN');
-        try {
-          await client.query(sql);
-          await client.query('INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)', [i + 1, new Date().toISOString()]);
-          await client.query('COMMIT');
-        } catch (e) {
-          await client.query('ROLLBACK');
-          throw e;
+    await withClient(this.pool, async (client) => {
+      try {
+        await client.query('SELECT pg_advisory_lock($1)', [migrationLock]);
+        if (this.schema) await client.query(`CREATE SCHEMA IF NOT EXISTS ${this.schema}`);
+        await client.query('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)');
+        const done = new Set((await client.query('SELECT version FROM schema_migrations')).rows.map((r) => Number(r.version)));
+        for (const [i, sql] of postgresMigrations.entries()) {
+          if (done.has(i + 1)) continue;
+          await client.query('BEGIN');
+          try {
+            await client.query(sql);
+            await client.query('INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)', [i + 1, new Date().toISOString()]);
+            await client.query('COMMIT');
+          } catch (e) {
+            await client.query('ROLLBACK');
+            throw e;
+          }
         }
+        const pending = await client.query('SELECT value FROM settings WHERE name = $1', [pendingIndexBuilds]);
+        if (pending.rows[0]) {
+          await this.buildIndexes(JSON.parse(String(pending.rows[0].value)) as string[]);
+          // The load that left them died before refreshing statistics too.
+          await this.refreshStatistics();
+        }
+      } finally {
+        await client.query('SELECT pg_advisory_unlock($1)', [migrationLock]).catch(() => {});
       }
-      const pending = await client.query('SELECT value FROM settings WHERE name = $1', [pendingIndexBuilds]);
-      if (pending.rows[0]) {
-        await this.buildIndexes(JSON.parse(String(pending.rows[0].value)) as string[]);
-        // The load that left them died before refreshing statistics too.
-        await this.refreshStatistics();
-      }
-    } finally {
-      await client.query('SELECT pg_advisory_unlock($1)', [migrationLock]).catch(() => {});
-      client.release();
-    }
+    });
   }
 
   async close(): Promise<void> {
