@@ -138,6 +138,23 @@ for (const database of clusterDatabases) describe(`tenantry serve --workers 2 on
     assert.equal(after.size, 2, 'both live workers answer again');
   });
 
+  it('keeps the port it announced when every worker dies at once', async () => {
+    // Started with --port 0: when no worker holds the shared port, the replacements must ask for
+    // the same one rather than for any free port.
+    const before = childPids(server.child.pid!);
+    assert.equal(before.length, 2);
+    for (const pid of before) process.kill(pid, 'SIGKILL');
+    const seen = new Set<string>();
+    const deadline = Date.now() + 30_000;
+    while (Date.now() < deadline && seen.size < 2) {
+      const res = await requestOnce('GET', `${server.url}/healthz`, {}, undefined, 2000).catch(() => undefined);
+      if (res?.status === 200) seen.add(workerOf(res));
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    assert.equal(seen.size, 2, `two new workers answer on ${server.url}: ${[...seen]}`);
+    assert.ok([...seen].every((id) => Number(id) > 3), `only replacements answer: ${[...seen]}`);
+  });
+
   it('stops every worker on SIGTERM', async () => {
     const pid = server.child.pid!;
     const workers = childPids(pid);

@@ -48,6 +48,33 @@ const sweeperVariable = 'TENANTRY_CLUSTER_SWEEPER';
 /** Whether this process runs the purge sweeper: a lone server, or the one worker the primary chose. */
 export const runsSweeper = (): boolean => !cluster.isWorker || process.env[sweeperVariable] === '1';
 
+// The environment variable that gives workers forked after the first one listened the port it got.
+const portVariable = 'TENANTRY_CLUSTER_PORT';
+
+/**
+ * Listens on the port asked for; with `--port 0`, a worker forked after the cluster got its port
+ * asks for that port. The primary shares one socket per port *asked for*: when every worker dies
+ * at once the socket asked for as 0 closes, and replacements asking for 0 again would get a new
+ * port, leaving the announced one dead. Asking by number while workers that asked for 0 still
+ * hold it is refused (EADDRINUSE); asking for 0 then joins them.
+ *
+ * @example
+ * await listenOnClusterPort((port) => app.listen({ host, port }), Number(opts.port));
+ */
+export async function listenOnClusterPort(listen: (port: number) => Promise<unknown>, requested: number): Promise<void> {
+  const known = cluster.isWorker ? Number(process.env[portVariable]) : NaN;
+  if (requested !== 0 || !Number.isInteger(known) || known <= 0) {
+    await listen(requested);
+    return;
+  }
+  try {
+    await listen(known);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw e;
+    await listen(0);
+  }
+}
+
 /** In a worker: tells the primary this process listens. */
 export function reportListening(port: number): void {
   const message: ListeningMessage = { type: 'tenantry:listening', port };
@@ -119,9 +146,10 @@ export async function runPrimary({ workers, prepare, announce, drainTimeoutMs }:
   const log = (line: string) => process.stderr.write(`${line}\n`);
 
   let sweeper: number | undefined;
+  let port: number | undefined;
   const fork = (asSweeper = sweeper === undefined) => {
     // One worker purges expired data; when it dies (or a reload retires it), its replacement takes the job over.
-    const worker = cluster.fork(asSweeper ? { [sweeperVariable]: '1' } : {});
+    const worker = cluster.fork({ ...(asSweeper ? { [sweeperVariable]: '1' } : {}), ...(port ? { [portVariable]: String(port) } : {}) });
     if (asSweeper) sweeper = worker.id;
     worker.on('message', (message: unknown) => {
       // Sent after everything sent to the worker so far, connections included (see handedEverything).
@@ -130,6 +158,7 @@ export async function runPrimary({ workers, prepare, announce, drainTimeoutMs }:
         return;
       }
       if (!isListeningMessage(message)) return;
+      port ??= message.port;
       listening.add(worker.id);
       worker.emit('tenantry:listening');
       if (!announced && listening.size === workers) {

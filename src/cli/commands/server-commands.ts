@@ -16,7 +16,7 @@ import { steadyHeapGrowth } from '../heap-growth.js';
 import { holdStopSignals } from '../stop-signals.js';
 import { applyFaultProfile, emulatorAdminToken, emulatorJournalSize, emulatorRequested, ensureDefaultWorkspace, readFixtureFile } from '../emulator-start.js';
 import type { Workspace } from '../../schemas/emulator/workspace.js';
-import { clusterWorkerId, handedEverything, parseWorkerCount, reportListening, runPrimary, runsSweeper } from '../serve-cluster.js';
+import { clusterWorkerId, handedEverything, listenOnClusterPort, parseWorkerCount, reportListening, runPrimary, runsSweeper } from '../serve-cluster.js';
 
 const databaseUrl = (flag?: string) => flag ?? process.env.TENANTRY_DATABASE_URL ?? defaultDatabaseUrl;
 
@@ -152,7 +152,7 @@ export function registerServerCommands(program: Command) {
       // One sweeper is enough: in a cluster, the worker the primary chose runs it.
       const stopSweeper = runsSweeper() ? startSweeper(ctx, app.log) : () => {};
       const connections = trackConnections(app.server);
-      await app.listen({ host: opts.host, port: Number(opts.port) });
+      await listenOnClusterPort((port) => app.listen({ host: opts.host, port }), Number(opts.port));
       const removePidFile = pidFile && !workerId ? writePidFile(pidFile) : () => {};
       const address = app.server.address();
       const port = typeof address === 'object' && address ? address.port : opts.port;
