@@ -131,6 +131,16 @@ async function verify(t: TestContext, load: Load, url: string, auth: Record<stri
   }
 }
 
+/** As {@link verify}; a failure also shows what the server printed (a worker's crash, say). */
+async function verifyWithOutput(t: TestContext, load: Load, url: string, auth: Record<string, string>, faults: { name: string; end: number }[], server: ServerProcess) {
+  try {
+    await verify(t, load, url, auth, faults);
+  } catch (e) {
+    t.diagnostic(`the server printed:\n${server.output().slice(-8000)}`);
+    throw e;
+  }
+}
+
 /** The pids of the direct children of `pid` (the cluster's workers), from /proc. */
 function childPids(pid: number): number[] {
   const pids: number[] = [];
@@ -182,7 +192,7 @@ describe('chaos on PostgreSQL with two workers', { timeout: 90_000 }, () => {
     await sleep(6000);
 
     await load.stop();
-    await verify(t, load, url, auth, faults);
+    await verifyWithOutput(t, load, url, auth, faults, server);
   });
 });
 
@@ -234,6 +244,6 @@ describe('chaos on SQLite with a disk that fills and frees', { timeout: 90_000 }
     await load.stop();
     t.diagnostic(`503 answers while the disk was full: ${refusedWhileFull}`);
     assert.ok(refusedWhileFull > 0, 'the full disk was felt');
-    await verify(t, load, url, auth, faults);
+    await verifyWithOutput(t, load, url, auth, faults, server);
   });
 });
