@@ -76,7 +76,7 @@ describe('the packed tarball', { concurrency: runtimes.length }, () => {
 
       it('brings the compiled server, CLI, web UI and SDK, and none of the dev dependencies', async () => {
         const installed = join(project, 'node_modules', 'tenantry');
-        for (const file of ['bin/tenantry.js', 'dist/cli/main.js', 'dist/web/index.html', 'dist/testing/index.d.ts', 'node_modules/@tenantry/sdk/package.json']) {
+        for (const file of ['bin/tenantry.js', 'bin/package.json', 'dist/cli/main.js', 'dist/web/index.html', 'dist/testing/index.d.ts', 'node_modules/@tenantry/sdk/package.json']) {
           assert.ok(existsSync(join(installed, file)), `${file} is in the package`);
         }
         for (const dev of ['typescript', 'vite', 'react', 'tsx', 'vitest', '@fluentui/react-components']) {

@@ -10,12 +10,14 @@ const params = { N: 16384, r: 8, p: 1 } as const;
 const keyLength = 32;
 
 /**
- * Hashes in flight at once: one per core, at most libuv's 4 pool threads. More would not finish
- * sooner (scrypt is CPU-bound), would hold the pool's threads from file and DNS work, and each
- * one's 16 MiB buffer stays in its thread's malloc arena afterwards (a burst of creates on 4
- * threads left the server ~65 MB larger for good).
+ * Hashes in flight at once: one per core, at most one per thread of libuv's pool (4 unless
+ * UV_THREADPOOL_SIZE says otherwise; `tenantry` sizes it to the cores, see bin/tenantry.js). More
+ * would not finish sooner (scrypt is CPU-bound). Each thread that ever runs one keeps its 16 MiB
+ * buffer in the thread's malloc arena afterwards: a burst of creates on 4 threads left the server
+ * ~65–80 MB larger for good, on 2 ~33. The price of the smaller pool: during a burst, file and DNS
+ * work can wait for a hash to end (tens of milliseconds).
  */
-export const concurrentHashes = Math.max(1, Math.min(4, availableParallelism()));
+export const concurrentHashes = Math.max(1, Math.min(Number(process.env.UV_THREADPOOL_SIZE) || 4, availableParallelism()));
 const hashing = pLimit(concurrentHashes);
 
 function derive(password: string, salt: Buffer, options: ScryptOptions): Promise<Buffer> {
