@@ -11,6 +11,7 @@ import { TokenService } from '../auth/token-service.js';
 import { auditRetentionDays } from '../domain/audit-query.js';
 import { systemClock } from '../domain/clock.js';
 import { idempotencyRetentionMs } from './idempotency.js';
+import { lazyChildLoggerFactory } from './lazy-child-logger.js';
 import { CustomerService } from '../services/customer-service.js';
 import { UserService } from '../services/user-service.js';
 import { DirectoryRoleService } from '../services/directory-role-service.js';
@@ -84,6 +85,8 @@ export async function buildApp(store: Store, overrides: Partial<ServerConfig> = 
         res: (res) => ({ statusCode: res.statusCode }),
       },
     },
+    // Most requests log nothing: their logger becomes a pino child only when it writes a line.
+    childLoggerFactory: lazyChildLoggerFactory,
     genReqId: (req) => {
       const id = req.headers['ms-requestid'];
       return typeof id === 'string' && id.length > 0 && id.length <= 128 ? id : randomUUID();
