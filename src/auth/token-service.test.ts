@@ -206,6 +206,16 @@ for (const factory of storeFactories) {
       await assert.rejects(tokens.verify(token), (e: { status?: number; data?: string[] }) => e.status === 401 && /expired/.test(String(e.data?.[0])));
     });
 
+    it('answers each remembered token with its own principal, however the tokens alternate', async () => {
+      const tokens = new TokenService(store);
+      await tokens.rotate();
+      const [a, b] = await Promise.all(['sa', 'sb'].map((subject) => tokens.issue({ partnerId: demoPartnerId, subject, expiresIn: 600 })));
+      const subjects: string[] = [];
+      for (const token of [a, a, b, b, a, b, a]) subjects.push((await tokens.verify(token)).subject);
+      assert.deepEqual(subjects, ['sa', 'sa', 'sb', 'sb', 'sa', 'sb', 'sa']);
+      assert.equal(tokens.signatureChecks, 2);
+    });
+
     it('does not remember tokens it refused', async () => {
       const tokens = new TokenService(store);
       await tokens.rotate();

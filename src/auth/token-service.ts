@@ -83,6 +83,13 @@ export class TokenService {
   // Checking an ES256 signature costs ~35 µs, more than the rest of a page request's auth; callers
   // send the same token for up to an hour, so each distinct token is checked once.
   private readonly verified = new Map<string, VerifiedToken>();
+  /**
+   * The token last found trusted, compared before the Map is asked: a client mostly sends one
+   * token on every request, and each request's header is a new string whose ~500 characters a
+   * Map look-up must hash first. A comparison costs next to nothing.
+   */
+  private lastToken: string | undefined;
+  private lastEntry: VerifiedToken | undefined;
   private readonly verifiedCacheSize: number;
   private readonly externalCacheMs: number;
   /** Signatures checked so far (cache misses); tests read it. */
@@ -199,12 +206,17 @@ export class TokenService {
    * const principal = await tokens.verify(bearer); // { partnerId, roles, … }
    */
   async verify(token: string): Promise<Principal> {
-    const known = this.verified.get(token);
+    const isLast = token === this.lastToken;
+    const known = isLast ? this.lastEntry : this.verified.get(token);
     if (known) {
       if (known.localKid !== undefined && this.now() - this.loadedAt > this.refreshMs) await this.reload();
-      if (this.stillTrusted(known)) return known.principal;
+      if (this.stillTrusted(known)) {
+        if (!isLast) [this.lastToken, this.lastEntry] = [token, known];
+        return known.principal;
+      }
       // Fall through: the full check gives the precise reason (expired, retired key…).
       this.verified.delete(token);
+      this.lastToken = this.lastEntry = undefined;
     }
     return this.verifyUncached(token);
   }
