@@ -3,11 +3,6 @@
  * concatenation rather than re-serializing each item on every request.
  */
 
-/** `links.next` of a seek collection: the collection path with seekOperation=Next and the token header. */
-export function nextLink(collectionPath: string, token: string) {
-  return { uri: `${collectionPath}?seekOperation=Next`, method: 'GET', headers: [{ key: 'MS-ContinuationToken', value: token }] };
-}
-
 /**
  * A `SeekBasedResourceCollection` answer, its body split around its items: `head +
  * items.join(',') + tail`. Lets a page whose items arrive already joined (as bytes) be framed
@@ -22,16 +17,18 @@ export function nextLink(collectionPath: string, token: string) {
  * const body = `${head}{"id":"…"}${tail}`; // headers: { Link: '</v1/customers/c/users?seekOperation=Next>; rel="next"', 'MS-ContinuationToken': token }
  */
 export function seekCollectionEnvelope(count: number, selfUri: string, collectionPath: string, continuationToken: string | undefined): { head: string; tail: string; headers?: Record<string, string> } {
-  const links: Record<string, unknown> = { self: { uri: selfUri, method: 'GET', headers: [] } };
-  let head = '{';
-  let headers: Record<string, string> | undefined;
-  if (continuationToken) {
-    const next = nextLink(collectionPath, continuationToken);
-    links.next = next;
-    head += `"continuationToken":${JSON.stringify(continuationToken)},`;
-    headers = { Link: `</v1${next.uri}>; rel="next"`, 'MS-ContinuationToken': continuationToken };
-  }
-  return { head: `${head}"totalCount":${count},"items":[`, tail: `],"links":${JSON.stringify(links)},"attributes":{"objectType":"Collection"}}`, headers };
+  // Written out rather than JSON.stringify of a links object: the same text, but the ~300
+  // characters of a token are escaped once per page, not twice (every page pays this).
+  const self = `{"self":{"uri":${JSON.stringify(selfUri)},"method":"GET","headers":[]}`;
+  const tail = (links: string) => `],"links":${links},"attributes":{"objectType":"Collection"}}`;
+  if (!continuationToken) return { head: `{"totalCount":${count},"items":[`, tail: tail(`${self}}`) };
+  const token = JSON.stringify(continuationToken);
+  const nextUri = `${collectionPath}?seekOperation=Next`;
+  return {
+    head: `{"continuationToken":${token},"totalCount":${count},"items":[`,
+    tail: tail(`${self},"next":{"uri":${JSON.stringify(nextUri)},"method":"GET","headers":[{"key":"MS-ContinuationToken","value":${token}}]}}`),
+    headers: { Link: `</v1${nextUri}>; rel="next"`, 'MS-ContinuationToken': continuationToken },
+  };
 }
 
 /**
