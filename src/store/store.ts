@@ -203,10 +203,11 @@ export interface Store {
 
   // Security (issue 7): throttling counters and signing-key retirement.
   /**
-   * Adds one request to each counter of the window starting at `windowStart` (epoch seconds),
-   * atomically across processes, and returns the new counts in the order of `keys`.
+   * Adds requests to each counter of the window starting at `windowStart` (epoch seconds),
+   * atomically across processes, and returns the new counts in the order of `keys`. `hits[i]`
+   * requests are added to `keys[i]` (one each when absent); the keys must be distinct.
    */
-  countRequests(keys: RateCounterKey[], windowStart: number): Promise<number[]>;
+  countRequests(keys: RateCounterKey[], windowStart: number, hits?: readonly number[]): Promise<number[]>;
   /** Deletes the counters of windows that started before `windowStart`; returns how many. */
   purgeRateCounters(windowStartBefore: number): Promise<number>;
   /** Marks the key retired at `retiredAt` (it stops signing now and verifying then); false when unknown. */

@@ -1,7 +1,8 @@
 /**
  * Throttling like Partner Center's gateway: every authenticated request counts against its
  * partner's budget and, on customer routes, the (partner, customer) budget, reads and writes
- * apart. Counters live in the store so several server processes share them. Over budget, the
+ * apart. Counters live in the store so several server processes share them; the requests of one
+ * event-loop turn are counted with one write ({@link RequestCounter}). Over budget, the
  * answer is the gateway's 429 body with an integer Retry-After; every counted response carries
  * X-RateLimit-Limit/Remaining/Reset (Reset in epoch seconds, as Okta and GitHub send it).
  *
@@ -14,6 +15,7 @@ import type { RateCounterKey, Store } from '../../store/store.js';
 import { classifyStoreError } from '../../store/store-error.js';
 import { jsonType } from '../reply.js';
 import { guidPattern } from '../../domain/guid.js';
+import { RequestCounter } from '../../services/request-counter.js';
 
 export interface RateLimitOptions {
   store: Store;
@@ -32,6 +34,7 @@ async function rateLimit(app: FastifyInstance, { store, rateLimit: config, now =
   if (!config.enabled) return;
   const { windowSeconds, partnerReads, partnerWrites, customerReads, customerWrites } = config.budgets;
   let lastPurgedWindow = 0;
+  const counter = new RequestCounter(store);
 
   app.addHook('onRequest', async (request, reply) => {
     const principal = request.principal;
@@ -58,7 +61,7 @@ async function rateLimit(app: FastifyInstance, { store, rateLimit: config, now =
         lastPurgedWindow = purgeWindow;
         await store.purgeRateCounters(purgeWindow - windowSeconds);
       }
-      counts = await store.countRequests(keys, windowStart);
+      counts = await counter.count(keys, windowStart);
     } catch (err) {
       // A throttling failure must not take the API down with it: serve, and say why in the log.
       // A store outage is logged once per interval by the error plugin (the request meets it

@@ -564,13 +564,13 @@ export class PostgresStore implements Store {
   }
 
   // Security (issue 7): throttling counters and signing-key retirement.
-  async countRequests(keys: RateCounterKey[], windowStart: number): Promise<number[]> {
+  async countRequests(keys: RateCounterKey[], windowStart: number, hits?: readonly number[]): Promise<number[]> {
     if (keys.length === 0) return [];
     // One upsert for all counters; the row lock makes the increments exact across processes.
-    const text = `INSERT INTO rate_limit_counters (partner_id, customer_id, kind, window_start, hits) VALUES ${keys.map((_, i) => `($${i * 4 + 1}, $${i * 4 + 2}, $${i * 4 + 3}, $${i * 4 + 4}, 1)`).join(', ')}
-      ON CONFLICT (partner_id, customer_id, kind, window_start) DO UPDATE SET hits = rate_limit_counters.hits + 1
+    const text = `INSERT INTO rate_limit_counters (partner_id, customer_id, kind, window_start, hits) VALUES ${keys.map((_, i) => `($${i * 5 + 1}, $${i * 5 + 2}, $${i * 5 + 3}, $${i * 5 + 4}, $${i * 5 + 5}::integer)`).join(', ')}
+      ON CONFLICT (partner_id, customer_id, kind, window_start) DO UPDATE SET hits = rate_limit_counters.hits + EXCLUDED.hits
       RETURNING partner_id, customer_id, kind, hits`;
-    const { rows } = await this.pool.query({ name: `rate_count_${keys.length}`, text, values: keys.flatMap((k) => [k.partnerId, k.customerId, k.kind, windowStart]) });
+    const { rows } = await this.pool.query({ name: `rate_count_${keys.length}`, text, values: keys.flatMap((k, i) => [k.partnerId, k.customerId, k.kind, windowStart, hits?.[i] ?? 1]) });
     const byKey = new Map(rows.map((r) => [`${r.partner_id}|${r.customer_id}|${r.kind}`, Number(r.hits)]));
     return keys.map((k) => byKey.get(`${k.partnerId}|${k.customerId}|${k.kind}`) ?? 0);
   }

@@ -563,13 +563,13 @@ export class SqliteStore implements Store {
   }
 
   // Security (issue 7): throttling counters and signing-key retirement.
-  async countRequests(keys: RateCounterKey[], windowStart: number): Promise<number[]> {
+  async countRequests(keys: RateCounterKey[], windowStart: number, hits?: readonly number[]): Promise<number[]> {
     if (keys.length === 0) return [];
     // One upsert statement for all counters: concurrent processes serialize on SQLite's write lock.
-    const sql = `INSERT INTO rate_limit_counters (partner_id, customer_id, kind, window_start, hits) VALUES ${keys.map(() => '(?, ?, ?, ?, 1)').join(', ')}
-      ON CONFLICT (partner_id, customer_id, kind, window_start) DO UPDATE SET hits = hits + 1
+    const sql = `INSERT INTO rate_limit_counters (partner_id, customer_id, kind, window_start, hits) VALUES ${keys.map(() => '(?, ?, ?, ?, ?)').join(', ')}
+      ON CONFLICT (partner_id, customer_id, kind, window_start) DO UPDATE SET hits = hits + excluded.hits
       RETURNING partner_id, customer_id, kind, hits`;
-    const rows = this.stmt(sql).all(...keys.flatMap((k) => [k.partnerId, k.customerId, k.kind, windowStart])) as { partner_id: string; customer_id: string; kind: string; hits: number }[];
+    const rows = this.stmt(sql).all(...keys.flatMap((k, i) => [k.partnerId, k.customerId, k.kind, windowStart, hits?.[i] ?? 1])) as { partner_id: string; customer_id: string; kind: string; hits: number }[];
     const byKey = new Map(rows.map((r) => [`${r.partner_id}|${r.customer_id}|${r.kind}`, r.hits]));
     return keys.map((k) => byKey.get(`${k.partnerId}|${k.customerId}|${k.kind}`) ?? 0);
   }
