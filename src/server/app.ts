@@ -24,6 +24,7 @@ import authPlugin from './plugins/auth.js';
 import errorsPlugin, { renderFrameworkError } from './plugins/errors.js';
 import rateLimitPlugin from './plugins/rate-limit.js';
 import securityHeaders from './plugins/security-headers.js';
+import turnBatching from './plugins/turn-batching.js';
 import wireFormat, { parseQuery } from './plugins/wire-format.js';
 import auditRecordRoutes from './routes/audit-records.js';
 import customerRoutes from './routes/customers.js';
@@ -105,6 +106,8 @@ export async function buildApp(store: Store, overrides: Partial<ServerConfig> = 
     frameworkErrors: renderFrameworkError,
   });
 
+  // First of all hooks: the requests read in one event-loop turn go on together.
+  await app.register(turnBatching);
   if (config.workerId) {
     // Scale-out (issue 7): which of the cluster's processes answered, for operators and tests.
     app.addHook('onRequest', async (_request, reply) => {
