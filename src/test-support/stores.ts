@@ -5,6 +5,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { CustomerRecord } from '../domain/customer.js';
 import { withPageReadAhead } from '../store/page-read-ahead.js';
+import { withTurnBatchedResults } from '../store/turn-batched-results.js';
 import { PostgresStore } from '../store/postgres/postgres-store.js';
 import { SqliteStore } from '../store/sqlite/sqlite-store.js';
 import type { Store } from '../store/store.js';
@@ -34,8 +35,8 @@ export const storeFactories: StoreFactory[] = [
   {
     name: 'postgres',
     async open() {
-      // As openStore composes it for the server: with walks' pages read ahead.
-      const store = withPageReadAhead(new PostgresStore(testPostgresUrl, { schema: `t_${randomBytes(6).toString('hex')}`, poolSize: 12 }));
+      // As openStore composes it for the server: with walks' pages read ahead and answers handed over by turn.
+      const store = withTurnBatchedResults(withPageReadAhead(new PostgresStore(testPostgresUrl, { schema: `t_${randomBytes(6).toString('hex')}`, poolSize: 12 })));
       await store.migrate();
       return store;
     },

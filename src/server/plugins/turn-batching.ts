@@ -13,7 +13,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import { TurnBatch } from '../turn-batch.js';
+import { TurnBatch } from '../../domain/turn-batch.js';
 
 async function turnBatching(app: FastifyInstance) {
   const turn = new TurnBatch();

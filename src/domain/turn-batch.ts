@@ -4,7 +4,7 @@
  *
  * The request path uses it so that the requests read in one turn go through the server stage by
  * stage, each stage for all of them, instead of each request running to its response before the
- * next socket is read (see plugins/turn-batching.ts).
+ * next socket is read (see server/plugins/turn-batching.ts).
  *
  * No async context is restored per callback: `AsyncResource.bind` cost ~6 µs a call, a twentieth
  * of a users page. A callback runs in the context of the code that deferred the turn's first one;
