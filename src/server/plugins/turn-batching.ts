@@ -1,15 +1,14 @@
 /**
  * The first hook of every request: it waits for the end of the event-loop turn that read it
  * ({@link TurnBatch}), so the requests read in one turn go through the rest of the server
- * together, stage by stage, and each request's stage runs while the same code is still hot from
- * the one before.
+ * together, stage by stage, and each stage runs while its code is still warm from the request
+ * before.
  *
  * Measured on a 1 M-user SQLite file at 50 connections (bench/NOTES.md, twenty-sixth session): a
- * 100-user page 170 → 105 µs of server CPU, a 1-user page 105 → 62 µs, `/healthz` 50 → 35 µs;
- * profiles put every part of a request (V8, SQLite, the kernel's TCP) at about half its time per
- * request. With one connection nothing waits: the turn holds one request (the same µs per page and
- * latency within noise). On PostgreSQL each request already waits for the database between
- * stages, and nothing changed.
+ * 100-user page 170 → 105 µs of server CPU, a 1-user page 105 → 62 µs, `/healthz` 50 → 35 µs.
+ * With one connection a turn holds one request, which only takes one more pass of the event loop
+ * (up to ~5 % dearer). On PostgreSQL requests wait for the database between stages; the answers
+ * of a turn are handed over together there (store/turn-batched-results.ts).
  */
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
