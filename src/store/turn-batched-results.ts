@@ -7,7 +7,7 @@
  * the requests go on stage by stage, as the first hook lets them in (server/plugins/turn-batching.ts).
  *
  * Measured on a 1 M-user PostgreSQL database at 50 connections (bench/NOTES.md, twenty-sixth
- * session): a 100-user page 223–261 → 175–190 µs of server CPU. SQLite answers within the
+ * session): a 100-user page 206–276 → 177–180 µs of server CPU. SQLite answers within the
  * request's own turn, so it is not decorated.
  *
  * @example
@@ -25,21 +25,21 @@ export function withTurnBatchedResults<S extends Store>(inner: S): S {
         (error: unknown) => turn.defer(() => reject(error)),
       ),
     );
-  // One wrapper per method, made on first use: a method looked up per call stays cheap.
+  // One wrapper per method, made on first use and found first on every later call: the inner
+  // decorator (page-read-ahead.ts) makes a new function on each lookup.
   const wrappers = new Map<PropertyKey, (...args: unknown[]) => unknown>();
   return new Proxy(inner, {
     get(target, property) {
+      const cached = wrappers.get(property);
+      if (cached) return cached;
       const value: unknown = Reflect.get(target, property, target);
       if (typeof value !== 'function') return value;
-      let wrapper = wrappers.get(property);
-      if (!wrapper) {
-        const method = value as (...args: unknown[]) => unknown;
-        wrapper = (...args: unknown[]) => {
-          const result = method.apply(target, args);
-          return result instanceof Promise ? atTurnEnd(result) : result;
-        };
-        wrappers.set(property, wrapper);
-      }
+      const method = value as (...args: unknown[]) => unknown;
+      const wrapper = (...args: unknown[]) => {
+        const result = method.apply(target, args);
+        return result instanceof Promise ? atTurnEnd(result) : result;
+      };
+      wrappers.set(property, wrapper);
       return wrapper;
     },
   });
