@@ -47,8 +47,15 @@ export interface AuditNote extends WriteNote {
 }
 
 const notes = new WeakMap<FastifyRequest, AuditNote>();
-/** Each request's reply and the store, for records built where the write happens (which sees the request only). */
-const contexts = new WeakMap<FastifyRequest, { reply: FastifyReply; options: Required<AuditOptions> }>();
+/**
+ * An audited request's reply and the store, for records built where the write happens (which sees
+ * the request only). A property of the request, not a WeakMap entry: an entry whose value reaches
+ * its key again (reply.request) outlives every young-generation collection until a full one, so a
+ * WeakMap of every request's reply had V8 promote ~3.5 MB per scavenge at 50 connections and
+ * spend 5-10 ms in each (bench/NOTES.md, twenty-seventh session).
+ */
+const auditContext = Symbol('auditContext');
+type AuditedRequest = FastifyRequest & { [auditContext]: { reply: FastifyReply; options: Required<AuditOptions> } | null };
 /** Requests whose record committed with their write (or with their stored answer): onSend skips them. */
 const committed = new WeakSet<FastifyRequest>();
 
@@ -173,16 +180,17 @@ export interface AuditOptions {
  */
 export async function auditRecordFor(request: FastifyRequest, response: { status: number; body: string }, note?: AuditNote): Promise<AuditRecord | undefined> {
   const names = auditNamesOf(request.method, request.routeOptions.config ?? {});
-  const context = contexts.get(request);
+  const context = (request as AuditedRequest)[auditContext];
   if (!names || !request.principal || !context) return undefined;
   return buildRecord(context.options, request, context.reply, names, { status: response.status, payload: response.body }, note);
 }
 
 async function audit(app: FastifyInstance, { store, clock = systemClock, ids = randomIds }: AuditOptions) {
   const options = { store, clock, ids };
+  app.decorateRequest(auditContext, null);
   // Callback hooks: reads (most requests) pass straight through without a promise per hook.
   app.addHook('onRequest', (request, reply, done) => {
-    contexts.set(request, { reply, options });
+    if (auditNamesOf(request.method, request.routeOptions.config ?? {})) (request as AuditedRequest)[auditContext] = { reply, options };
     done();
   });
   // onSend, not onResponse: the record is written before the caller hears of the write.
