@@ -6,13 +6,12 @@
  * session: a WeakMap entry per request whose value reached its key again).
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { cliPath } from '../test-support/server-process.js';
+import { startServerProcess } from '../test-support/server-process.js';
 
 interface Scavenge {
   beforeMb: number;
@@ -71,33 +70,19 @@ async function load(url: string, path: string, total: number, concurrency: numbe
 describe('a request served', () => {
   it('leaves nothing that keeps its objects alive through young-generation collections', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tenantry-lifetime-'));
-    const child = spawn(process.execPath, ['--trace-gc', cliPath, 'serve', '--port', '0', '--host', '127.0.0.1', '--database', `sqlite:${join(dir, 'db.sqlite')}`, '--log-level', 'warn', '--rate-limit', 'off'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d));
-    child.stderr.on('data', (d: Buffer) => (out += d));
-    const exited = new Promise((resolve) => child.once('exit', resolve));
+    const server = await startServerProcess(['--port', '0', '--host', '127.0.0.1', '--database', `sqlite:${join(dir, 'db.sqlite')}`, '--log-level', 'warn', '--rate-limit', 'off'], {}, ['--trace-gc']);
     try {
-      const url = await new Promise<string>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`server did not start: ${out}`)), 30_000);
-        child.stdout.on('data', () => {
-          const m = /^listening on (http:\/\/\S+)$/m.exec(out);
-          if (m) {
-            clearTimeout(timer);
-            resolve(m[1]);
-          }
-        });
-      });
-      await load(url, '/healthz', 1_000, 25);
-      const startedAt = out.length;
-      await load(url, '/healthz', 6_000, 25);
-      const shares = keptShares(out.slice(startedAt)).sort((a, b) => a - b);
-      assert.ok(shares.length >= 3, `the load should run several scavenges:\n${out.slice(startedAt)}`);
+      await load(server.url, '/healthz', 1_000, 25);
+      const startedAt = server.output().length;
+      await load(server.url, '/healthz', 6_000, 25);
+      const trace = server.output().slice(startedAt);
+      const shares = keptShares(trace).sort((a, b) => a - b);
+      assert.ok(shares.length >= 3, `the load should run several scavenges:\n${trace}`);
       const median = shares[Math.floor(shares.length / 2)];
       // Measured: -0.01 to 0.01; 0.27-0.34 while every request stayed reachable until a full collection.
       assert.ok(median < 0.1, `a scavenge kept ${(median * 100).toFixed(0)} % of what the requests allocated (${shares.map((s) => s.toFixed(2)).join(', ')})`);
     } finally {
-      child.kill('SIGKILL');
-      await exited;
+      await server.kill();
       rmSync(dir, { recursive: true, force: true });
     }
   });

@@ -30,14 +30,15 @@ export interface ServerProcess {
 }
 
 /**
- * Starts `tenantry serve ARGS` and waits for its `listening on` line.
+ * Starts `tenantry serve ARGS` and waits for its `listening on` line. `nodeArgs` go to Node
+ * itself (e.g. `--trace-gc`, whose lines `output()` then holds).
  *
  * @example
  * const server = await startServerProcess(['--port', '0', '--database', url]);
  */
-export function startServerProcess(args: string[], env: Record<string, string> = {}): Promise<ServerProcess> {
+export function startServerProcess(args: string[], env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<ServerProcess> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cliPath, 'serve', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...nodeArgs, cliPath, 'serve', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
     const timer = setTimeout(() => {
