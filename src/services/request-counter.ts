@@ -58,17 +58,21 @@ export class RequestCounter {
     const index = new Map<string, number>();
     const keys: RateCounterKey[] = [];
     const hits: number[] = [];
-    for (const w of group) {
-      for (const k of w.keys) {
+    // Each request's counters, as places in `keys`.
+    const places = group.map((w) =>
+      w.keys.map((k) => {
         const id = counterId(k);
-        const i = index.get(id);
+        let i = index.get(id);
         if (i === undefined) {
-          index.set(id, keys.length);
+          i = keys.length;
+          index.set(id, i);
           keys.push(k);
-          hits.push(1);
-        } else hits[i]++;
-      }
-    }
+          hits.push(0);
+        }
+        hits[i]++;
+        return i;
+      }),
+    );
     let totals: number[];
     try {
       totals = await this.store.countRequests(keys, windowStart, hits);
@@ -78,6 +82,6 @@ export class RequestCounter {
     }
     // Counts before this batch, advanced request by request in arrival order.
     const seen = totals.map((total, i) => total - hits[i]);
-    for (const w of group) w.resolve(w.keys.map((k) => ++seen[index.get(counterId(k))!]));
+    group.forEach((w, n) => w.resolve(places[n].map((i) => ++seen[i])));
   }
 }
