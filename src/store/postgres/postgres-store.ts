@@ -31,6 +31,7 @@ import { failpoint } from '../failpoint.js';
 import { postgresMigrations } from './migrations.js';
 import { pageStatementName } from './page-statement-name.js';
 import { Latin1RowsClient, pageBytesFromLatin1Rows } from './latin1-rows-client.js';
+import { StatementBatch } from './statement-batch.js';
 import type { RoleMember } from '../../domain/directory-roles.js';
 import type { LicenseUpdateOutcome, LicenseUpdatePlan, SubscribedSkuRecord, SubscribedSkuWriteResult, UserLicenseRecord } from '../../domain/licensing.js';
 import type { PartnerPurge, RoleMemberWriteResult } from '../store.js';
@@ -136,6 +137,8 @@ export class PostgresStore implements Store {
    * (see Latin1RowsClient): a page's items reach the reply as the bytes PostgreSQL sent.
    */
   readonly pagePool: pg.Pool;
+  /** The page statements of a turn, run together on {@link pagePool} (see {@link StatementBatch}). */
+  private readonly pageBatch: StatementBatch;
   private readonly genericPageSizes = new Set<number>();
   private readonly schema?: string;
 
@@ -156,6 +159,7 @@ export class PostgresStore implements Store {
     this.pool = new pg.Pool(poolConfig(searchPath));
     // Set at connection start (PostgreSQL 12+), so no query waits behind a SET.
     this.pagePool = new pg.Pool({ ...poolConfig([...searchPath, '-c plan_cache_mode=force_generic_plan']), Client: Latin1RowsClient });
+    this.pageBatch = new StatementBatch(this.pagePool);
     // An idle client's error (server restart) must not crash the process; the next query reconnects.
     this.pool.on('error', () => {});
     this.pagePool.on('error', () => {});
@@ -407,8 +411,9 @@ export class PostgresStore implements Store {
       const generic = this.hasGenericPageStatements(size);
       const sql = postgresNameWordsPageSql(query, partnerId, customerId, size, words, after, generic ? 'written' : 'bound');
       const name = `${pageStatementName(generic ? 'gw' : 'uw', query, after !== undefined, generic ? size : undefined)}_${words.length}`;
-      const { rows } = await (generic ? this.pagePool : this.pool).query({ name, text: numberPlaceholders(sql.text), values: sql.params, rowMode: 'array' });
-      return (generic ? pageBytesFromLatin1Rows : userPageFromRows)(rows as UserPageRow[], size);
+      if (generic) return pageBytesFromLatin1Rows((await this.pageBatch.query(name, numberPlaceholders(sql.text), sql.params)) as UserPageRow[], size);
+      const { rows } = await this.pool.query({ name, text: numberPlaceholders(sql.text), values: sql.params, rowMode: 'array' });
+      return userPageFromRows(rows as UserPageRow[], size);
     }
     const plan =
       search && usesTrigramIndex(search) && search.field === 'userPrincipalName'
@@ -419,8 +424,7 @@ export class PostgresStore implements Store {
       const sql = postgresGenericUserPageSql(query, partnerId, customerId, size, after, plan);
       // Every such search's SQL differs by its field and operator only (a contains search here is a strpos check).
       const name = pageStatementName('gp', query, after !== undefined, size);
-      const { rows } = await this.pagePool.query({ name, text: numberPlaceholders(sql.text), values: sql.params, rowMode: 'array' });
-      return pageBytesFromLatin1Rows(rows as UserPageRow[], size);
+      return pageBytesFromLatin1Rows((await this.pageBatch.query(name, numberPlaceholders(sql.text), sql.params)) as UserPageRow[], size);
     }
     const sql = userPageSql('postgres', query, partnerId, customerId, size, after, undefined, plan);
     // Named statements are prepared once per connection; the name encodes the query's shape. A
