@@ -32,27 +32,43 @@ export function seekCollectionEnvelope(count: number, selfUri: string, collectio
 }
 
 /**
+ * JSON text in pieces that join with commas, each piece's characters being the bytes of its UTF-8
+ * text (PostgreSQL's page rows read as Latin-1: see store/postgres/latin1-rows-client.ts). Framed
+ * as they are, each byte is copied once, into the body.
+ */
+export interface Latin1Pieces {
+  readonly latin1: readonly string[];
+}
+
+/**
  * A page's body as UTF-8 bytes: its envelope around items that are already JSON, either joined
- * bytes or text pieces that join with commas. The pieces are written straight into one buffer:
- * joined as a string first, a page of hundreds of users would become a string too large for V8's
- * young generation, which costs a fresh mapping of memory per page.
+ * bytes, text pieces that join with commas, or such pieces as bytes ({@link Latin1Pieces}). The
+ * pieces are written straight into one buffer: joined as a string first, a page of hundreds of
+ * users would become a string too large for V8's young generation, which costs a fresh mapping of
+ * memory per page.
  *
  * @example
  * const { head, tail } = seekCollectionEnvelope(2, selfUri, path, undefined);
  * framedItems(head, ['{"id":"a"}', '{"id":"b"}'], tail).toString(); // head + '{"id":"a"},{"id":"b"}' + tail
  */
-export function framedItems(head: string, items: Buffer | readonly string[], tail: string): Buffer {
+export function framedItems(head: string, items: Buffer | readonly string[] | Latin1Pieces, tail: string): Buffer {
   if (Buffer.isBuffer(items)) return Buffer.concat([Buffer.from(head), items, Buffer.from(tail)]);
-  let length = Buffer.byteLength(head) + Buffer.byteLength(tail) + Math.max(0, items.length - 1);
-  for (const piece of items) length += Buffer.byteLength(piece);
+  const [pieces, encoding] = isLatin1Pieces(items) ? [items.latin1, 'latin1' as const] : [items, 'utf8' as const];
+  let length = Buffer.byteLength(head) + Buffer.byteLength(tail) + Math.max(0, pieces.length - 1);
+  for (const piece of pieces) length += encoding === 'latin1' ? piece.length : Buffer.byteLength(piece);
   const body = Buffer.allocUnsafe(length);
   let at = body.write(head);
-  for (let i = 0; i < items.length; i++) {
+  for (let i = 0; i < pieces.length; i++) {
     if (i > 0) body[at++] = 0x2c; // ','
-    at += body.write(items[i], at);
+    at += body.write(pieces[i], at, encoding);
   }
   body.write(tail, at);
   return body;
+}
+
+/** Whether `items` are {@link Latin1Pieces}. */
+export function isLatin1Pieces(items: Buffer | readonly string[] | Latin1Pieces): items is Latin1Pieces {
+  return !Buffer.isBuffer(items) && !Array.isArray(items);
 }
 
 /**

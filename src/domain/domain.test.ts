@@ -86,8 +86,12 @@ describe('framing a page of items', () => {
   const items = ['{"id":"a","displayName":"Émile 日本 😀"}', '{"id":"b"}', '{"id":"c","displayName":"\\"q\\""}'];
   const { head, tail } = seekCollectionEnvelope(items.length, '/customers/c/users', '/customers/c/users', 'token');
 
-  it('writes text pieces and joined bytes into the same UTF-8 body as joining the text would', () => {
+  it('writes text pieces, joined bytes and pieces of bytes into the same UTF-8 body as joining the text would', () => {
     const expected = head + items.join(',') + tail;
+    const asBytes = (text: string) => Buffer.from(text, 'utf8').toString('latin1');
+    const latin1 = { latin1: [asBytes(items.slice(0, 2).join(',')), asBytes(items[2])] };
+    assert.equal(framedItems(head, latin1, tail).toString('utf8'), expected);
+    assert.equal(framedItems(head, latin1, tail).length, Buffer.byteLength(expected), 'no bytes to spare');
     assert.equal(framedItems(head, items, tail).toString('utf8'), expected);
     assert.equal(framedItems(head, [items.slice(0, 2).join(','), items[2]], tail).toString('utf8'), expected);
     assert.equal(framedItems(head, Buffer.from(items.join(',')), tail).toString('utf8'), expected);
@@ -97,6 +101,6 @@ describe('framing a page of items', () => {
 
   it('frames an empty page as an empty items array', () => {
     const empty = seekCollectionEnvelope(0, '/customers/c/users', '/customers/c/users', undefined);
-    for (const none of [[], Buffer.alloc(0)]) assert.deepEqual(JSON.parse(framedItems(empty.head, none, empty.tail).toString()).items, []);
+    for (const none of [[], Buffer.alloc(0), { latin1: [] }]) assert.deepEqual(JSON.parse(framedItems(empty.head, none, empty.tail).toString()).items, []);
   });
 });

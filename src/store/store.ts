@@ -2,6 +2,7 @@
  * The storage interface. Routes and services talk only to this; SQLite (embedded default) and
  * PostgreSQL (production) implement it and pass the same test suite.
  */
+import { isLatin1Pieces, type Latin1Pieces } from '../domain/collection.js';
 import type { KeysetPosition } from '../domain/continuation-token.js';
 import type { CustomerRecord } from '../domain/customer.js';
 import type { PartnerAccount } from '../domain/partner-account.js';
@@ -38,11 +39,11 @@ export interface Page<T> {
 /** A page of users as JSON text: `itemsJson` is the items joined with commas (no brackets). */
 export interface UserPageJson {
   /**
-   * UTF-8 bytes (SQLite, and PostgreSQL's page connections: see Latin1RowsClient), or text in
-   * pieces that join with commas (PostgreSQL's other pages: a few dozen items each, see
-   * {@link userPagePieceSize}); empty when the page has no users.
+   * UTF-8 bytes (SQLite), text in pieces that join with commas (PostgreSQL's pages: a few dozen
+   * items each, see {@link userPagePieceSize}), or such pieces as their bytes (PostgreSQL's page
+   * connections: see Latin1RowsClient); empty when the page has no users.
    */
-  itemsJson: Buffer | readonly string[];
+  itemsJson: Buffer | readonly string[] | Latin1Pieces;
   count: number;
   next?: KeysetPosition;
 }
@@ -63,7 +64,9 @@ export const userPagePieceSize = 32;
  * JSON.parse(`[${userPageItemsText(page)}]`);
  */
 export function userPageItemsText(page: UserPageJson): string {
-  return Buffer.isBuffer(page.itemsJson) ? page.itemsJson.toString('utf8') : page.itemsJson.join(',');
+  const items = page.itemsJson;
+  if (Buffer.isBuffer(items)) return items.toString('utf8');
+  return isLatin1Pieces(items) ? Buffer.from(items.latin1.join(','), 'latin1').toString('utf8') : items.join(',');
 }
 
 export type CustomerSearch = { field: 'companyName' | 'domain'; prefix: string };

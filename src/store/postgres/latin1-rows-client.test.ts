@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
+import { framedItems } from '../../domain/collection.js';
 import { testPostgresUrl } from '../../test-support/stores.js';
+import { userPageItemsText } from '../store.js';
 import { userPagePart, type UserPageRow } from '../queries/user-list-sql.js';
-import { Latin1RowsClient, pageBytesFromLatin1Rows } from './latin1-rows-client.js';
+import { Latin1RowsClient, pageFromLatin1Rows } from './latin1-rows-client.js';
 
 const text = 'Zoë Ng 山田 🙂 "q"';
 
@@ -53,16 +55,16 @@ describe('a page from Latin-1 rows', () => {
   const latin1 = (s: string) => Buffer.from(s, 'utf8').toString('latin1');
   const items = ['{"displayName":"Zoë"}', '{"displayName":"山田 🙂"}', '{"displayName":"Ann"}'];
 
-  it('joins its items, in their numbered order, into their UTF-8 bytes', () => {
+  it('frames its items, in their numbered order, as their UTF-8 bytes', () => {
     const rows: UserPageRow[] = [
       [userPagePart.items, latin1(items[2]), 1, null, '2'],
       [userPagePart.items, latin1(items[0]), 1, null, '0'],
       [userPagePart.items, latin1(items[1]), 1, null, '1'],
       [userPagePart.owned, null, null, null, null],
     ];
-    const page = pageBytesFromLatin1Rows(rows, 100)!;
-    assert.ok(Buffer.isBuffer(page.itemsJson));
-    assert.equal(page.itemsJson.toString('utf8'), items.join(','));
+    const page = pageFromLatin1Rows(rows, 100)!;
+    assert.deepEqual(framedItems('[', page.itemsJson, ']'), Buffer.from(`[${items.join(',')}]`));
+    assert.equal(userPageItemsText(page), items.join(','));
     assert.equal(page.count, 3);
     assert.equal(page.next, undefined);
   });
@@ -75,13 +77,13 @@ describe('a page from Latin-1 rows', () => {
       [userPagePart.boundary, null, null, latin1('zoë'), 'id-3'],
       [userPagePart.owned, null, null, null, null],
     ];
-    assert.deepEqual(pageBytesFromLatin1Rows(rows, 2)!.next, { key: '山田 🙂', id: 'id-2' });
+    assert.deepEqual(pageFromLatin1Rows(rows, 2)!.next, { key: '山田 🙂', id: 'id-2' });
   });
 
   it('is undefined when the customer is not the partner’s, and empty bytes when it has no users', () => {
-    assert.equal(pageBytesFromLatin1Rows([[userPagePart.items, null, 0, null, null]], 10), undefined);
-    const empty = pageBytesFromLatin1Rows([[userPagePart.owned, null, null, null, null]], 10)!;
+    assert.equal(pageFromLatin1Rows([[userPagePart.items, null, 0, null, null]], 10), undefined);
+    const empty = pageFromLatin1Rows([[userPagePart.owned, null, null, null, null]], 10)!;
     assert.equal(empty.count, 0);
-    assert.equal((empty.itemsJson as Buffer).length, 0);
+    assert.equal(userPageItemsText(empty), '');
   });
 });

@@ -6,8 +6,8 @@
  * decodes every field as UTF-8 and the reply encodes it back. Node's UTF-8 decoder leaves its
  * fast path at the first non-ASCII byte: 100 users with one "ë" each took 70–82 µs to decode
  * against 5 µs for ASCII, and 125–163 µs with the encode back against 15. Latin-1 maps bytes to
- * chars one to one at ASCII speed whatever the text, and {@link pageBytesFromLatin1Rows} writes
- * them back as the same bytes.
+ * chars one to one at ASCII speed whatever the text, and {@link pageFromLatin1Rows} hands them on
+ * to be written back as the same bytes.
  *
  * `pg` has no option for this: the client's connection parses with pg-protocol's `Parser`, whose
  * reader decodes as UTF-8. This client gives its connection a parser whose reader decodes as
@@ -20,6 +20,7 @@ import type { EventEmitter } from 'node:events';
 import pg from 'pg';
 import { Parser } from 'pg-protocol/dist/parser.js';
 import type { BackendMessage, RowDescriptionMessage } from 'pg-protocol/dist/messages.js';
+import type { Latin1Pieces } from '../../domain/collection.js';
 import type { UserPageJson } from '../store.js';
 import { userPageFromRows, type UserPageRow } from '../queries/user-list-sql.js';
 
@@ -77,23 +78,17 @@ function decodeUtf8Strings(msg: BackendMessage): void {
 
 /**
  * A page from the rows of a page statement read through a {@link Latin1RowsClient}: the items'
- * bytes in one buffer (as SQLite's pages are) and the boundary key decoded as UTF-8.
+ * pieces as their bytes ({@link Latin1Pieces}), which the reply writes into its body as they are,
+ * and the boundary key decoded as UTF-8. Joining them into one buffer here first copied every
+ * page twice: ~11 against ~6 µs a 100-user page, framed.
  *
  * @example
  * const { rows } = await pagePool.query({ name, text, values, rowMode: 'array' });
- * return pageBytesFromLatin1Rows(rows, size);
+ * return pageFromLatin1Rows(rows, size);
  */
-export function pageBytesFromLatin1Rows(rows: UserPageRow[], size: number): UserPageJson | undefined {
+export function pageFromLatin1Rows(rows: UserPageRow[], size: number): UserPageJson | undefined {
   const page = userPageFromRows(rows, size);
   if (!page) return undefined;
-  const pieces = page.itemsJson as readonly string[];
-  let length = Math.max(0, pieces.length - 1);
-  for (const piece of pieces) length += piece.length;
-  const bytes = Buffer.allocUnsafe(length);
-  let at = 0;
-  for (let i = 0; i < pieces.length; i++) {
-    if (i > 0) bytes[at++] = 0x2c; // ','
-    at += bytes.write(pieces[i], at, 'latin1');
-  }
-  return { itemsJson: bytes, count: page.count, next: page.next && { key: utf8FromLatin1(page.next.key), id: page.next.id } };
+  const latin1 = page.itemsJson as readonly string[];
+  return { itemsJson: { latin1 }, count: page.count, next: page.next && { key: utf8FromLatin1(page.next.key), id: page.next.id } };
 }

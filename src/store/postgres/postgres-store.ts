@@ -30,7 +30,7 @@ import type { ClaimLease, ClaimResult, CustomerSearch, IdempotencyKey, Page, Rat
 import { failpoint } from '../failpoint.js';
 import { postgresMigrations } from './migrations.js';
 import { pageStatementName } from './page-statement-name.js';
-import { Latin1RowsClient, pageBytesFromLatin1Rows } from './latin1-rows-client.js';
+import { Latin1RowsClient, pageFromLatin1Rows } from './latin1-rows-client.js';
 import { StatementBatch } from './statement-batch.js';
 import type { RoleMember } from '../../domain/directory-roles.js';
 import type { LicenseUpdateOutcome, LicenseUpdatePlan, SubscribedSkuRecord, SubscribedSkuWriteResult, UserLicenseRecord } from '../../domain/licensing.js';
@@ -411,7 +411,7 @@ export class PostgresStore implements Store {
       const generic = this.hasGenericPageStatements(size);
       const sql = postgresNameWordsPageSql(query, partnerId, customerId, size, words, after, generic ? 'written' : 'bound');
       const name = `${pageStatementName(generic ? 'gw' : 'uw', query, after !== undefined, generic ? size : undefined)}_${words.length}`;
-      if (generic) return pageBytesFromLatin1Rows((await this.pageBatch.query(name, numberPlaceholders(sql.text), sql.params)) as UserPageRow[], size);
+      if (generic) return pageFromLatin1Rows((await this.pageBatch.query(name, numberPlaceholders(sql.text), sql.params)) as UserPageRow[], size);
       const { rows } = await this.pool.query({ name, text: numberPlaceholders(sql.text), values: sql.params, rowMode: 'array' });
       return userPageFromRows(rows as UserPageRow[], size);
     }
@@ -424,7 +424,7 @@ export class PostgresStore implements Store {
       const sql = postgresGenericUserPageSql(query, partnerId, customerId, size, after, plan);
       // Every such search's SQL differs by its field and operator only (a contains search here is a strpos check).
       const name = pageStatementName('gp', query, after !== undefined, size);
-      return pageBytesFromLatin1Rows((await this.pageBatch.query(name, numberPlaceholders(sql.text), sql.params)) as UserPageRow[], size);
+      return pageFromLatin1Rows((await this.pageBatch.query(name, numberPlaceholders(sql.text), sql.params)) as UserPageRow[], size);
     }
     const sql = userPageSql('postgres', query, partnerId, customerId, size, after, undefined, plan);
     // Named statements are prepared once per connection; the name encodes the query's shape. A
