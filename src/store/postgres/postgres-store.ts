@@ -123,6 +123,8 @@ export interface PostgresStoreOptions {
  * Sizes run from 1 to 500, and every prepared statement holds its plan in the backend's memory:
  * this keeps a connection to 80 shapes × 16 sizes of them.
  */
+const findCustomerSql = `SELECT ${customerColumns.join(', ')} FROM customers WHERE id = $1 AND partner_id = $2`;
+
 const maxGenericPageSizes = 16;
 
 export class PostgresStore implements Store {
@@ -139,6 +141,8 @@ export class PostgresStore implements Store {
   readonly pagePool: pg.Pool;
   /** The page statements of a turn, run together on {@link pagePool} (see {@link StatementBatch}). */
   private readonly pageBatch: StatementBatch;
+  /** A turn's look-ups of one customer or one user's item, run together on {@link pool}. */
+  private readonly readBatch: StatementBatch;
   private readonly genericPageSizes = new Set<number>();
   private readonly schema?: string;
 
@@ -160,6 +164,7 @@ export class PostgresStore implements Store {
     // Set at connection start (PostgreSQL 12+), so no query waits behind a SET.
     this.pagePool = new pg.Pool({ ...poolConfig([...searchPath, '-c plan_cache_mode=force_generic_plan']), Client: Latin1RowsClient });
     this.pageBatch = new StatementBatch(this.pagePool);
+    this.readBatch = new StatementBatch(this.pool);
     // An idle client's error (server restart) must not crash the process; the next query reconnects.
     this.pool.on('error', () => {});
     this.pagePool.on('error', () => {});
@@ -244,8 +249,9 @@ export class PostgresStore implements Store {
   }
 
   async findCustomer(partnerId: string, customerId: string): Promise<CustomerRecord | undefined> {
-    const { rows } = await this.q(`SELECT ${customerColumns.join(', ')} FROM customers WHERE id = $1 AND partner_id = $2`, [customerId, partnerId]);
-    return rows[0] ? customerFromRow(rows[0]) : undefined;
+    // Every customer's route but the users page (whose statement checks it) asks this first.
+    const [row] = await this.readBatch.query('find_customer', findCustomerSql, [customerId, partnerId]);
+    return row ? customerFromRow(Object.fromEntries(customerColumns.map((column, i) => [column, row[i]]))) : undefined;
   }
 
   async listCustomers(partnerId: string, search: CustomerSearch | undefined, size: number, after?: KeysetPosition): Promise<Page<CustomerRecord>> {
@@ -398,8 +404,8 @@ export class PostgresStore implements Store {
   }
 
   async findUserJson(customerId: string, userId: string): Promise<string | undefined> {
-    const { rows } = await this.pool.query({ name: 'find_user_json', text: 'SELECT item_json FROM users WHERE customer_id = $1 AND id = $2', values: [customerId, userId] });
-    return rows[0]?.item_json;
+    const [row] = await this.readBatch.query('find_user_json', 'SELECT item_json FROM users WHERE customer_id = $1 AND id = $2', [customerId, userId]);
+    return row?.[0] as string | undefined;
   }
 
   async readUserPage(partnerId: string, customerId: string, query: UserListQuery, size: number, after?: KeysetPosition): Promise<UserPageJson | undefined> {

@@ -144,4 +144,26 @@ describe('users pages read in one turn on PostgreSQL', () => {
       assert.equal(together[i] === undefined, r.partnerId === otherPartnerId, `read ${i}: only the owner gets a page`);
     }
   });
+
+  it("look up a customer and a user's item in one statement each, each as it is alone, only for the customer's own partner", async () => {
+    const lookups: { partnerId: string; customerId: string; userId: string }[] = [];
+    for (const partnerId of [demoPartnerId, otherPartnerId])
+      for (const customerId of [customer.id, otherCustomer.id, randomUUID()])
+        for (const userId of [users[0].id, users[200].id, randomUUID()]) lookups.push({ partnerId, customerId, userId });
+    const names = recordStatementNames(store.pool);
+    const [customers, items] = await Promise.all([
+      Promise.all(lookups.map((l) => store.findCustomer(l.partnerId, l.customerId))),
+      Promise.all(lookups.map((l) => store.findUserJson(l.customerId, l.userId))),
+    ]);
+    assert.deepEqual(names.sort(), ['find_customer_b', 'find_user_json_b']);
+    for (const [i, l] of lookups.entries()) {
+      assert.deepEqual(customers[i], await store.findCustomer(l.partnerId, l.customerId), `customer ${i}`);
+      assert.equal(items[i], await store.findUserJson(l.customerId, l.userId), `item ${i}`);
+      const owned = (l.partnerId === demoPartnerId && l.customerId === customer.id) || (l.partnerId === otherPartnerId && l.customerId === otherCustomer.id);
+      assert.equal(customers[i]?.id, owned ? l.customerId : undefined, `customer ${i} is found for its own partner only`);
+      const user = l.customerId === customer.id ? users.find((u) => u.id === l.userId) : undefined;
+      assert.equal(items[i], user?.itemJson, `item ${i} is the user's, of that customer only`);
+    }
+    assert.deepEqual(customers[0], customer, 'the customer reads back whole');
+  });
 });
