@@ -117,14 +117,14 @@ export interface PostgresStoreOptions {
   poolSize?: number;
 }
 
+const findCustomerSql = `SELECT ${customerColumns.join(', ')} FROM customers WHERE id = $1 AND partner_id = $2`;
+
 /**
  * At most this many page sizes get their own generic-plan statements (per shape, on each of
  * {@link PostgresStore.pagePool}'s connections); pages of other sizes are planned as searches are.
  * Sizes run from 1 to 500, and every prepared statement holds its plan in the backend's memory:
  * this keeps a connection to 80 shapes × 16 sizes of them.
  */
-const findCustomerSql = `SELECT ${customerColumns.join(', ')} FROM customers WHERE id = $1 AND partner_id = $2`;
-
 const maxGenericPageSizes = 16;
 
 export class PostgresStore implements Store {
