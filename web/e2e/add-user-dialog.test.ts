@@ -21,8 +21,16 @@ async function box(locator: Locator) {
   return b;
 }
 
+/** Waits until every running animation on the page has finished or been cancelled. */
+async function settleAnimations(page: Page) {
+  await page.evaluate(() => Promise.all(document.getAnimations().map((a) => a.finished.catch(() => undefined))));
+}
+
 /** Asserts the dialog's user-name input and domain select lie inside the dialog's content. */
 async function assertInside(page: Page, dialog: Locator) {
+  // The dialog opens with a scale animation; measured mid-way, the surface and a box inside it
+  // would be read at different scales.
+  await settleAnimations(page);
   const surface = await box(dialog);
   for (const name of ['User name (before the @)', 'Domain']) {
     const b = await box(dialog.getByLabel(name, { exact: true }));
