@@ -189,7 +189,44 @@ describe('tenantry seed on a SQLite file', () => {
     }
   });
 
-  it('returns to WAL mode after a load that fails', async () => {
+  it('loads in index order with a small page cache, raises it when a batch breaks that order, and serves every page after', async () => {
+    const file = join(dir, 'order.db');
+    const store = new SqliteStore(file);
+    await store.migrate();
+    const db = (store as unknown as { db: Database.Database }).db;
+    const before = { cache: db.pragma('cache_size', { simple: true }), mmap: db.pragma('mmap_size', { simple: true }) };
+    const customerId = randomUUID();
+    await seedUsers(store, { partnerId: demoPartnerId, customerId, usersPerCustomer: 0, customers: 1 });
+    const seen: { cache: unknown; mmap: unknown }[] = [];
+    const byDisplayName = (a: UserRow, b: UserRow) => binaryOrder(a.displayNameKey, b.displayNameKey) || binaryOrder(a.id, b.id);
+    // Ids handed out in display-name order, as `tenantry seed` does, so both orders agree.
+    const sorted = syntheticUsers(customerId, 'order.example', 0, 600).sort(byDisplayName);
+    const ids = sorted.map((r) => r.id).sort(binaryOrder);
+    const inOrder = sorted.map(({ displayNameKey, userPrincipalNameKey, itemJson, ...record }, i) => toUserRow({ ...record, id: ids[i] }));
+    const scattered = syntheticUsers(customerId, 'order.example', 600, 300);
+    function* batches() {
+      for (const batch of [inOrder.slice(0, 300), inOrder.slice(300), scattered]) {
+        seen.push({ cache: db.pragma('cache_size', { simple: true }), mmap: db.pragma('mmap_size', { simple: true }) });
+        yield batch;
+      }
+      seen.push({ cache: db.pragma('cache_size', { simple: true }), mmap: db.pragma('mmap_size', { simple: true }) });
+    }
+    assert.equal(await store.insertUsersBulk(batches(), unusablePasswordHash), 900);
+    assert.deepEqual(seen, [
+      { cache: -64 * 1024, mmap: 0 },
+      { cache: -64 * 1024, mmap: 0 },
+      { cache: -64 * 1024, mmap: 0 },
+      { cache: -2 * 1024 * 1024, mmap: 0 },
+    ]);
+    assert.deepEqual({ cache: db.pragma('cache_size', { simple: true }), mmap: db.pragma('mmap_size', { simple: true }) }, before);
+    await assertIndexesServe(store, customerId, 900);
+    await store.close();
+    const check = new Database(file, { readonly: true });
+    assert.equal(check.pragma('integrity_check', { simple: true }), 'ok');
+    check.close();
+  });
+
+  it('returns to WAL mode, its page cache and its mapping after a load that fails', async () => {
     const file = join(dir, 'failed.db');
     const store = new SqliteStore(file);
     await store.migrate();
@@ -199,8 +236,11 @@ describe('tenantry seed on a SQLite file', () => {
       yield syntheticUsers(customerId, 'fail.example', 0, 100);
       throw new Error('generator failed');
     }
+    const db = (store as unknown as { db: Database.Database }).db;
+    const before = { cache: db.pragma('cache_size', { simple: true }), mmap: db.pragma('mmap_size', { simple: true }) };
     await assert.rejects(store.insertUsersBulk(failing(), unusablePasswordHash), /generator failed/);
     assert.equal(await store.countUsers(customerId, 'active'), 0);
+    assert.deepEqual({ cache: db.pragma('cache_size', { simple: true }), mmap: db.pragma('mmap_size', { simple: true }) }, before, 'the page cache and the mapping are as before');
     await store.close();
     assert.equal(journalMode(file), 'wal');
   });
