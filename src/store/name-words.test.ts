@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { demoPartnerId } from '../demo/demo-data.js';
-import { syntheticUsers, unusablePasswordHash } from '../demo/synthetic-users.js';
+import { syntheticUsers, syntheticUsersInKeyOrder, unusablePasswordHash } from '../demo/synthetic-users.js';
 import { toUserRow, type UserRow } from '../domain/user.js';
 import { createSqliteDatabaseBefore } from '../test-support/sqlite-before-migration.js';
 import { testCustomer, testPostgresUrl } from '../test-support/stores.js';
@@ -159,6 +159,23 @@ describe('filing the users of a database made before the index of display-name w
       // The vocabulary's trigram index finds each word by its own text.
       const find = db.prepare('SELECT word FROM name_words WHERE rowid IN (SELECT rowid FROM name_word_search WHERE name_word_search MATCH ?)').pluck();
       for (const word of ['bob-lee', 'smith', 'lead', 'trail', 'ünal']) assert.ok((find.all(ftsPhrase(word)) as string[]).includes(word), word);
+    } finally {
+      await opened.close();
+    }
+  });
+
+  it('writes a PostgreSQL load\'s words in the order of their index when the load comes in display-name order', async () => {
+    const opened = await stores[1].open();
+    try {
+      const customer = testCustomer(demoPartnerId, 'In order');
+      await opened.store.insertCustomer(customer, []);
+      // As `tenantry seed` sends them: display-name order, ids ascending with it, in batches.
+      await opened.store.insertUsersBulk(syntheticUsersInKeyOrder(customer.id, customer.domain, 0, 3_000, 500), unusablePasswordHash);
+      const columns = 'customer_id, word, state, display_name_key, id';
+      const asWritten = await opened.rows(`SELECT ${columns} FROM user_name_words ORDER BY ctid`);
+      assert.equal(asWritten.length, 3_000);
+      assert.deepEqual(asWritten, await opened.rows(`SELECT ${columns} FROM user_name_words ORDER BY ${columns}`));
+      assert.deepEqual(await heldWords(opened), await expectedWords(opened));
     } finally {
       await opened.close();
     }

@@ -82,25 +82,44 @@ async function copyText(c: pg.PoolClient, copy: string, chunks: Iterable<string 
   }
 }
 /**
- * A batch's rows of `user_name_words` as COPY text, split as the trigger splits (tested against
- * each other); every word of the batch goes into `vocabulary`. As bytes: a load keeps them until
- * its users are in, and a million users' lines kept as strings were ~100 MB more for the
- * garbage collector to walk while the users' COPY ran.
+ * A bulk load's rows of `user_name_words` as COPY text, split as the trigger splits (tested
+ * against each other), with every word of the load in `vocabulary`. Kept until the load's users
+ * are in, then handed out in the order of the table's index (customer, word, then as loaded): a
+ * load in display-name order, as `tenantry seed` sends it, comes out sorted, and the index build's
+ * sort finds it so in one pass instead of sorting a million rows. As bytes: a million users'
+ * lines kept as strings were ~100 MB more for the garbage collector to walk while the users' COPY
+ * ran.
  */
-function nameWordLines(batch: UserRow[], vocabulary: Set<string>): Buffer {
-  const lines: string[] = [];
-  for (const row of batch) {
-    const { leading, filed } = splitNameWords(row.displayNameKey);
-    if (leading !== '') vocabulary.add(leading);
-    if (filed.length === 0) continue;
-    const head = `${copyField(row.customerId)}\t`;
-    const tail = `\t${copyField(row.state)}\t${copyField(row.displayNameKey)}\t${copyField(row.id)}\n`;
-    for (const word of filed) {
-      vocabulary.add(word);
-      lines.push(head + copyField(word) + tail);
+class NameWordLines {
+  readonly vocabulary = new Set<string>();
+  /** COPY text by customer and word (`customer\tword`), in the order the batches came. */
+  private readonly byCustomerWord = new Map<string, Buffer[]>();
+
+  add(batch: UserRow[]): void {
+    const lines = new Map<string, string>();
+    for (const row of batch) {
+      const { leading, filed } = splitNameWords(row.displayNameKey);
+      if (leading !== '') this.vocabulary.add(leading);
+      if (filed.length === 0) continue;
+      const customer = copyField(row.customerId);
+      const tail = `\t${copyField(row.state)}\t${copyField(row.displayNameKey)}\t${copyField(row.id)}\n`;
+      for (const word of filed) {
+        this.vocabulary.add(word);
+        const key = `${customer}\t${copyField(word)}`;
+        lines.set(key, (lines.get(key) ?? '') + key + tail);
+      }
+    }
+    for (const [key, text] of lines) {
+      const chunks = this.byCustomerWord.get(key);
+      if (chunks) chunks.push(Buffer.from(text));
+      else this.byCustomerWord.set(key, [Buffer.from(text)]);
     }
   }
-  return Buffer.from(lines.join(''));
+
+  /** The lines, customer by customer and word by word (code-unit order; any order is correct). */
+  *inIndexOrder(): Generator<Buffer> {
+    for (const key of [...this.byCustomerWord.keys()].sort()) yield* this.byCustomerWord.get(key)!;
+  }
 }
 /** Only the two fixed index names reach this; quoted all the same. */
 const pgIdentifier = (name: string) => `"${name.replaceAll('"', '""')}"`;
@@ -334,21 +353,20 @@ export class PostgresStore implements Store {
       // instead of the row trigger's two statements per user; unless the trigger is gone.
       const filing = (await c.query("SELECT 1 FROM pg_trigger WHERE tgrelid = 'users'::regclass AND tgname = $1", [nameWordsInsertTrigger])).rows.length > 0;
       if (filing) await c.query('SELECT set_config($1, $2, true)', [postgresBulkLoadSetting, 'on']);
-      const filed: Buffer[] = [];
-      const vocabulary = new Set<string>();
+      const words = new NameWordLines();
       function* usersText() {
         for (const batch of batches) {
           let text = '';
           for (const row of batch) text += copyLine(userValues(row, passwordHash, false));
-          if (filing) filed.push(nameWordLines(batch, vocabulary));
+          if (filing) words.add(batch);
           yield text;
           written += batch.length;
         }
       }
       await copyText(c, `COPY users (${userColumns.join(', ')}) FROM STDIN`, usersText());
       if (filing) {
-        await copyText(c, 'COPY user_name_words (customer_id, word, state, display_name_key, id) FROM STDIN', filed);
-        await c.query('INSERT INTO name_words (word) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING', [[...vocabulary]]);
+        await copyText(c, 'COPY user_name_words (customer_id, word, state, display_name_key, id) FROM STDIN', words.inIndexOrder());
+        await c.query('INSERT INTO name_words (word) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING', [[...words.vocabulary]]);
       }
     });
     if (rebuild.length > 0) failpoint('after-load-commit');
