@@ -52,11 +52,11 @@ const inKeyOrder = (rows: UserRow[]) => rows.every((row, i) => i === 0 || byKey(
 const followsInDisplayNameIndex = (a: UserRow, b: UserRow) =>
   a.customerId !== b.customerId ? a.customerId < b.customerId : a.state === b.state && (a.displayNameKey < b.displayNameKey || (a.displayNameKey === b.displayNameKey && a.id <= b.id));
 
-/** Whether `rows`, after `last`, are in primary-key order and in the display-name index's order too. */
-const inIndexOrder = (last: UserRow | undefined, rows: UserRow[]) =>
+/** Whether `rows`, after `last`, are in the display-name index's order. */
+const inDisplayNameOrder = (last: UserRow | undefined, rows: UserRow[]) =>
   rows.every((row, i) => {
     const before = i === 0 ? last : rows[i - 1];
-    return before === undefined || (byKey(before, row) <= 0 && followsInDisplayNameIndex(before, row));
+    return before === undefined || followsInDisplayNameIndex(before, row);
   });
 
 /**
@@ -255,12 +255,14 @@ export class SqliteStore implements Store {
           // In key order, consecutive inserts land on the same pages of the clustered table
           // (`tenantry seed` already sends its rows so: then this is one pass over the batch).
           if (!inKeyOrder(rows)) rows.sort(byKey);
-          if (cacheFor === 'indexOrder' && !inIndexOrder(lastRow, rows)) {
-            cacheFor = 'anyOrder';
-            this.db.pragma(`cache_size = -${loadCacheKiB[cacheFor]}`);
-          }
           if (rows.length > 0) {
             if (lastRow && byKey(lastRow, rows[0]) > 0) inserted = 'any order';
+            // Sorted, the batch is in key order; the load is in index order while it stays so
+            // across batches and its display names ascend with it.
+            if (cacheFor === 'indexOrder' && (inserted === 'any order' || !inDisplayNameOrder(lastRow, rows))) {
+              cacheFor = 'anyOrder';
+              this.db.pragma(`cache_size = -${loadCacheKiB[cacheFor]}`);
+            }
             lastRow = rows[rows.length - 1];
           }
           let i = 0;
