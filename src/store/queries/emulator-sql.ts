@@ -28,6 +28,7 @@ export const emulatorSql = {
     'DELETE FROM partner_accounts WHERE partner_id = ?',
     'DELETE FROM emulator_pending_changes WHERE partner_id = ?',
   ],
+  /** PostgreSQL's; SQLite has its own (`purgeDeletedUsersSql`), which names the index to use. */
   purgeUsers: `DELETE FROM users WHERE ${ofPartner} AND state = 'inactive' AND soft_deletion_time < ?`,
   purgeRequests: 'DELETE FROM idempotency WHERE partner_id = ? AND created_at < ?',
   purgeAudit: 'DELETE FROM audit_records WHERE partner_id = ? AND operation_date < ?',
