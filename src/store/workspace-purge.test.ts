@@ -5,18 +5,14 @@
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import Database from 'better-sqlite3';
 import { seedUsers } from '../cli/commands/seed.js';
 import { syntheticUsers } from '../demo/synthetic-users.js';
 import { toUserRow } from '../domain/user.js';
 import { realTime } from '../domain/emulator/workspace-clock.js';
+import { sqlitePlans } from '../test-support/sqlite-plans.js';
 import { storeFactories } from '../test-support/stores.js';
 import { purgeDeletedUsersSql } from './sqlite/sqlite-emulator-workspaces.js';
-import { SqliteStore } from './sqlite/sqlite-store.js';
 import type { Store } from './store.js';
 
 const cutOff = '2026-06-01T00:00:00Z';
@@ -71,21 +67,10 @@ for (const factory of storeFactories) {
 }
 
 describe("a workspace's sweep on sqlite, as planned", () => {
-  const dir = mkdtempSync(join(tmpdir(), 'tenantry-purge-plan-'));
-  let db: Database.Database;
-  before(async () => {
-    const store = new SqliteStore(join(dir, 'plan.db'));
-    await store.migrate();
-    await store.close();
-    db = new Database(join(dir, 'plan.db'), { readonly: true });
-  });
-  after(() => {
-    db.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const planOf = sqlitePlans();
 
   it("finds the users to purge in the index of deleted users, not by walking every user of the workspace's customers", () => {
-    const plan = (db.prepare(`EXPLAIN QUERY PLAN ${purgeDeletedUsersSql}`).all(cutOff, 'partner') as { detail: string }[]).map((r) => r.detail);
+    const plan = planOf(purgeDeletedUsersSql, [cutOff, 'partner']);
     assert.ok(plan.some((step) => /^SEARCH users USING INDEX users_deleted \(soft_deletion_time<\?\)/.test(step)), plan.join('\n'));
     assert.ok(!plan.some((step) => /^(SEARCH|SCAN) users USING PRIMARY KEY/.test(step)), plan.join('\n'));
   });

@@ -1,30 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import Database from 'better-sqlite3';
+import { describe, it } from 'node:test';
 import type { UserListQuery } from '../../domain/user-list-query.js';
 import { domainUsersSql, upnDomainsSql } from '../queries/substring-search.js';
 import { denseSearchProbeSql, userPageSql } from '../queries/user-list-sql.js';
-import { SqliteStore } from './sqlite-store.js';
+import { sqlitePlans } from '../../test-support/sqlite-plans.js';
 
 describe('a page of users on SQLite', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'tenantry-plan-'));
-  let db: Database.Database;
-  before(async () => {
-    // The schema as migrated, read through a connection of its own.
-    const store = new SqliteStore(join(dir, 'plan.db'));
-    await store.migrate();
-    await store.close();
-    db = new Database(join(dir, 'plan.db'), { readonly: true });
-  });
-  after(() => {
-    db.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-  /** SQLite's plan for a statement, one line per step. */
-  const planOf = (text: string, params: unknown[]): string[] => (db.prepare(`EXPLAIN QUERY PLAN ${text}`).all(...params) as { detail: string }[]).map((r) => r.detail);
+  const planOf = sqlitePlans();
 
   const pages: [string, UserListQuery][] = [
     ['the default order', { state: 'active', sortField: 'displayName', direction: 'asc' }],
