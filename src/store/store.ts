@@ -156,6 +156,11 @@ export interface Store {
   readonly dialect: 'sqlite' | 'postgres';
   /** Creates or upgrades the schema; safe to run on every start and from several processes. */
   migrate(): Promise<void>;
+  /**
+   * Starts the store's own upkeep for a serving process (SQLite: WAL checkpoints on a thread of
+   * their own, see wal-checkpointer.ts); `close` stops it. A store with none leaves it out.
+   */
+  startBackgroundWork?(): void;
   close(): Promise<void>;
 
   /** Returns the stored value, or stores `value` and returns it when none exists (race-safe). */

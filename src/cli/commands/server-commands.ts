@@ -127,6 +127,7 @@ export function registerServerCommands(program: Command) {
       steadyHeapGrowth();
       const store = openStore(databaseUrl(opts.database));
       if (!workerId) await prepare(store);
+      store.startBackgroundWork?.();
       // Loaded here, not at the top: client commands (export, import) should not pay for the server.
       const { buildApp, startSweeper } = await import('../../server/app.js');
       const { app, ctx } = await buildApp(store, {

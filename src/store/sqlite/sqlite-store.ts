@@ -28,6 +28,7 @@ import type { ClaimLease, ClaimResult, CustomerSearch, IdempotencyKey, Page, Rat
 import { failpoint } from '../failpoint.js';
 import { sqliteMigrations } from './migrations.js';
 import { StatementCache } from './statement-cache.js';
+import { backstopCheckpointPages, WalCheckpointer } from './wal-checkpointer.js';
 import type { RoleMember } from '../../domain/directory-roles.js';
 import type { LicenseUpdateOutcome, LicenseUpdatePlan, SubscribedSkuRecord, SubscribedSkuWriteResult, UserLicenseRecord } from '../../domain/licensing.js';
 import type { PartnerPurge, RoleMemberWriteResult } from '../store.js';
@@ -41,6 +42,9 @@ import { auditFromRow, auditListSql, auditValues, insertAuditSql } from '../quer
 import { answeredByNameWords, maxNameWords, sqliteNameWordsContainingSql, nameWordsInsertTrigger, splitNameWords } from '../queries/name-words.js';
 import { randomUUID } from 'node:crypto';
 import { ClaimLostError, type IdempotencyClaim, type IdempotentCompletion } from '../store.js';
+
+/** Blocks the thread: for the few waits around a bulk load, which holds it anyway. */
+const sleepSync = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 
 const isUniqueViolation = (e: unknown) => (e as { code?: string }).code?.startsWith('SQLITE_CONSTRAINT') ?? false;
 
@@ -95,6 +99,8 @@ export class SqliteStore implements Store {
   readonly dialect = 'sqlite' as const;
   private readonly db: Database.Database;
   private readonly statements: StatementCache;
+  /** Started by startBackgroundWork, for a serving process. */
+  private checkpoints?: WalCheckpointer;
 
   /**
    * Opens (and creates) a database file; `:memory:` gives a private in-memory database.
@@ -103,7 +109,7 @@ export class SqliteStore implements Store {
    * const store = new SqliteStore('./data/tenantry.db');
    * await store.migrate();
    */
-  constructor(path: string) {
+  constructor(private readonly path: string) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     this.db = new Database(path);
     this.statements = new StatementCache(this.db);
@@ -142,7 +148,16 @@ export class SqliteStore implements Store {
     }
   }
 
+  startBackgroundWork(): void {
+    // An in-memory database has no WAL, and no other connection could open it.
+    if (this.path === ':memory:' || this.checkpoints) return;
+    this.db.pragma(`wal_autocheckpoint = ${backstopCheckpointPages}`);
+    this.checkpoints = WalCheckpointer.start(this.path);
+  }
+
   async close(): Promise<void> {
+    await this.checkpoints?.stop();
+    this.checkpoints = undefined;
     this.db.close();
   }
 
@@ -377,11 +392,17 @@ export class SqliteStore implements Store {
    */
   private enterRollbackJournal(): boolean {
     if (this.db.pragma('journal_mode', { simple: true }) !== 'wal') return false;
-    try {
-      if (this.db.pragma('journal_mode = DELETE', { simple: true }) !== 'delete') return false;
-    } catch (e) {
-      if ((e as { code?: string }).code === 'SQLITE_BUSY') return false; // another connection is open
-      throw e;
+    // The checkpoint thread (wal-checkpointer.ts) holds a connection for a moment every tick: a
+    // few tries, a few milliseconds apart, find it gone; another process's stays, and so does WAL.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        if (this.db.pragma('journal_mode = DELETE', { simple: true }) !== 'delete') return false;
+        break;
+      } catch (e) {
+        if ((e as { code?: string }).code !== 'SQLITE_BUSY') throw e;
+        if (attempt === 3) return false; // another connection is open
+        sleepSync(5);
+      }
     }
     this.db.pragma('synchronous = FULL');
     return true;
@@ -402,7 +423,7 @@ export class SqliteStore implements Store {
       } catch (e) {
         if ((e as { code?: string }).code !== 'SQLITE_BUSY') throw e;
       }
-      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
+      sleepSync(100);
     }
   }
 
