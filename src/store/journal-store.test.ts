@@ -51,6 +51,14 @@ for (const factory of storeFactories) {
       assert.equal(await store.journal().count('mix-b', {}), 3);
     });
 
+    it('keeps order and the ring across a batch larger than one write (SQLite writes 50 rows a transaction)', async () => {
+      const batch = Array.from({ length: 130 }, (_, n) => row(n % 2 === 0 ? 'big-a' : 'big-b', n));
+      await store.journal().append(batch, 60);
+      const newest = (p: string) => batch.filter((r) => r.partnerId === p).map((r) => r.requestId).reverse().slice(0, 60);
+      assert.deepEqual((await store.journal().page('big-a', {}, undefined, 100)).map((r) => r.requestId), newest('big-a'));
+      assert.deepEqual((await store.journal().page('big-b', {}, undefined, 100)).map((r) => r.requestId), newest('big-b'));
+    });
+
     it('pages newest first by seq and filters by request id, correlation id, status, operation and time', async () => {
       const p = 'paging';
       await store.journal().append(Array.from({ length: 10 }, (_, n) => row(p, n)), 100);

@@ -46,7 +46,7 @@ export interface JournalFilter {
 }
 
 export interface EmulatorJournalStore {
-  /** Appends rows (one transaction), then trims each partner it touched to its newest `keep` rows. */
+  /** Appends rows in order (one or more transactions), then trims each partner it touched to its newest `keep` rows. */
   append(rows: JournalRow[], keep: number): Promise<void>;
   /** Newest first: up to `limit` rows with seq below `before` (all when undefined) that match. */
   page(partnerId: string, filter: JournalFilter, before: number | undefined, limit: number): Promise<StoredJournalRow[]>;
