@@ -397,15 +397,14 @@ export class SqliteStore implements Store {
     for (let attempt = 1; ; attempt++) {
       try {
         if (this.db.pragma('journal_mode = DELETE', { simple: true }) !== 'delete') return false;
-        break;
+        this.db.pragma('synchronous = FULL');
+        return true;
       } catch (e) {
         if ((e as { code?: string }).code !== 'SQLITE_BUSY') throw e;
         if (attempt === 3) return false; // another connection is open
         sleepSync(5);
       }
     }
-    this.db.pragma('synchronous = FULL');
-    return true;
   }
 
   /**

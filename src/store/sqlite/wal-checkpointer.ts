@@ -25,8 +25,9 @@ export const backstopCheckpointPages = 4096;
 
 // CommonJS, run with `eval`: the same code from the TypeScript sources (tests) and from the build.
 // The connection is open only for each checkpoint, so that a bulk load still finds the database
-// its own and leaves WAL mode (sqlite-store.ts). PASSIVE never waits: a checkpoint that meets
-// another (another process of a cluster), a load's lock or any error is skipped until the next tick.
+// its own and leaves WAL mode (sqlite-store.ts); outside WAL mode a checkpoint does nothing.
+// PASSIVE never waits: a checkpoint that meets another (another process of a cluster), a load's
+// lock or any error is skipped until the next tick.
 const workerSource = `
 const { workerData, parentPort } = require('node:worker_threads');
 const Database = require(workerData.driver);
@@ -34,7 +35,7 @@ const checkpoint = () => {
   let db;
   try {
     db = new Database(workerData.path, { fileMustExist: true, timeout: 0 });
-    if (db.pragma('journal_mode', { simple: true }) === 'wal') db.pragma('wal_checkpoint(PASSIVE)');
+    db.pragma('wal_checkpoint(PASSIVE)');
   } catch {}
   try { db?.close(); } catch {}
 };
