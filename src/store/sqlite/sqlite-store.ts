@@ -446,12 +446,17 @@ export class SqliteStore implements Store {
     }
     if (search && usesTrigramIndex(search)) {
       const plan: ContainsPlan = search.field === 'userPrincipalName' ? (upnContainsPlanWithoutDomains(search.value) ?? planUpnContains(search.value, this.upnDomains(customerId))) : displayNameContainsPlan(search.value);
+      // The trigram index first, when it alone lists the candidates: a text it finds at most a
+      // page of users for is answered from them wherever they lie, without the probe of the sort
+      // order below (~45 µs of a rare search's ~460 at 1 M users).
+      const matches = plan.kind === 'index' && plan.text !== undefined && plan.domains.length === 0 ? this.indexMatches(search.field, plan.text) : undefined;
       if (plan.kind === 'none') candidates = '[]';
+      else if (matches !== undefined && matches.length <= size) candidates = JSON.stringify(this.customerUsersMatched(matches, customerId));
       else if (!this.searchIsDenseAt(query, customerId, size, after)) {
         // A rare text: its few matches, found in the indexes, are looked up, sorted and paged. A
         // common one (more than the cap), or one no index can list, that is sparse here: the
         // page walks the sort order for keys and ids only, then reads its users.
-        if (plan.kind === 'index') candidates = this.planCandidates(search.field, plan, customerId);
+        if (plan.kind === 'index') candidates = this.planCandidates(search.field, plan, customerId, matches);
         sparse = candidates === undefined;
       }
     }
@@ -497,11 +502,13 @@ export class SqliteStore implements Store {
 
   /**
    * The ids of the users a contains plan lists, as a JSON array, each once; undefined when there
-   * are more than {@link maxSearchCandidates}.
+   * are more than {@link maxSearchCandidates}. `matches`: the index's rowids for the plan's text,
+   * when already asked.
    */
-  private planCandidates(field: UserSortField, plan: Extract<ContainsPlan, { kind: 'index' }>, customerId: string): string | undefined {
-    const inText = plan.text === undefined ? [] : this.indexCandidates(field, plan.text, customerId);
-    if (inText === undefined) return undefined;
+  private planCandidates(field: UserSortField, plan: Extract<ContainsPlan, { kind: 'index' }>, customerId: string, matches?: number[]): string | undefined {
+    const rowids = matches ?? (plan.text === undefined ? [] : this.indexMatches(field, plan.text));
+    if (rowids === undefined) return undefined;
+    const inText = this.customerUsersMatched(rowids, customerId);
     if (plan.domains.length === 0) return JSON.stringify(inText);
     const ids = new Set(inText);
     for (const id of this.stmt(domainUsersSql).pluck().all(customerId, JSON.stringify(plan.domains)) as string[]) ids.add(id);
@@ -509,16 +516,21 @@ export class SqliteStore implements Store {
   }
 
   /**
-   * The ids of the customer's users whose indexed text contains `text`; undefined when the index
-   * has more matches than {@link maxSearchCandidates} (then remembered as common).
+   * The rowids of the trigram index's rows (of any customer) whose indexed text contains `text`;
+   * undefined when there are more than {@link maxSearchCandidates} (then remembered as common).
    */
-  private indexCandidates(field: UserSortField, text: string, customerId: string): string[] | undefined {
+  private indexMatches(field: UserSortField, text: string): number[] | undefined {
     const match = ftsContainsQuery(field, text);
     if (this.commonSearches.has(match)) return undefined;
     const rowids = this.stmt(searchMatchRowidsSql).pluck().all(match) as number[];
-    if (rowids.length <= maxSearchCandidates) return this.stmt(searchCandidatesSql).pluck().all(JSON.stringify(rowids), customerId) as string[];
+    if (rowids.length <= maxSearchCandidates) return rowids;
     this.commonSearches.remember(match);
     return undefined;
+  }
+
+  /** The ids of the customer's users among index rows, by their rowids. */
+  private customerUsersMatched(rowids: number[], customerId: string): string[] {
+    return rowids.length === 0 ? [] : (this.stmt(searchCandidatesSql).pluck().all(JSON.stringify(rowids), customerId) as string[]);
   }
 
   /** Whether more than a page of the few users {@link denseSearchProbeSql} samples match (then: walk). */
