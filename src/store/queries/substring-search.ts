@@ -147,12 +147,13 @@ export function upnContainsPlanWithoutDomains(value: string): ContainsPlan | und
 export const displayNameContainsPlan = (value: string): ContainsPlan => ({ kind: 'index', text: value, domains: [] });
 
 /**
- * SQLite: the index rows (of any customer) whose key contains the text, up to one past the cap.
- * Only rowids: asked here for the customer and user too, FTS5 read those stored columns for
- * every row holding a trigram of the text before checking the phrase ("99999" at 1 M users:
- * ~2.6 ms against ~0.75 ms for both steps), and past the cap they are not needed at all.
+ * SQLite: the index rows (of any customer) whose key contains the text, up to a limit (one past
+ * the cap of {@link maxSearchCandidates}, or one past a page). Only rowids: asked here for the
+ * customer and user too, FTS5 read those stored columns for every row holding a trigram of the
+ * text before checking the phrase ("99999" at 1 M users: ~2.6 ms against ~0.75 ms for both
+ * steps), and past the cap they are not needed at all.
  */
-export const searchMatchRowidsSql = `SELECT rowid FROM user_search WHERE user_search MATCH ? LIMIT ${maxSearchCandidates + 1}`;
+export const searchMatchRowidsSql = 'SELECT rowid FROM user_search WHERE user_search MATCH ? LIMIT ?';
 
 /** SQLite: of the index rows listed (a JSON array of rowids), the ids of the customer's users. */
 export const searchCandidatesSql = 'SELECT search_user FROM json_each(?) CROSS JOIN user_search ON user_search.rowid = json_each.value WHERE search_customer = ?';
