@@ -510,8 +510,8 @@ export class SqliteStore implements Store {
    */
   private fewIndexMatches(field: UserSortField, text: string, size: number): number[] | undefined {
     const match = ftsContainsQuery(field, text);
-    if (this.searchesBeyondAPage.has(match) || this.commonSearches.has(match)) return undefined;
-    const rowids = this.indexMatches(field, text, size + 1);
+    if (this.searchesBeyondAPage.has(match)) return undefined;
+    const rowids = this.indexMatches(match, size + 1);
     if (rowids !== undefined && rowids.length <= size) return rowids;
     this.searchesBeyondAPage.remember(match);
     return undefined;
@@ -527,7 +527,7 @@ export class SqliteStore implements Store {
    * are more than {@link maxSearchCandidates}.
    */
   private planCandidates(field: UserSortField, plan: Extract<ContainsPlan, { kind: 'index' }>, customerId: string): string | undefined {
-    const rowids = plan.text === undefined ? [] : this.indexMatches(field, plan.text, maxSearchCandidates + 1);
+    const rowids = plan.text === undefined ? [] : this.indexMatches(ftsContainsQuery(field, plan.text), maxSearchCandidates + 1);
     if (rowids === undefined) return undefined;
     const inText = this.customerUsersMatched(rowids, customerId);
     if (plan.domains.length === 0) return JSON.stringify(inText);
@@ -537,12 +537,11 @@ export class SqliteStore implements Store {
   }
 
   /**
-   * The rowids of the trigram index's rows (of any customer) whose indexed text contains `text`,
-   * at most `limit`; undefined when there are more than {@link maxSearchCandidates} (then
-   * remembered as common).
+   * The rowids of the trigram index's rows (of any customer) that an FTS5 `match` query (see
+   * ftsContainsQuery) finds, at most `limit`; undefined when there are more than
+   * {@link maxSearchCandidates} (then remembered as common).
    */
-  private indexMatches(field: UserSortField, text: string, limit: number): number[] | undefined {
-    const match = ftsContainsQuery(field, text);
+  private indexMatches(match: string, limit: number): number[] | undefined {
     if (this.commonSearches.has(match)) return undefined;
     const rowids = this.stmt(searchMatchRowidsSql).pluck().all(match, limit) as number[];
     if (rowids.length <= maxSearchCandidates) return rowids;
