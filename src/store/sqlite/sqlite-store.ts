@@ -28,6 +28,7 @@ import type { ClaimLease, ClaimResult, CustomerSearch, IdempotencyKey, Page, Rat
 import { failpoint } from '../failpoint.js';
 import { sqliteMigrations } from './migrations.js';
 import { StatementCache } from './statement-cache.js';
+import { SearchIndexAside, type SearchIndexBuildOptions } from './search-index-build.js';
 import { backstopCheckpointPages, WalCheckpointer } from './wal-checkpointer.js';
 import type { RoleMember } from '../../domain/directory-roles.js';
 import type { LicenseUpdateOutcome, LicenseUpdatePlan, SubscribedSkuRecord, SubscribedSkuWriteResult, UserLicenseRecord } from '../../domain/licensing.js';
@@ -95,12 +96,23 @@ const loadHashBytesPerUser = 20;
 const nextSearchRowid = '(SELECT coalesce((SELECT rowid FROM user_search ORDER BY rowid DESC LIMIT 1), 0) + 1)';
 const insertUserColumns = `${userColumns.join(', ')}, search_rowid`;
 
+/** A bulk load of at least this many users into an empty trigram index builds it aside. */
+const parallelSearchIndexFromUsers = 50_000;
+
+export interface SqliteStoreOptions {
+  /** Overrides the load size from which a bulk load builds the trigram index on a second thread (tests). */
+  parallelSearchIndexFromUsers?: number;
+}
+
 export class SqliteStore implements Store {
   readonly dialect = 'sqlite' as const;
   private readonly db: Database.Database;
   private readonly statements: StatementCache;
   /** Started by startBackgroundWork, for a serving process. */
   private checkpoints?: WalCheckpointer;
+
+  /** A bulk load into an empty trigram index builds it on a second thread from this many users. */
+  private readonly parallelSearchIndexFrom: number;
 
   /**
    * Opens (and creates) a database file; `:memory:` gives a private in-memory database.
@@ -109,7 +121,11 @@ export class SqliteStore implements Store {
    * const store = new SqliteStore('./data/tenantry.db');
    * await store.migrate();
    */
-  constructor(private readonly path: string) {
+  constructor(
+    private readonly path: string,
+    options: SqliteStoreOptions = {},
+  ) {
+    this.parallelSearchIndexFrom = options.parallelSearchIndexFromUsers ?? parallelSearchIndexFromUsers;
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     this.db = new Database(path);
     this.statements = new StatementCache(this.db);
@@ -248,6 +264,8 @@ export class SqliteStore implements Store {
     let cacheFor: keyof typeof loadCacheKiB = 'indexOrder';
     const rollbackJournal = this.enterRollbackJournal();
     let written = 0;
+    let aside: SearchIndexAside | undefined;
+    let attachedBuild = false;
     try {
       this.db.pragma(`cache_size = -${loadCacheKiB[cacheFor]}`);
       // Read through the page cache, not the mapping: the trigram index's fill reads every loaded
@@ -262,6 +280,8 @@ export class SqliteStore implements Store {
         const wordsTrigger = this.dropTriggerForLoad(nameWordsInsertTrigger);
         // The vocabulary takes each word of the load once, at its end, not once per user.
         const vocabulary = new Set<string>();
+        // Into an index with no rows, a large load's index is built beside it on a second thread.
+        if (searchTrigger !== undefined && this.searchIndexIsEmpty()) aside = new SearchIndexAside(this.parallelSearchIndexFrom, () => this.searchIndexBuildOptions());
         // Whether the whole load went in in key order, so its search rowids ascend with the key.
         let inserted: 'key order' | 'any order' = 'key order';
         let lastRow: UserRow | undefined;
@@ -280,6 +300,8 @@ export class SqliteStore implements Store {
             }
             lastRow = rows[rows.length - 1];
           }
+          const words = wordsTrigger !== undefined ? this.nameWordRows(rows, vocabulary) : undefined;
+          aside?.add(rows, searchRowid, words);
           let i = 0;
           for (; i + rowsPerInsert <= rows.length; i += rowsPerInsert) {
             for (let j = 0; j < rowsPerInsert; j++) {
@@ -291,10 +313,18 @@ export class SqliteStore implements Store {
             insertMany.run(values);
           }
           for (; i < rows.length; i++) insert.run([...userValues(rows[i], passwordHash, true), searchRowid++]);
-          if (wordsTrigger !== undefined) this.fileNameWords(rows, vocabulary);
+          if (words !== undefined && aside === undefined) this.fileNameWords(words);
           written += rows.length;
         }
-        this.indexLoadedUsers(searchTrigger, customers, firstSearchRowid, searchRowid, inserted);
+        const built = aside?.finish(searchRowid - firstSearchRowid >= largeLoadUsers);
+        // A load too small to build aside files its words and fills its index in place.
+        if (aside !== undefined && built === undefined && wordsTrigger !== undefined) this.fileNameWords(aside.heldNameWords());
+        if (built !== undefined && searchTrigger !== undefined) {
+          // Detached after the transaction: a database it has read cannot leave it.
+          this.db.prepare('ATTACH ? AS search_build').run(built);
+          attachedBuild = true;
+          this.adoptSearchIndex(searchTrigger, wordsTrigger !== undefined);
+        } else this.indexLoadedUsers(searchTrigger, customers, firstSearchRowid, searchRowid, inserted);
         if (wordsTrigger !== undefined) {
           const add = this.stmt('INSERT OR IGNORE INTO name_words (word) VALUES (?)');
           for (const word of vocabulary) add.run(word);
@@ -302,11 +332,64 @@ export class SqliteStore implements Store {
         }
       }).immediate();
     } finally {
+      if (attachedBuild) this.db.exec('DETACH search_build');
+      aside?.discard();
       if (rollbackJournal) this.leaveRollbackJournal();
       this.db.pragma(`mmap_size = ${mmapSize}`);
       this.db.pragma(`cache_size = ${cacheSize}`);
     }
     return written;
+  }
+
+  /** Whether the trigram index holds no user (not even a deleted one's leftovers to merge). */
+  private searchIndexIsEmpty(): boolean {
+    return this.db.prepare("SELECT NOT EXISTS (SELECT 1 FROM user_search_docsize) AND NOT EXISTS (SELECT 1 FROM user_search_idx)").pluck().get() === 1;
+  }
+
+  private searchIndexBuildOptions(): SearchIndexBuildOptions {
+    return {
+      databasePath: this.path,
+      tableSql: this.db.prepare("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'user_search'").pluck().get() as string,
+      nameWordsTableSql: this.db.prepare("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'user_name_words'").pluck().get() as string | undefined,
+      upnIndexedSql: upnParts.sqlite.indexed,
+      // As a load of 100,000 users fills in place: a segment every ~8,000 users (see loadHashBytesPerUser).
+      hashBytes: largeLoadUsers * loadHashBytesPerUser,
+    };
+  }
+
+  /**
+   * Inside a bulk load, instead of {@link indexLoadedUsers}: makes the trigram index (empty, as
+   * checked when the load began) the one built aside in the database attached as `search_build`,
+   * by copying that table's shadow tables into a new, empty `user_search`, files the display
+   * names' words built there too, and creates the insert trigger again. The table is dropped and
+   * created again, not emptied, so that no FTS5 state this connection cached (its structure
+   * record) outlives the copy. The index's settings (`hashsize`) are kept.
+   */
+  private adoptSearchIndex(trigger: string, withNameWords: boolean): void {
+    const tableSql = this.db.prepare("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'user_search'").pluck().get() as string;
+    // Integers as BigInt: FTS5 refuses a REAL setting, which a JS number binds as.
+    const settings = this.db.prepare("SELECT k, v FROM user_search_config WHERE k <> 'version'").safeIntegers(true).all() as { k: string; v: unknown }[];
+    const shadowTables = () => this.db.prepare("SELECT name FROM main.sqlite_master WHERE type = 'table' AND name GLOB 'user_search_*'").pluck().all() as string[];
+    // better-sqlite3 opens connections in SQLite's defensive mode, which refuses writes to a
+    // virtual table's shadow tables: lifted for this copy between two tables of one declaration.
+    this.db.unsafeMode(true);
+    try {
+      const left = shadowTables();
+      this.db.exec('DROP TABLE user_search');
+      // FTS5 leaves the contentless table's `_content` (its UNINDEXED columns) behind when dropped.
+      for (const name of left) this.db.exec(`DROP TABLE IF EXISTS main."${name}"`);
+      this.db.exec(tableSql);
+      const shadows = shadowTables().filter((name) => name !== 'user_search_config');
+      // The new table's own records (its empty structure and averages) give way to the build's.
+      this.db.exec('DELETE FROM main.user_search_data');
+      for (const name of shadows) this.db.exec(`INSERT INTO main."${name}" SELECT * FROM search_build."${name}"`);
+      // In the words' key order, as the build's table holds them: each insert lands where the last did.
+      if (withNameWords) this.db.exec('INSERT OR IGNORE INTO main.user_name_words SELECT * FROM search_build.user_name_words');
+    } finally {
+      this.db.unsafeMode(false);
+    }
+    for (const { k, v } of settings) this.db.prepare('INSERT INTO user_search (user_search, rank) VALUES (?, ?)').run(k, v);
+    this.db.exec(trigger);
   }
 
   /**
@@ -322,29 +405,33 @@ export class SqliteStore implements Store {
   }
 
   /**
-   * Inside a bulk load, its trigger dropped: files a batch of loaded users under the words of
-   * their display names but the leading one, split here as the trigger splits them (tested
-   * against each other), and gathers every word for the vocabulary. Set-based in SQL, the
-   * trigger's recursive split cost ~11 µs per user; here ~1 µs.
+   * Inside a bulk load, its trigger dropped: the rows (`customer_id, word, state,
+   * display_name_key, id`, flat) that file a batch of loaded users under the words of their
+   * display names but the leading one, split here as the trigger splits them (tested against each
+   * other); gathers every word for the vocabulary. Set-based in SQL, the trigger's recursive split
+   * cost ~11 µs per user; here ~1 µs.
    */
-  private fileNameWords(rows: UserRow[], vocabulary: Set<string>): void {
-    const perInsert = 64;
-    const many = this.stmt(`INSERT OR IGNORE INTO user_name_words (customer_id, word, state, display_name_key, id) VALUES ${Array(perInsert).fill('(?, ?, ?, ?, ?)').join(', ')}`);
-    const one = this.stmt('INSERT OR IGNORE INTO user_name_words (customer_id, word, state, display_name_key, id) VALUES (?, ?, ?, ?, ?)');
-    const values: unknown[] = [];
+  private nameWordRows(rows: UserRow[], vocabulary: Set<string>): string[] {
+    const values: string[] = [];
     for (const row of rows) {
       const { leading, filed } = splitNameWords(row.displayNameKey);
       if (leading !== '') vocabulary.add(leading);
       for (const word of filed) {
         vocabulary.add(word);
         values.push(row.customerId, word, row.state, row.displayNameKey, row.id);
-        if (values.length === perInsert * 5) {
-          many.run(values);
-          values.length = 0;
-        }
       }
     }
-    for (let i = 0; i < values.length; i += 5) one.run(values.slice(i, i + 5));
+    return values;
+  }
+
+  /** Inserts {@link nameWordRows}' rows, 64 a statement. */
+  private fileNameWords(values: readonly string[]): void {
+    const perInsert = 64;
+    const many = this.stmt(`INSERT OR IGNORE INTO user_name_words (customer_id, word, state, display_name_key, id) VALUES ${Array(perInsert).fill('(?, ?, ?, ?, ?)').join(', ')}`);
+    const one = this.stmt('INSERT OR IGNORE INTO user_name_words (customer_id, word, state, display_name_key, id) VALUES (?, ?, ?, ?, ?)');
+    let i = 0;
+    for (; i + perInsert * 5 <= values.length; i += perInsert * 5) many.run(values.slice(i, i + perInsert * 5));
+    for (; i < values.length; i += 5) one.run(values.slice(i, i + 5));
   }
 
   /**
