@@ -57,6 +57,16 @@ const searches: { field: 'displayName' | 'userPrincipalName'; text: string }[] =
   { field: 'userPrincipalName', text: 'ada' },
 ];
 
+/** Every row a query reads from a database file, on a connection of its own. */
+function readAll(file: string, sql: string): unknown[] {
+  const db = new Database(file, { readonly: true });
+  try {
+    return db.prepare(sql).all();
+  } finally {
+    db.close();
+  }
+}
+
 /** The FTS5 index's own consistency check; throws if the index is damaged. */
 function checkIndexIntegrity(file: string): void {
   const db = new Database(file);
@@ -108,28 +118,14 @@ describe('a bulk load into an empty trigram index on SQLite, built on a second t
       const found = await walkIds(aside, customer.id, query);
       assert.deepEqual(found, await walkIds(inPlace, customer.id, query), `starts with ${value}`);
     }
-    const words = (file: string) => {
-      const db = new Database(file, { readonly: true });
-      try {
-        return db.prepare('SELECT * FROM user_name_words ORDER BY customer_id, word, state, display_name_key, id').all();
-      } finally {
-        db.close();
-      }
-    };
-    assert.deepEqual(words(join(dir, 'aside.db')), words(join(dir, 'in-place.db')));
+    const words = 'SELECT * FROM user_name_words ORDER BY customer_id, word, state, display_name_key, id';
+    assert.deepEqual(readAll(join(dir, 'aside.db'), words), readAll(join(dir, 'in-place.db'), words));
   });
 
   it('leaves a sound index with its settings, and no file of the build behind', () => {
     checkIndexIntegrity(join(dir, 'aside.db'));
-    const settings = (file: string) => {
-      const db = new Database(file, { readonly: true });
-      try {
-        return db.prepare('SELECT k, v FROM user_search_config ORDER BY k').all();
-      } finally {
-        db.close();
-      }
-    };
-    assert.deepEqual(settings(join(dir, 'aside.db')), settings(join(dir, 'in-place.db')));
+    const settings = 'SELECT k, v FROM user_search_config ORDER BY k';
+    assert.deepEqual(readAll(join(dir, 'aside.db'), settings), readAll(join(dir, 'in-place.db'), settings));
     assert.deepEqual(readdirSync(dir).filter((name) => name.includes('search-build')), []);
   });
 
