@@ -341,6 +341,11 @@ export class SqliteStore implements Store {
     return written;
   }
 
+  /** The SQL that created a table or trigger of the main database; undefined if there is none. */
+  private schemaSql(type: 'table' | 'trigger', name: string): string | undefined {
+    return this.db.prepare('SELECT sql FROM main.sqlite_master WHERE type = ? AND name = ?').pluck().get(type, name) as string | undefined;
+  }
+
   /** Whether the trigram index holds no user (not even a deleted one's leftovers to merge). */
   private searchIndexIsEmpty(): boolean {
     return this.db.prepare("SELECT NOT EXISTS (SELECT 1 FROM user_search_docsize) AND NOT EXISTS (SELECT 1 FROM user_search_idx)").pluck().get() === 1;
@@ -349,8 +354,8 @@ export class SqliteStore implements Store {
   private searchIndexBuildOptions(): SearchIndexBuildOptions {
     return {
       databasePath: this.path,
-      tableSql: this.db.prepare("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'user_search'").pluck().get() as string,
-      nameWordsTableSql: this.db.prepare("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'user_name_words'").pluck().get() as string | undefined,
+      tableSql: this.schemaSql('table', 'user_search') as string,
+      nameWordsTableSql: this.schemaSql('table', 'user_name_words'),
       upnIndexedSql: upnParts.sqlite.indexed,
       // As a load of 100,000 users fills in place: a segment every ~8,000 users (see loadHashBytesPerUser).
       hashBytes: largeLoadUsers * loadHashBytesPerUser,
@@ -366,7 +371,7 @@ export class SqliteStore implements Store {
    * record) outlives the copy. The index's settings (`hashsize`) are kept.
    */
   private adoptSearchIndex(trigger: string, withNameWords: boolean): void {
-    const tableSql = this.db.prepare("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'user_search'").pluck().get() as string;
+    const tableSql = this.schemaSql('table', 'user_search') as string;
     // Integers as BigInt: FTS5 refuses a REAL setting, which a JS number binds as.
     const settings = this.db.prepare("SELECT k, v FROM user_search_config WHERE k <> 'version'").safeIntegers(true).all() as { k: string; v: unknown }[];
     const shadowTables = () => this.db.prepare("SELECT name FROM main.sqlite_master WHERE type = 'table' AND name GLOB 'user_search_*'").pluck().all() as string[];
@@ -399,7 +404,7 @@ export class SqliteStore implements Store {
    * after the load ({@link indexLoadedUsers}) it costs ~7 µs.
    */
   private dropTriggerForLoad(name: 'users_search_insert' | typeof nameWordsInsertTrigger): string | undefined {
-    const sql = this.db.prepare("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?").pluck().get(name) as string | undefined;
+    const sql = this.schemaSql('trigger', name);
     if (sql !== undefined) this.db.exec(`DROP TRIGGER ${name}`);
     return sql;
   }
