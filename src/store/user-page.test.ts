@@ -364,6 +364,54 @@ for (const factory of storeFactories) {
       await check(now, rare.slice(0, 10), 'some');
     });
 
+    it('finds by contains search a text that repeats a trigram, in names and aliases loaded, created and renamed', async () => {
+      const repeating = customerFor(demoPartnerId);
+      await store.insertCustomer(repeating, []);
+      const other = `zzzzq${repeating.id.slice(0, 8)}.example.org`;
+      const names = ['Ann 99999', 'Ann 9999', 'Ann 999 999', 'Bob 199999', 'Aaaa Aaa', 'Abab Ab', 'Abababa', 'X\\x\\x\\ Q', 'Q"q"q"', 'Ünününü', '😀😀😀😀 Smile', 'Ann 9'];
+      const aliases = ['ann.99999', 'ann.9999', 'a.999.999', 'bob.199999', 'aaaa', 'abab', 'ababab.a', 'x.x.x.x', 'qq.qq', 'plain', 'zzzz', 'ann.9'];
+      const rows = syntheticUsers(repeating.id, repeating.domain, 0, 72).map((row, i) =>
+        toUserRow({
+          ...row,
+          displayName: `${names[i % names.length]} ${i % 2 ? 'Kai' : ''}`.trim(),
+          userPrincipalName: `${aliases[i % aliases.length]}.${i}@${i % 5 === 0 ? other : repeating.domain}`,
+        }),
+      );
+      // In bulk (the load computes the repeats itself), one by one (the trigger) and renamed.
+      await store.insertUsersBulk([rows.slice(0, 40)], unusablePasswordHash);
+      for (const row of rows.slice(40)) assert.equal(await store.insertUser(row, unusablePasswordHash), 'ok');
+      rows[3] = toUserRow({ ...rows[3], displayName: 'Renamed 1999991' });
+      rows[50] = toUserRow({ ...rows[50], displayName: 'Renamed Plain', userPrincipalName: `plain.50@${repeating.domain}` });
+      for (const row of [rows[3], rows[50]]) assert.equal((await store.updateUser(row)).result, 'ok');
+      const searches: [UserListQuery['sortField'], string][] = [
+        ['displayName', '99999'],
+        ['displayName', '9999'],
+        ['displayName', '999 999'],
+        ['displayName', 'aaaa'],
+        ['displayName', 'ababa'],
+        ['displayName', 'abab'],
+        ['displayName', 'x\\x\\x\\'],
+        ['displayName', 'q"q"q'],
+        ['displayName', 'ününü'],
+        ['displayName', '😀😀😀😀'],
+        ['userPrincipalName', '99999'],
+        ['userPrincipalName', 'abab'],
+        ['userPrincipalName', 'x.x.x.x'],
+        ['userPrincipalName', 'zzzz'], // in an alias, and in the other domain
+        ['userPrincipalName', '.9999.'],
+      ];
+      for (const [field, value] of searches) {
+        const key = (r: UserRow) => (field === 'displayName' ? r.displayNameKey : r.userPrincipalNameKey);
+        const matching = rows.filter((r) => key(r).includes(value));
+        assert.ok(matching.length > 0, `${value} matches someone`);
+        for (const order of queries) {
+          const query: UserListQuery = { ...order, search: { field, operator: 'substring', value } };
+          const { ids } = await walk(store, demoPartnerId, repeating.id, query, 5);
+          assert.deepEqual(ids, expectedOrder(matching, query), `${field} contains ${value}, by ${order.sortField} ${order.direction}`);
+        }
+      }
+    });
+
     it('answers an empty, owned customer with an empty page and no next position', async () => {
       const empty = customerFor(demoPartnerId);
       await store.insertCustomer(empty, []);

@@ -3,6 +3,7 @@
  * collation so ordering is binary, exactly as in SQLite.
  */
 import { postgresGuardedUnfileTriggerSql, postgresNameWordsSchemaSql } from '../queries/name-words.js';
+import { postgresTrigramRepeatsSql } from '../queries/trigram-repeats.js';
 
 export const postgresMigrations: string[] = [
   `
@@ -243,4 +244,7 @@ export const postgresMigrations: string[] = [
   // workspace's users; they keep their name words themselves, set-based, so the delete trigger
   // gets the insert trigger's guard.
   postgresGuardedUnfileTriggerSql,
+  // Substring search (issue 14): the trigrams each user's keys repeat, counted, so that a text
+  // such as "99999" (one distinct trigram) is not answered by rechecking every "999" user.
+  postgresTrigramRepeatsSql,
 ];

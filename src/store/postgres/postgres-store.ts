@@ -29,6 +29,7 @@ import { answeredByNameWords, maxNameWords, nameWordsInsertTrigger, postgresBulk
 import type { ClaimLease, ClaimResult, CustomerSearch, IdempotencyKey, Page, RateCounterKey, SigningKey, Store, StoredResponse, UserChange, UserChangeOutcome, UserPageJson, UserWriteResult, WriteReceipt } from '../store.js';
 import { failpoint } from '../failpoint.js';
 import { postgresMigrations } from './migrations.js';
+import { postgresTextArray, trigramRepeatsGivenSetting, trigramRepeatsTrigger, userTrigramRepeats } from '../queries/trigram-repeats.js';
 import { pageStatementName } from './page-statement-name.js';
 import { Latin1RowsClient, pageFromLatin1Rows } from './latin1-rows-client.js';
 import { StatementBatch } from './statement-batch.js';
@@ -353,17 +354,28 @@ export class PostgresStore implements Store {
       // instead of the row trigger's two statements per user; unless the trigger is gone.
       const filing = (await c.query("SELECT 1 FROM pg_trigger WHERE tgrelid = 'users'::regclass AND tgname = $1", [nameWordsInsertTrigger])).rows.length > 0;
       if (filing) await c.query('SELECT set_config($1, $2, true)', [postgresBulkLoadSetting, 'on']);
+      // Likewise the trigram repeats, computed here instead of by the row trigger (which stays).
+      const repeating = (await c.query("SELECT 1 FROM pg_trigger WHERE tgrelid = 'users'::regclass AND tgname = $1", [trigramRepeatsTrigger])).rows.length > 0;
+      if (repeating) await c.query('SELECT set_config($1, $2, true)', [trigramRepeatsGivenSetting, 'on']);
       const words = new NameWordLines();
       function* usersText() {
         for (const batch of batches) {
           let text = '';
-          for (const row of batch) text += copyLine(userValues(row, passwordHash, false));
+          for (const row of batch) {
+            const values = userValues(row, passwordHash, false);
+            if (repeating) {
+              const repeats = userTrigramRepeats(row.displayNameKey, row.userPrincipalNameKey);
+              values.push(repeats && postgresTextArray(repeats));
+            }
+            text += copyLine(values);
+          }
           if (filing) words.add(batch);
           yield text;
           written += batch.length;
         }
       }
-      await copyText(c, `COPY users (${userColumns.join(', ')}) FROM STDIN`, usersText());
+      await copyText(c, `COPY users (${userColumns.join(', ')}${repeating ? ', trigram_repeats' : ''}) FROM STDIN`, usersText());
+      if (repeating) await c.query('SELECT set_config($1, $2, true)', [trigramRepeatsGivenSetting, 'off']);
       if (filing) {
         await copyText(c, 'COPY user_name_words (customer_id, word, state, display_name_key, id) FROM STDIN', words.inIndexOrder());
         await c.query('INSERT INTO name_words (word) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING', [[...words.vocabulary]]);

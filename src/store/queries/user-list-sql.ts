@@ -9,6 +9,7 @@ import { maxScannedUsers } from '../../schemas/customer-user.js';
 import { userPagePieceSize, type UserPageJson } from '../store.js';
 import { limitClause } from './limit-clause.js';
 import { nameWordsMatchSql } from './name-words.js';
+import { trigramRepeatsWanted } from './trigram-repeats.js';
 import { displayNameContainsPlan, likeContainsPattern, maxCodePoint, trigramIndexText, upnParts, usesTrigramIndex, type ContainsPlan } from './substring-search.js';
 
 export interface SqlText {
@@ -75,8 +76,12 @@ function userRange(dialect: 'sqlite' | 'postgres', query: UserListQuery, custome
         if (contains.text !== undefined) {
           const indexText = trigramIndexText(contains.text);
           indexAskedForLess = indexText !== contains.text;
-          either.push(`${search.field === 'userPrincipalName' ? upnParts.postgres.indexed : col} LIKE ?`);
+          const indexed = `${search.field === 'userPrincipalName' ? upnParts.postgres.indexed : col} LIKE ?`;
           checkParams.push(likeContainsPattern(indexText));
+          // A text that repeats a trigram: only keys that repeat it as often (see trigram-repeats.ts).
+          const repeats = trigramRepeatsWanted(search.field === 'userPrincipalName' ? 'u' : 'd', indexText);
+          if (repeats) checkParams.push(repeats);
+          either.push(repeats ? `(${indexed} AND trigram_repeats @> ?)` : indexed);
         }
         if (contains.domains.length > 0) {
           either.push(`${upnParts.postgres.domain} = ANY(?)`);

@@ -1,0 +1,162 @@
+/**
+ * PostgreSQL: the trigrams a search key holds more than once, counted, so that a contains search
+ * whose text repeats a trigram can narrow what pg_trgm's GIN index lists. pg_trgm keeps no counts
+ * or positions: "99999" has one distinct trigram, "999", and at 1 M users the index listed the
+ * 3,700 users holding "999" to be rechecked in ~3,300 heap blocks, for 19 matches. A key that
+ * contains the text holds each of the text's trigrams at least as often as the text does, so the
+ * users whose key holds "999" three times are a sound and much narrower candidate set.
+ *
+ * `users.trigram_repeats` holds, for each trigram a key holds n ≥ 2 times, the tokens
+ * `<field><k>:<trigram>` for k = 2…n (`d`: the display-name key; `u`: the UPN key up to its `@`,
+ * what its trigram index holds), and NULL when no trigram repeats (most users), under a partial
+ * GIN index. A BEFORE trigger fills it with {@link postgresTrigramRepeatsSql}'s function; a bulk
+ * load computes it here instead and says so with {@link trigramRepeatsGivenSetting}. The two must
+ * agree, which the store's tests check on awkward keys.
+ */
+import { trigramMinLength } from './substring-search.js';
+
+/** The search field a token belongs to, as its first character. */
+export type TrigramRepeatsField = 'd' | 'u';
+
+/**
+ * The tokens of every trigram that `key` holds more than once (see the module comment), in the
+ * order the SQL function makes them, or undefined when none repeats. Trigrams are of code points,
+ * as PostgreSQL's `substr` counts them.
+ *
+ * @example
+ * trigramRepeats('d', 'ann 99999'); // ['d2:999', 'd3:999']
+ * trigramRepeats('d', 'ann 9'); // undefined
+ */
+export function trigramRepeats(field: TrigramRepeatsField, key: string): string[] | undefined {
+  if (!mayRepeatTrigram(key, key.length)) return undefined;
+  const chars = [...key];
+  let tokens: string[] | undefined;
+  const counts = new Map<string, number>();
+  for (let i = 0; i + trigramMinLength <= chars.length; i++) {
+    const trigram = chars[i] + chars[i + 1] + chars[i + 2];
+    const n = (counts.get(trigram) ?? 0) + 1;
+    counts.set(trigram, n);
+    if (n > 1) (tokens ??= []).push(`${field}${n}:${trigram}`);
+  }
+  return tokens;
+}
+
+const trigramsSeen = new Float64Array(64);
+
+/**
+ * Whether `key.slice(0, end)` may repeat a trigram: false only when it surely does not. Most keys
+ * do not, and a seed asks for a million of them: this check of UTF-16 units packed into numbers
+ * costs ~0.1 µs a key, where listing the tokens (code points, strings, a Map) cost ~1.5 µs.
+ */
+function mayRepeatTrigram(key: string, end: number): boolean {
+  if (end < trigramMinLength + 1) return false;
+  if (end - 2 > trigramsSeen.length) return true;
+  let a = key.charCodeAt(0);
+  let b = key.charCodeAt(1);
+  let seen = 0;
+  for (let i = 2; i < end; i++) {
+    const c = key.charCodeAt(i);
+    // A surrogate: trigrams are of code points, which this check does not pair up.
+    if (c >= 0xd800 && c <= 0xdfff) return true;
+    const trigram = (a * 0x10000 + b) * 0x10000 + c;
+    for (let j = 0; j < seen; j++) if (trigramsSeen[j] === trigram) return true;
+    trigramsSeen[seen++] = trigram;
+    a = b;
+    b = c;
+  }
+  return false;
+}
+
+/**
+ * What a search for `text` asks of `trigram_repeats`: for each trigram the text repeats, the token
+ * of its count in the text (fewer would also be sound, but narrower is the point), or undefined
+ * when the text repeats none, so the search is asked as before.
+ *
+ * @example
+ * trigramRepeatsWanted('d', '99999'); // ['d3:999']
+ * trigramRepeatsWanted('d', 'tanaka'); // undefined
+ */
+export function trigramRepeatsWanted(field: TrigramRepeatsField, text: string): string[] | undefined {
+  const tokens = trigramRepeats(field, text);
+  if (!tokens) return undefined;
+  const highest = new Map<string, string>();
+  for (const token of tokens) highest.set(token.slice(token.indexOf(':') + 1), token);
+  return [...highest.values()];
+}
+
+/**
+ * The value of `trigram_repeats` for a user's keys: both fields' tokens, or NULL (undefined).
+ *
+ * @example
+ * userTrigramRepeats('ann 99999', 'ann.99999@contoso.com'); // ['d2:999', 'd3:999', 'u2:999', 'u3:999']
+ */
+export function userTrigramRepeats(displayNameKey: string, upnKey: string): string[] | undefined {
+  const display = trigramRepeats('d', displayNameKey);
+  const at = upnKey.indexOf('@') + 1;
+  const upn = mayRepeatTrigram(upnKey, at) ? trigramRepeats('u', upnKey.slice(0, at)) : undefined;
+  return display && upn ? [...display, ...upn] : (display ?? upn);
+}
+
+/**
+ * A PostgreSQL array literal of text elements, each quoted (`"` and `\` escaped), for COPY.
+ *
+ * @example
+ * postgresTextArray(['d2:a"b']); // '{"d2:a\\"b"}'
+ */
+export function postgresTextArray(elements: readonly string[]): string {
+  return `{${elements.map((e) => `"${e.replace(/["\\]/g, (ch) => `\\${ch}`)}"`).join(',')}}`;
+}
+
+/**
+ * Set (transaction-local) to `on` by a load that writes `trigram_repeats` itself, so the trigger
+ * does not compute it again for each row (~16 µs a user in PL/pgSQL).
+ */
+export const trigramRepeatsGivenSetting = 'tenantry.trigram_repeats_given';
+
+/** The trigger that fills `trigram_repeats`; a load computes the column only while it exists. */
+export const trigramRepeatsTrigger = 'users_trigram_repeats';
+
+/**
+ * The SQL of the column, its function (the same tokens as {@link trigramRepeats}), the trigger
+ * that keeps it, and its partial GIN index; existing users are filled.
+ */
+export const postgresTrigramRepeatsSql = `
+  ALTER TABLE users ADD COLUMN trigram_repeats TEXT[];
+  CREATE FUNCTION tenantry_trigram_repeats(field text, key text) RETURNS text[] LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $fn$
+  DECLARE
+    seen text[] := '{}';
+    counts int[] := '{}';
+    trigram text;
+    k int;
+    tokens text[];
+  BEGIN
+    FOR i IN 1 .. char_length(key) - 2 LOOP
+      trigram := substr(key, i, 3);
+      k := array_position(seen, trigram);
+      IF k IS NULL THEN
+        seen := seen || trigram;
+        counts := counts || 1;
+      ELSE
+        counts[k] := counts[k] + 1;
+        tokens := tokens || (field || counts[k] || ':' || trigram);
+      END IF;
+    END LOOP;
+    RETURN tokens;
+  END
+  $fn$;
+  CREATE FUNCTION tenantry_user_trigram_repeats(display_name_key text, upn_key text) RETURNS text[] LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $fn$ SELECT tenantry_trigram_repeats('d', display_name_key) || tenantry_trigram_repeats('u', substr(upn_key, 1, strpos(upn_key, '@'))) $fn$;
+  CREATE FUNCTION tenantry_set_trigram_repeats() RETURNS trigger LANGUAGE plpgsql AS $fn$
+  BEGIN
+    NEW.trigram_repeats := tenantry_user_trigram_repeats(NEW.display_name_key, NEW.upn_key);
+    RETURN NEW;
+  END
+  $fn$;
+  CREATE TRIGGER ${trigramRepeatsTrigger} BEFORE INSERT OR UPDATE OF display_name_key, upn_key ON users FOR EACH ROW
+    WHEN (current_setting('${trigramRepeatsGivenSetting}', true) IS DISTINCT FROM 'on') EXECUTE FUNCTION tenantry_set_trigram_repeats();
+  -- Only the few users whose keys repeat a trigram are rewritten.
+  UPDATE users SET trigram_repeats = tenantry_user_trigram_repeats(display_name_key, upn_key)
+    WHERE tenantry_user_trigram_repeats(display_name_key, upn_key) IS NOT NULL;
+  CREATE INDEX users_trigram_repeats ON users USING gin (trigram_repeats) WHERE trigram_repeats IS NOT NULL;
+  ANALYZE users;
+`;
