@@ -4,6 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import { demoPartnerId } from '../../demo/demo-data.js';
 import { syntheticUsers, unusablePasswordHash } from '../../demo/synthetic-users.js';
 import { toUserRow, type UserRow } from '../../domain/user.js';
+import { realTime } from '../../domain/emulator/workspace-clock.js';
 import { testCustomer, testPostgresUrl } from '../../test-support/stores.js';
 import { postgresMigrations } from './migrations.js';
 import { PostgresStore } from './postgres-store.js';
@@ -62,8 +63,12 @@ describe('the trigram repeats column on PostgreSQL', () => {
     assert.deepEqual(value, ['u2:aaa', 'u2:bbb', 'u3:aaa', 'u4:aaa']);
   });
 
-  it('is filled for the users already there by the migration that adds it', async () => {
+  it('is filled for the users already there, and those of saved snapshots, by the migration that adds it', async () => {
     const version = postgresMigrations.length;
+    // A snapshot saved before the column existed: its users' rows lack it.
+    await store.insertWorkspace({ id: demoPartnerId, name: 'repeats', clock: realTime, idCounter: 0, generation: 0, settings: '{}', createdAt: new Date().toISOString() });
+    await store.saveSnapshot(demoPartnerId, 'before', { createdAt: new Date().toISOString(), clock: realTime, idCounter: 0, settings: '{}' });
+    await store.pool.query("UPDATE emulator_snapshot_rows SET row_json = row_json - 'trigram_repeats' WHERE table_name = 'users'");
     await store.pool.query(
       `DROP TRIGGER users_trigram_repeats ON users; DROP FUNCTION tenantry_set_trigram_repeats(), tenantry_user_trigram_repeats(text, text), tenantry_trigram_repeats(text, text);
        ALTER TABLE users DROP COLUMN trigram_repeats; DELETE FROM schema_migrations WHERE version = ${version}`,
@@ -74,10 +79,15 @@ describe('the trigram repeats column on PostgreSQL', () => {
     for (const row of current) assert.deepEqual(byId.get(row.id), expected(row), row.displayName);
     const { rows: index } = await store.pool.query("SELECT 1 FROM pg_indexes WHERE schemaname = $1 AND indexname = 'users_trigram_repeats'", [schema]);
     assert.equal(index.length, 1);
+    // The restore takes the saved values as they are (the trigger stands aside), so they must be right.
+    await store.pool.query('UPDATE users SET trigram_repeats = NULL');
+    assert.ok(await store.restoreSnapshot(demoPartnerId, 'before'));
+    const restored = await stored();
+    for (const row of current) assert.deepEqual(restored.get(row.id), expected(row), `restored ${row.displayName}`);
   });
 
   it('computes in SQL what JavaScript computes, for any text', async () => {
-    const texts = [...awkward.flat(), 'aaaaaaaaaa', 'abcabcabcabc', '', 'ab', `${randomUUID()}${randomUUID()}`];
+    const texts = [...awkward.flat(), 'aaaaaaaaaa', 'abcabcabcabc', '', 'ab', `${randomUUID()}${randomUUID()}`, 'abcdefghijklmnopqrstuvwxyz'.repeat(3), `a😀b${'x'.repeat(70)}a😀b`];
     const { rows: found } = await store.pool.query('SELECT t, tenantry_user_trigram_repeats(t, t) AS v FROM unnest($1::text[]) AS t', [texts]);
     for (const r of found) assert.deepEqual(r.v, userTrigramRepeats(r.t, r.t) ?? null, JSON.stringify(r.t));
   });

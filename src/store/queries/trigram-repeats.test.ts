@@ -36,3 +36,13 @@ describe('the trigrams a key repeats', () => {
     assert.equal(postgresTextArray(['d2:a"b', 'd2:\\,}']), '{"d2:a\\"b","d2:\\\\,}"}');
   });
 });
+
+describe('the quick check before the tokens', () => {
+  it('finds the repeats of keys with a surrogate pair anywhere, and of keys longer than its buffer', () => {
+    assert.deepEqual(trigramRepeats('d', '😀ab😀ab'), ['d2:😀ab']);
+    assert.deepEqual(trigramRepeats('d', 'ab😀ab😀'), ['d2:ab😀']);
+    const long = `${'abcdefghijklmnopqrstuvwxyz'.repeat(3)}`;
+    assert.equal(trigramRepeats('d', long)?.length, long.length - 2 - 26); // 26 distinct trigrams, the wrap-arounds "yza" and "zab" among them
+    assert.equal(trigramRepeats('d', 'abcdefghijklmnopqrstuvwxyz0123456789'), undefined);
+  });
+});
