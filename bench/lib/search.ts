@@ -97,7 +97,7 @@ export function seedWithoutSearchIndex(store: 'sqlite' | 'postgres', users: numb
     } else {
       const s = new PostgresStore(database);
       await s.migrate();
-      await s.pool.query('DROP INDEX users_display_name_trgm, users_upn_local_trgm, users_by_upn_domain, users_trigram_repeats; DROP TRIGGER users_name_words_insert ON users; DROP TRIGGER users_trigram_repeats ON users');
+      await s.pool.query('DROP INDEX users_display_name_trgm, users_upn_local_trgm, users_by_upn_domain, users_trigram_repeats; DROP TRIGGER users_name_words_insert ON users');
       await s.close();
     }
   });

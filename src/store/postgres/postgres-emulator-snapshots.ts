@@ -11,7 +11,6 @@ import { numberPlaceholders } from '../queries/user-list-sql.js';
 import type { SnapshotState } from '../store.js';
 import { inTransaction } from './transaction.js';
 import { filePartnerNameWords, unfilePartnerNameWords } from './partner-name-words.js';
-import { trigramRepeatsGivenSetting } from '../queries/trigram-repeats.js';
 
 const sql = Object.fromEntries(Object.entries(snapshotSql).map(([k, v]) => [k, numberPlaceholders(v)])) as typeof snapshotSql;
 const copies = snapshotTables.map(({ table, where }) => ({
@@ -48,11 +47,9 @@ export class PostgresEmulatorSnapshots {
       if (!meta) return undefined;
       await unfilePartnerNameWords(client, partnerId);
       for (const copy of [...copies].reverse()) await client.query(copy.remove, [partnerId]);
-      // A snapshot's users carry their trigram repeats (a migration filled those saved before the
-      // column), so the row trigger need not compute them again (~16 µs a user in PL/pgSQL).
-      await client.query('SELECT set_config($1, $2, true)', [trigramRepeatsGivenSetting, 'on']);
+      // A snapshot's users carry their trigram repeats (the migration that added the column filled
+      // those of snapshots saved before it).
       for (const copy of copies) await client.query(copy.restore, [partnerId, name]);
-      await client.query('SELECT set_config($1, $2, true)', [trigramRepeatsGivenSetting, 'off']);
       await filePartnerNameWords(client, partnerId);
       await client.query(sql.restoreState, [meta.clock_offset_ms, meta.frozen_at ?? null, meta.id_counter, meta.settings, partnerId]);
       const { rows } = await client.query(findWorkspace, [partnerId]);

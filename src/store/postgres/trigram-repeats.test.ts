@@ -46,8 +46,8 @@ describe('the trigram repeats column on PostgreSQL', () => {
     await store.close();
   });
 
-  it('holds what the JavaScript function computes, whether a load wrote it or the trigger did', async () => {
-    // The first half created one by one (the trigger), the second loaded (COPY, computed in JavaScript).
+  it('holds what the JavaScript function computes, whether the users were created one by one or loaded', async () => {
+    // The first half created one by one (INSERT), the second loaded (COPY).
     for (const row of rows.slice(0, awkward.length)) assert.equal(await store.insertUser(row, unusablePasswordHash), 'ok');
     await store.insertUsersBulk([rows.slice(awkward.length)], unusablePasswordHash);
     const byId = await stored();
@@ -55,7 +55,7 @@ describe('the trigram repeats column on PostgreSQL', () => {
     assert.ok([...byId.values()].filter((v) => v === null).length >= 2, 'keys that repeat nothing hold NULL');
   });
 
-  it('follows a rename made after a load, through the trigger', async () => {
+  it('follows a rename', async () => {
     const renamed = toUserRow({ ...rows[0], displayName: 'Plain Name', userPrincipalName: `aaaa.bbbb.aaaa@${customer.domain}` });
     assert.equal((await store.updateUser(renamed)).result, 'ok');
     const value = (await stored()).get(renamed.id);
@@ -70,7 +70,7 @@ describe('the trigram repeats column on PostgreSQL', () => {
     await store.saveSnapshot(demoPartnerId, 'before', { createdAt: new Date().toISOString(), clock: realTime, idCounter: 0, settings: '{}' });
     await store.pool.query("UPDATE emulator_snapshot_rows SET row_json = row_json - 'trigram_repeats' WHERE table_name = 'users'");
     await store.pool.query(
-      `DROP TRIGGER users_trigram_repeats ON users; DROP FUNCTION tenantry_set_trigram_repeats(), tenantry_user_trigram_repeats(text, text), tenantry_trigram_repeats(text, text);
+      `DROP FUNCTION tenantry_user_trigram_repeats(text, text), tenantry_trigram_repeats(text, text);
        ALTER TABLE users DROP COLUMN trigram_repeats; DELETE FROM schema_migrations WHERE version = ${version}`,
     );
     await store.migrate();
@@ -79,7 +79,7 @@ describe('the trigram repeats column on PostgreSQL', () => {
     for (const row of current) assert.deepEqual(byId.get(row.id), expected(row), row.displayName);
     const { rows: index } = await store.pool.query("SELECT 1 FROM pg_indexes WHERE schemaname = $1 AND indexname = 'users_trigram_repeats'", [schema]);
     assert.equal(index.length, 1);
-    // The restore takes the saved values as they are (the trigger stands aside), so they must be right.
+    // The restore takes the saved values as they are, so they must be right.
     await store.pool.query('UPDATE users SET trigram_repeats = NULL');
     assert.ok(await store.restoreSnapshot(demoPartnerId, 'before'));
     const restored = await stored();

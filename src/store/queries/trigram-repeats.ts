@@ -9,10 +9,10 @@
  * `users.trigram_repeats` holds, for each trigram a key holds n ≥ 2 times, the tokens
  * `<field><k>:<trigram>` for k = 2…n (`d`: the display-name key; `u`: the UPN key up to its `@`,
  * what its trigram index holds), and NULL when no trigram repeats (most users), under a partial
- * GIN index. A BEFORE trigger fills it with {@link postgresTrigramRepeatsSql}'s function; a bulk
- * load computes it here instead, and a snapshot's restore takes the saved value, each saying so
- * with {@link trigramRepeatsGivenSetting}. The two functions must agree, which the store's tests
- * check on awkward keys.
+ * GIN index. The store computes it here on every write (a BEFORE row trigger would have cost COPY
+ * its multi-row inserts); the migration that adds it fills existing users and the users of saved
+ * snapshots with the same tokens in SQL ({@link postgresTrigramRepeatsSql}), which the store's
+ * tests compare with this function on awkward keys.
  */
 import { trigramMinLength } from './substring-search.js';
 
@@ -108,18 +108,8 @@ export function postgresTextArray(elements: readonly string[]): string {
 }
 
 /**
- * Set (transaction-local) to `on` by a load that writes `trigram_repeats` itself, or a restore that
- * brings back saved values, so the trigger does not compute it again for each row (~16 µs a user
- * in PL/pgSQL).
- */
-export const trigramRepeatsGivenSetting = 'tenantry.trigram_repeats_given';
-
-/** The trigger that fills `trigram_repeats`; a load computes the column only while it exists. */
-export const trigramRepeatsTrigger = 'users_trigram_repeats';
-
-/**
- * The SQL of the column, its function (the same tokens as {@link trigramRepeats}), the trigger
- * that keeps it, and its partial GIN index; existing users are filled.
+ * The SQL of the column, its functions (the same tokens as {@link userTrigramRepeats}), which
+ * fill the users already there and those of saved snapshots, and its partial GIN index.
  */
 export const postgresTrigramRepeatsSql = `
   ALTER TABLE users ADD COLUMN trigram_repeats TEXT[];
@@ -147,14 +137,6 @@ export const postgresTrigramRepeatsSql = `
   $fn$;
   CREATE FUNCTION tenantry_user_trigram_repeats(display_name_key text, upn_key text) RETURNS text[] LANGUAGE sql IMMUTABLE PARALLEL SAFE
     AS $fn$ SELECT tenantry_trigram_repeats('d', display_name_key) || tenantry_trigram_repeats('u', substr(upn_key, 1, strpos(upn_key, '@'))) $fn$;
-  CREATE FUNCTION tenantry_set_trigram_repeats() RETURNS trigger LANGUAGE plpgsql AS $fn$
-  BEGIN
-    NEW.trigram_repeats := tenantry_user_trigram_repeats(NEW.display_name_key, NEW.upn_key);
-    RETURN NEW;
-  END
-  $fn$;
-  CREATE TRIGGER ${trigramRepeatsTrigger} BEFORE INSERT OR UPDATE OF display_name_key, upn_key ON users FOR EACH ROW
-    WHEN (current_setting('${trigramRepeatsGivenSetting}', true) IS DISTINCT FROM 'on') EXECUTE FUNCTION tenantry_set_trigram_repeats();
   -- Only the few users whose keys repeat a trigram are rewritten.
   UPDATE users SET trigram_repeats = tenantry_user_trigram_repeats(display_name_key, upn_key)
     WHERE tenantry_user_trigram_repeats(display_name_key, upn_key) IS NOT NULL;
