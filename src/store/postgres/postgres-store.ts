@@ -52,8 +52,14 @@ const { from: copyFrom } = copyStreams;
 // COPY's text format: NULL is \N, and backslash, tab, newline and carriage return are escaped.
 const copyEscapes: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
 const copySpecial = /[\\\t\n\r]/g;
-const copyField = (v: unknown): string =>
-  v === null || v === undefined ? '\\N' : v === true ? 't' : v === false ? 'f' : String(v).replace(copySpecial, (ch) => copyEscapes[ch]);
+/** One field of COPY text; an array (the trigram repeats) as a PostgreSQL array literal. */
+function copyField(v: unknown): string {
+  if (v === null || v === undefined) return '\\N';
+  if (typeof v === 'boolean') return v ? 't' : 'f';
+  const text = Array.isArray(v) ? postgresTextArray(v) : String(v);
+  return text.replace(copySpecial, (ch) => copyEscapes[ch]);
+}
+
 /** The users table's columns here: the shared ones and the trigram repeats, which only this store's search reads. */
 const postgresUserColumns = [...userColumns, 'trigram_repeats'] as const;
 
@@ -373,20 +379,13 @@ export class PostgresStore implements Store {
       function* usersText() {
         for (const batch of batches) {
           let text = '';
-          for (const row of batch) {
-            const values = userValues(row, passwordHash, false);
-            if (repeating) {
-              const repeats = userTrigramRepeats(row.displayNameKey, row.userPrincipalNameKey);
-              values.push(repeats && postgresTextArray(repeats));
-            }
-            text += copyLine(values);
-          }
+          for (const row of batch) text += copyLine(repeating ? postgresUserValues(row, passwordHash) : userValues(row, passwordHash, false));
           if (filing) words.add(batch);
           yield text;
           written += batch.length;
         }
       }
-      await copyText(c, `COPY users (${userColumns.join(', ')}${repeating ? ', trigram_repeats' : ''}) FROM STDIN`, usersText());
+      await copyText(c, `COPY users (${(repeating ? postgresUserColumns : userColumns).join(', ')}) FROM STDIN`, usersText());
       if (filing) {
         await copyText(c, 'COPY user_name_words (customer_id, word, state, display_name_key, id) FROM STDIN', words.inIndexOrder());
         await c.query('INSERT INTO name_words (word) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING', [[...words.vocabulary]]);
