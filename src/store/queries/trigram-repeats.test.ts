@@ -38,11 +38,42 @@ describe('the trigrams a key repeats', () => {
 });
 
 describe('the quick check before the tokens', () => {
-  it('finds the repeats of keys with a surrogate pair anywhere, and of keys longer than its buffer', () => {
+  it('finds the repeats of keys with a surrogate pair anywhere, and of long keys', () => {
     assert.deepEqual(trigramRepeats('d', '😀ab😀ab'), ['d2:😀ab']);
     assert.deepEqual(trigramRepeats('d', 'ab😀ab😀'), ['d2:ab😀']);
     const long = `${'abcdefghijklmnopqrstuvwxyz'.repeat(3)}`;
     assert.equal(trigramRepeats('d', long)?.length, long.length - 2 - 26); // 26 distinct trigrams, the wrap-arounds "yza" and "zab" among them
     assert.equal(trigramRepeats('d', 'abcdefghijklmnopqrstuvwxyz0123456789'), undefined);
+  });
+
+  it('agrees with a plain count on random keys, those whose trigrams share a slot of its table among them', () => {
+    // The plain count: every trigram of code points, a token for each further occurrence.
+    const counted = (key: string) => {
+      const chars = [...key];
+      const counts = new Map<string, number>();
+      const tokens: string[] = [];
+      for (let i = 0; i + 3 <= chars.length; i++) {
+        const trigram = chars.slice(i, i + 3).join('');
+        const n = (counts.get(trigram) ?? 0) + 1;
+        counts.set(trigram, n);
+        if (n > 1) tokens.push(`d${n}:${trigram}`);
+      }
+      return tokens.length > 0 ? tokens : undefined;
+    };
+    let seed = 7;
+    const random = (n: number) => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return seed % n;
+    };
+    const alphabets = ['ab', 'ab9 ', 'abcdefghij 0123456789', 'aé😀 .', 'abcdefghijklmnopqrstuvwxyz.@0123456789'];
+    let repeating = 0;
+    for (let k = 0; k < 20_000; k++) {
+      const alphabet = [...alphabets[k % alphabets.length]];
+      const key = Array.from({ length: random(60) }, () => alphabet[random(alphabet.length)]).join('');
+      const expected = counted(key);
+      if (expected) repeating++;
+      assert.deepEqual(trigramRepeats('d', key), expected, key);
+    }
+    assert.ok(repeating > 1_000 && repeating < 19_000, `both kinds of key were drawn (${repeating} repeating)`);
   });
 });
