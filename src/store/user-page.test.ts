@@ -318,6 +318,29 @@ for (const factory of storeFactories) {
       }
     });
 
+    it('finds by contains search every user of a load whose batches mix customers, and names with backslashes, tabs and repeated words', async () => {
+      const first = customerFor(demoPartnerId);
+      const second = customerFor(demoPartnerId);
+      await store.insertCustomer(first, []);
+      await store.insertCustomer(second, []);
+      const names = ['Ann Back\\slash Mixword', 'Bo Tab\tbed Mixword', 'Cy Mixword Mixword 7 mixword', 'Di "Quoted" Mixword', 'Ed Mixword'];
+      const rowsOf = (c: typeof first, from: number) =>
+        syntheticUsers(c.id, c.domain, from, 40).map((row, i) => toUserRow({ ...row, displayName: `${names[i % names.length]} ${i}` }));
+      const mine = rowsOf(first, 0);
+      const theirs = rowsOf(second, 100);
+      // Each batch alternates the two customers row by row.
+      const mixed = mine.flatMap((row, i) => [row, theirs[i]]);
+      await store.insertUsersBulk([mixed.slice(0, 33), mixed.slice(33)], unusablePasswordHash);
+      for (const value of ['mixword', 'slash', 'tab\tbed', '"quoted"', 'back\\s']) {
+        for (const [customer, rows] of [[first, mine], [second, theirs]] as const) {
+          const query: UserListQuery = { state: 'active', sortField: 'displayName', direction: 'asc', search: { field: 'displayName', operator: 'substring', value } };
+          const { ids } = await walk(store, demoPartnerId, customer.id, query, 7);
+          assert.deepEqual(ids, expectedOrder(rows.filter((r) => r.displayNameKey.includes(value)), query), value);
+          assert.ok(ids.length > 0, value);
+        }
+      }
+    });
+
     it('finds by contains search on the UPN a text in the alias, in a domain or across the @, in a customer of several domains', async () => {
       const multi = customerFor(demoPartnerId);
       await store.insertCustomer(multi, []);

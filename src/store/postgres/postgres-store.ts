@@ -111,29 +111,54 @@ async function copyText(c: pg.PoolClient, copy: string, chunks: Iterable<string 
  * ran.
  */
 class NameWordLines {
-  readonly vocabulary = new Set<string>();
+  /** Every word of the load, with its COPY field (escaped once, not once a line). */
+  readonly vocabulary = new Map<string, string>();
   /** COPY text by customer and word (`customer\tword`), in the order the batches came. */
   private readonly byCustomerWord = new Map<string, Buffer[]>();
 
   add(batch: UserRow[]): void {
-    const lines = new Map<string, string>();
+    // Each line's end (state, key, id) under its customer and word; the lines are joined per word
+    // at the end of the batch, so no per-line key is built and hashed.
+    const tailsByCustomer = new Map<string, Map<string, string[]>>();
+    let customerId: string | undefined;
+    let tails = new Map<string, string[]>();
+    let state: string | undefined;
+    let stateField = '';
     for (const row of batch) {
       const { leading, filed } = splitNameWords(row.displayNameKey);
-      if (leading !== '') this.vocabulary.add(leading);
+      if (leading !== '') this.wordField(leading);
       if (filed.length === 0) continue;
-      const customer = copyField(row.customerId);
-      const tail = `\t${copyField(row.state)}\t${copyField(row.displayNameKey)}\t${copyField(row.id)}\n`;
+      if (row.customerId !== customerId) {
+        customerId = row.customerId;
+        const known = tailsByCustomer.get(customerId);
+        if (known) tails = known;
+        else tailsByCustomer.set(customerId, (tails = new Map()));
+      }
+      if (row.state !== state) stateField = copyField((state = row.state));
+      const tail = `\t${stateField}\t${copyField(row.displayNameKey)}\t${copyField(row.id)}\n`;
       for (const word of filed) {
-        this.vocabulary.add(word);
-        const key = `${customer}\t${copyField(word)}`;
-        lines.set(key, (lines.get(key) ?? '') + key + tail);
+        const wordTails = tails.get(word);
+        if (wordTails) wordTails.push(tail);
+        else tails.set(word, [tail]);
       }
     }
-    for (const [key, text] of lines) {
-      const chunks = this.byCustomerWord.get(key);
-      if (chunks) chunks.push(Buffer.from(text));
-      else this.byCustomerWord.set(key, [Buffer.from(text)]);
+    for (const [id, tails] of tailsByCustomer) {
+      const customer = copyField(id);
+      for (const [word, wordTails] of tails) {
+        const key = `${customer}\t${this.wordField(word)}`;
+        // Every tail ends its line, so joining them with the key starts each next line.
+        const chunk = Buffer.from(key + wordTails.join(key));
+        const chunks = this.byCustomerWord.get(key);
+        if (chunks) chunks.push(chunk);
+        else this.byCustomerWord.set(key, [chunk]);
+      }
     }
+  }
+
+  private wordField(word: string): string {
+    let field = this.vocabulary.get(word);
+    if (field === undefined) this.vocabulary.set(word, (field = copyField(word)));
+    return field;
   }
 
   /** The lines, customer by customer and word by word (code-unit order; any order is correct). */
@@ -388,7 +413,7 @@ export class PostgresStore implements Store {
       await copyText(c, `COPY users (${(repeating ? postgresUserColumns : userColumns).join(', ')}) FROM STDIN`, usersText());
       if (filing) {
         await copyText(c, 'COPY user_name_words (customer_id, word, state, display_name_key, id) FROM STDIN', words.inIndexOrder());
-        await c.query('INSERT INTO name_words (word) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING', [[...words.vocabulary]]);
+        await c.query('INSERT INTO name_words (word) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING', [[...words.vocabulary.keys()]]);
       }
     });
     if (rebuild.length > 0) failpoint('after-load-commit');
