@@ -52,12 +52,14 @@ const { from: copyFrom } = copyStreams;
 // COPY's text format: NULL is \N, and backslash, tab, newline and carriage return are escaped.
 const copyEscapes: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
 const copySpecial = /[\\\t\n\r]/g;
+const copySpecialAny = /[\\\t\n\r]/;
 /** One field of COPY text; an array (the trigram repeats) as a PostgreSQL array literal. */
 function copyField(v: unknown): string {
   if (v === null || v === undefined) return '\\N';
   if (typeof v === 'boolean') return v ? 't' : 'f';
   const text = Array.isArray(v) ? postgresTextArray(v) : String(v);
-  return text.replace(copySpecial, (ch) => copyEscapes[ch]);
+  // Most fields hold nothing to escape: a test is a third of the cost of a replace that finds nothing.
+  return copySpecialAny.test(text) ? text.replace(copySpecial, (ch) => copyEscapes[ch]) : text;
 }
 
 /** The users table's columns here: the shared ones and the trigram repeats, which only this store's search reads. */
