@@ -144,9 +144,9 @@ class NameWordLines {
         else tails.set(word, [tail]);
       }
     }
-    for (const [id, tails] of tailsByCustomer) {
+    for (const [id, customerTails] of tailsByCustomer) {
       const customer = copyField(id);
-      for (const [word, wordTails] of tails) {
+      for (const [word, wordTails] of customerTails) {
         const key = `${customer}\t${this.wordField(word)}`;
         // Every tail ends its line, so joining them with the key starts each next line.
         const chunk = Buffer.from(key + wordTails.join(key));

@@ -29,7 +29,11 @@ export type TrigramRepeatsField = 'd' | 'u';
  * trigramRepeats('d', 'ann 9'); // undefined
  */
 export function trigramRepeats(field: TrigramRepeatsField, key: string): string[] | undefined {
-  if (!mayRepeatTrigram(key, key.length)) return undefined;
+  return mayRepeatTrigram(key, key.length) ? listedRepeats(field, key) : undefined;
+}
+
+/** {@link trigramRepeats} without the quick check, for a key that passed it. */
+function listedRepeats(field: TrigramRepeatsField, key: string): string[] | undefined {
   const chars = [...key];
   let tokens: string[] | undefined;
   const counts = new Map<string, number>();
@@ -103,7 +107,7 @@ export function trigramRepeatsWanted(field: TrigramRepeatsField, text: string): 
 export function userTrigramRepeats(displayNameKey: string, upnKey: string): string[] | undefined {
   const display = trigramRepeats('d', displayNameKey);
   const at = upnKey.indexOf('@') + 1;
-  const upn = mayRepeatTrigram(upnKey, at) ? trigramRepeats('u', upnKey.slice(0, at)) : undefined;
+  const upn = mayRepeatTrigram(upnKey, at) ? listedRepeats('u', upnKey.slice(0, at)) : undefined;
   return display && upn ? [...display, ...upn] : (display ?? upn);
 }
 
