@@ -56,7 +56,7 @@ let mark = 0;
  * Whether `key.slice(0, end)` may repeat a trigram: false only when it surely does not. Most keys
  * do not, and a seed asks for two a user: each trigram of UTF-16 units marks a slot of a table by
  * its hash, and a slot marked twice (a repeat, or under 1 % of keys by chance) sends the key to the
- * exact count. ~0.1 µs a key, where listing the tokens (code points, strings, a Map) costs ~1.5 µs.
+ * exact count. ~0.2 µs a key, where listing the tokens (code points, strings, a Map) costs ~1.5 µs.
  */
 function mayRepeatTrigram(key: string, end: number): boolean {
   if (end < trigramMinLength + 1) return false;
